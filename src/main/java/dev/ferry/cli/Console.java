@@ -1,0 +1,99 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.plan.RunListener;
+import dev.ferry.core.plan.SyncProgress;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** Prints a run as it goes: a progress bar on a terminal, plain timestamped lines otherwise. */
+final class Console implements RunListener {
+    private static final long LOG_EVERY_NANOS = Duration.ofSeconds(2).toNanos();
+    private final PrintWriter out;
+    private final boolean tty;
+    private ProgressBar bar;
+    private long lastLine;
+
+    Console(PrintWriter out, boolean tty) {
+        this.out = out;
+        this.tty = tty;
+    }
+
+    static boolean isTerminal() {
+        return System.console() != null;
+    }
+
+    @Override
+    public void stepStarted(String step) {
+        out.println("==> " + step);
+        out.flush();
+    }
+
+    @Override
+    public void stepFinished(String step, Duration took, Map<String, Object> facts) {
+        closeBar();
+        out.printf("    done in %.1fs%s%n", took.toMillis() / 1000.0, facts.isEmpty() ? "" : ": " + brief(facts));
+        out.flush();
+    }
+
+    @Override
+    public void stepFailed(String step, String error) {
+        closeBar();
+        out.println("    FAILED: " + error);
+        out.flush();
+    }
+
+    @Override
+    public void progress(SyncProgress p) {
+        if (tty) {
+            showBar(p);
+        } else if (p.done() || System.nanoTime() - lastLine > LOG_EVERY_NANOS) {
+            lastLine = System.nanoTime();
+            out.println("    " + line(p));
+            out.flush();
+        }
+    }
+
+    private void showBar(SyncProgress p) {
+        if (bar == null) {
+            bar = new ProgressBarBuilder().setTaskName(p.replica() + " sync").setStyle(ProgressBarStyle.ASCII)
+                    .setInitialMax(Math.max(1, p.keysTotal())).setUnit(" keys", 1).continuousUpdate().build();
+        }
+        bar.maxHint(Math.max(1, p.keysTotal()));
+        bar.stepTo(Math.min(p.keysLoaded(), Math.max(1, p.keysTotal())));
+        bar.setExtraMessage(p.phase() + (p.lagBytes() >= 0 ? " lag " + p.lagBytes() + "B" : ""));
+    }
+
+    private static String line(SyncProgress p) {
+        String bytes = p.bytesTotal() > 0 ? p.bytesDone() + "/" + p.bytesTotal() + " bytes" : p.bytesDone() + " bytes";
+        return String.format("%s: %s, %s, keys %d/%d%s, %.1fs", p.replica(), p.phase(), bytes, p.keysLoaded(),
+                p.keysTotal(), p.lagBytes() >= 0 ? ", lag " + p.lagBytes() + " bytes" : "", p.elapsed().toMillis() / 1000.0);
+    }
+
+    @Override
+    public void note(String message) {
+        out.println("    " + message);
+        out.flush();
+    }
+
+    @Override
+    public void warn(String message) {
+        out.println("    WARN: " + message);
+        out.flush();
+    }
+
+    private void closeBar() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+
+    static String brief(Map<String, Object> facts) {
+        return facts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+    }
+}

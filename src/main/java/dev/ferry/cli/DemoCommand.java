@@ -1,0 +1,76 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.testkit.Demo;
+import dev.ferry.testkit.DemoConfig;
+import dev.ferry.testkit.DemoResult;
+import dev.ferry.testkit.RedisBinary;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", description = "Runs the whole procedure on throwaway servers: a, b, c on free loopback ports, "
+        + "a dataset, writers that count acknowledged writes, then the writers' own count of lost writes. "
+        + "Cleans up everything it started.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--local", description = "servers on loopback (the default until the namespace demo exists)")
+    boolean local;
+
+    @Option(names = "--keys", defaultValue = "100000", description = "keys loaded on a (default: ${DEFAULT-VALUE})")
+    int keys;
+
+    @Option(names = "--writers", defaultValue = "4", description = "writer clients (default: ${DEFAULT-VALUE})")
+    int writers;
+
+    @Option(names = "--rate", defaultValue = "500", description = "writes per second per writer (default: ${DEFAULT-VALUE})")
+    int rate;
+
+    @Option(names = "--max-pause", defaultValue = "2s", description = "cutover max-pause (default: ${DEFAULT-VALUE})")
+    String maxPause;
+
+    @Option(names = "--redis-server", paramLabel = "PATH", description = "redis-server binary for a, b and c (default: redis-server on PATH)")
+    Path redisServer;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write the report as JSON")
+    Path report;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec cmd;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = cmd.commandLine().getOut();
+        DemoConfig config = config();
+        try (Demo demo = new Demo(config)) {
+            DemoResult result = demo.run(new Console(out, Console.isTerminal()), line -> {
+                out.println(line);
+                out.flush();
+            });
+            if (report != null) {
+                ReportWriter.write(report, result.report());
+            }
+            ReportWriter.summary(out, result.report());
+            if (result.lost() > 0) {
+                throw new FerryException(ExitCode.INTERNAL, "the writers lost " + result.lost()
+                        + " acknowledged writes: this is a bug in ferry, please report it with the journal");
+            }
+        }
+        return 0;
+    }
+
+    private DemoConfig config() {
+        RedisBinary binary = redisServer == null ? RedisBinary.system() : RedisBinary.at(redisServer);
+        if (!binary.isAvailable()) {
+            throw new FerryException(ExitCode.BAD_SPEC, "no redis-server at " + binary.path()
+                    + ": install it (apt-get install redis-server) or pass --redis-server PATH");
+        }
+        Duration pause = dev.ferry.core.spec.Durations.parse(maxPause);
+        return DemoConfig.defaults().withKeys(keys).withWriters(writers, rate).withBinaries(binary, binary, binary)
+                .withMaxPause(pause);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.spec.SpecException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ferry}: moves a live Redis master to a new server without losing an acknowledged write. */
+@Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Moves a live Redis master a to a new server b (c = b's replica) without losing an acknowledged write.",
+        subcommands = {PlanCommand.class, PreflightCommand.class, RunCommand.class, ResumeCommand.class,
+                StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad spec or usage, 3 preflight failed, 4 cannot connect,",
+                "5 aborted before promotion (a is master again), 6 journal blocks the command, 7 locked by another run,",
+                "8 stopped after promotion (run 'ferry resume'), 9 not confirmed."})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line: one place maps every error to a one-line message and an exit code. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(Main::handleError);
+        cl.setParameterExceptionHandler(Main::handleUsage);
+        cl.setExitCodeExceptionMapper(t -> ExitCode.INTERNAL.value());
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    private static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        if (e instanceof FerryException f) {
+            cl.getErr().println("ferry: " + f.getMessage());
+            return f.code().value();
+        }
+        if (e instanceof SpecException s) {
+            cl.getErr().println("ferry: " + s.getMessage());
+            return ExitCode.BAD_SPEC.value();
+        }
+        cl.getErr().println("ferry: internal error: " + e + " (please report it with the journal)");
+        e.printStackTrace(cl.getErr());
+        return ExitCode.INTERNAL.value();
+    }
+
+    private static int handleUsage(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        cl.getErr().println("ferry: " + e.getMessage() + " (see: " + cl.getCommandSpec().qualifiedName() + " --help)");
+        return ExitCode.BAD_SPEC.value();
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"ferry " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.plan.PlannedCommand;
+import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.run.Planner;
+import dev.ferry.core.spec.SecretSource;
+import dev.ferry.core.spec.Spec;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "plan", description = "Shows every step and the exact commands it will send, per server, after live "
+        + "read-only checks. Changes nothing.")
+final class PlanCommand implements Callable<Integer> {
+    @Mixin
+    SpecOptions specOptions;
+
+    @CommandLine.Option(names = "--force-wipe-target", description = "plan as if b and c may be wiped")
+    boolean forceWipe;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec cmd;
+
+    @Override
+    public Integer call() {
+        Spec spec = specOptions.load();
+        RunOptions options = new RunOptions(false, forceWipe, specOptions.stateDir, false);
+        Planner.Plan plan = new Planner(spec, options, SecretSource.system()).plan();
+        PrintWriter out = cmd.commandLine().getOut();
+        out.println("Plan for " + spec.name() + " (dry run: nothing is changed)");
+        plan.servers().forEach((label, what) -> out.println("  " + label + ": " + what));
+        out.println();
+        PreflightCommand.printChecks(out, plan.checks());
+        int n = 1;
+        for (Planner.PlannedStep step : plan.steps()) {
+            out.println();
+            out.println(n++ + ". " + step.name());
+            for (PlannedCommand c : step.commands()) {
+                out.println("     " + pad(c.target()) + c.command() + (c.why().isEmpty() ? "" : "    # " + c.why()));
+            }
+        }
+        out.flush();
+        return plan.ready() ? 0 : dev.ferry.core.ExitCode.PREFLIGHT.value();
+    }
+
+    private static String pad(String target) {
+        return String.format("%-10s", target);
+    }
+}

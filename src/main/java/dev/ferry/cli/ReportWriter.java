@@ -1,0 +1,59 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ferry.core.journal.Journal;
+import dev.ferry.core.run.Runner;
+import dev.ferry.core.spec.Spec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/** Writes the JSON report and prints its short form. */
+final class ReportWriter {
+    private ReportWriter() {
+    }
+
+    static void write(Path file, Spec spec, Path stateDir) {
+        write(file, Runner.report(spec, Journal.open(stateDir, spec.name(), Clock.systemUTC())));
+    }
+
+    static void write(Path file, Map<String, Object> report) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Journal.json().copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write report " + file, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static void summary(PrintWriter out, Map<String, Object> report) {
+        out.println();
+        out.println("Result: " + report.get("status"));
+        Map<String, Object> cutover = (Map<String, Object>) report.getOrDefault("cutover", Map.of());
+        if (cutover.containsKey("pauseMillis")) {
+            out.println("  write pause on a: " + cutover.get("pauseMillis") + " ms (fence to unpause), b caught up in "
+                    + cutover.get("catchUpMillis") + " ms");
+        }
+        Object writers = report.get("writers");
+        if (writers instanceof Map<?, ?> w) {
+            out.println("  writers: " + w.get("acknowledged") + " acknowledged writes, lost on b: " + w.get("lostOnB")
+                    + ", lost on c: " + w.get("lostOnC") + ", longest gap a writer saw: " + w.get("longestGapMillis")
+                    + " ms, errors: " + w.get("errors"));
+        }
+        for (Object warning : (List<Object>) report.getOrDefault("warnings", List.of())) {
+            out.println("  WARN: " + warning);
+        }
+        Map<String, Object> configs = (Map<String, Object>) report.getOrDefault("configs", Map.of());
+        for (Object left : (List<Object>) configs.getOrDefault("left", List.of())) {
+            out.println("  left in place: " + left);
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.plan.RunOptions;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "resume", description = "Continues an interrupted or failed run from its journal; every step first "
+        + "checks live state (it never repeats a role change blindly).")
+final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
+    @Mixin
+    SpecOptions specOptions;
+
+    @Option(names = "--yes", description = "do not ask before destructive steps")
+    boolean yes;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write the run report as JSON")
+    Path report;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec cmd;
+
+    @Override
+    public Integer call() {
+        RunOptions options = new RunOptions(yes, false, specOptions.stateDir, false);
+        return RunCommand.execute(cmd.commandLine(), specOptions.load(), options, report, true);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.run.RunResult;
+import dev.ferry.core.run.Runner;
+import dev.ferry.core.spec.SecretSource;
+import dev.ferry.core.spec.Spec;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", description = "Carries out the migration: preflight, sync, chain, cutover, switch, drain watch, "
+        + "after, persist roles, post-checks. Asks before each destructive step unless --yes.")
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    SpecOptions specOptions;
+
+    @Option(names = "--yes", description = "do not ask before destructive steps (never implies --force-wipe-target)")
+    boolean yes;
+
+    @Option(names = "--force-wipe-target", description = "allow erasing keys that b or c hold")
+    boolean forceWipe;
+
+    @Option(names = "--restart", description = "discard a finished or failed journal and start a new run (the old one is kept as .old)")
+    boolean restart;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write the run report as JSON")
+    Path report;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec cmd;
+
+    @Override
+    public Integer call() {
+        Spec spec = specOptions.load();
+        RunOptions options = new RunOptions(yes, forceWipe, specOptions.stateDir, restart);
+        return execute(cmd.commandLine(), spec, options, report, false);
+    }
+
+    static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume) {
+        if (!options.yes() && !Console.isTerminal()) {
+            throw new FerryException(ExitCode.DECLINED, "no terminal to ask for confirmation on: pass --yes to run "
+                    + "without asking (it does not imply --force-wipe-target)");
+        }
+        Console console = new Console(cl.getOut(), Console.isTerminal());
+        Runner runner = new Runner(spec, options, new TerminalConfirmer(cl.getOut()), console, SecretSource.system(),
+                Clock.systemUTC());
+        RunResult result;
+        try {
+            result = resume ? runner.resume() : runner.run();
+        } finally {
+            if (report != null) {
+                ReportWriter.write(report, spec, options.stateDir());
+            }
+        }
+        ReportWriter.summary(cl.getOut(), result.report());
+        return 0;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.ferry.core.plan;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** What a run tells the outside while it works; the CLI prints it, tests and the demo collect it. */
+public interface RunListener {
+
+    default void stepStarted(String step) {
+    }
+
+    default void stepFinished(String step, Duration took, Map<String, Object> facts) {
+    }
+
+    default void stepFailed(String step, String error) {
+    }
+
+    default void progress(SyncProgress progress) {
+    }
+
+    default void note(String message) {
+    }
+
+    default void warn(String message) {
+    }
+
+    RunListener SILENT = new RunListener() {
+    };
+}

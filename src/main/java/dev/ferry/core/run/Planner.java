@@ -1,0 +1,63 @@
+package dev.ferry.core.run;
+
+import dev.ferry.core.journal.Journal;
+import dev.ferry.core.plan.PlannedCommand;
+import dev.ferry.core.plan.RunContext;
+import dev.ferry.core.plan.RunListener;
+import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.plan.Servers;
+import dev.ferry.core.plan.Step;
+import dev.ferry.core.spec.SecretSource;
+import dev.ferry.core.spec.Spec;
+import dev.ferry.core.steps.CheckResult;
+import dev.ferry.core.steps.Preflight;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code plan} and {@code preflight}: live read-only checks and every command each step would send. */
+public final class Planner {
+    private final Spec spec;
+    private final RunOptions options;
+    private final SecretSource secrets;
+
+    public Planner(Spec spec, RunOptions options, SecretSource secrets) {
+        this.spec = spec;
+        this.options = options;
+        this.secrets = secrets;
+    }
+
+    public record PlannedStep(String name, List<PlannedCommand> commands) {
+    }
+
+    public record Plan(List<CheckResult> checks, Map<String, String> servers, List<PlannedStep> steps) {
+        public boolean ready() {
+            return checks.stream().noneMatch(CheckResult::failed);
+        }
+    }
+
+    public List<CheckResult> preflight() {
+        try (Servers servers = Servers.of(spec, secrets, Servers.clientNameFor(spec.name()))) {
+            return Preflight.check(spec, servers, Switches.of(spec), options.forceWipeTarget(), false);
+        }
+    }
+
+    public Plan plan() {
+        try (Servers servers = Servers.of(spec, secrets, Servers.clientNameFor(spec.name()))) {
+            List<CheckResult> checks = Preflight.check(spec, servers, Switches.of(spec), options.forceWipeTarget(), false);
+            Journal dryJournal = Journal.open(options.stateDir(), spec.name(), Clock.systemUTC());
+            RunContext ctx = new RunContext(spec, servers, dryJournal, Switches.of(spec), options, q -> false,
+                    RunListener.SILENT, Clock.systemUTC());
+            List<PlannedStep> steps = new ArrayList<>();
+            for (Step step : Procedure.steps(spec)) {
+                steps.add(new PlannedStep(step.name(), step.plan(ctx)));
+            }
+            Map<String, String> roles = new LinkedHashMap<>();
+            servers.all().forEach(n -> roles.put(n.label(), n.address() + " " + n.version() + " "
+                    + n.replication().role() + ", keys " + n.info("keyspace").keysPerDb()));
+            return new Plan(checks, roles, steps);
+        }
+    }
+}

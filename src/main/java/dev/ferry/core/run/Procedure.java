@@ -1,0 +1,37 @@
+package dev.ferry.core.run;
+
+import dev.ferry.core.plan.Step;
+import dev.ferry.core.spec.Spec;
+import dev.ferry.core.steps.AfterSource;
+import dev.ferry.core.steps.ChainBackup;
+import dev.ferry.core.steps.Cutover;
+import dev.ferry.core.steps.DrainWatch;
+import dev.ferry.core.steps.PersistRoles;
+import dev.ferry.core.steps.PostChecks;
+import dev.ferry.core.steps.Preflight;
+import dev.ferry.core.steps.SwitchTraffic;
+import dev.ferry.core.steps.SyncFromSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The steps of the seed procedure, in order, for one spec. */
+public final class Procedure {
+    private Procedure() {
+    }
+
+    public static List<Step> steps(Spec spec) {
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Preflight());
+        steps.add(new SyncFromSource());
+        if (spec.backup().isPresent()) {
+            steps.add(new ChainBackup());
+        }
+        steps.add(new Cutover());
+        steps.add(new SwitchTraffic());
+        steps.add(new DrainWatch());
+        steps.add(new AfterSource());
+        steps.add(new PersistRoles());
+        steps.add(new PostChecks());
+        return steps;
+    }
+}

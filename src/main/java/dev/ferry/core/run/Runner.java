@@ -1,0 +1,180 @@
+package dev.ferry.core.run;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.journal.Journal;
+import dev.ferry.core.journal.RunLock;
+import dev.ferry.core.journal.RunStatus;
+import dev.ferry.core.plan.Confirmer;
+import dev.ferry.core.plan.RunContext;
+import dev.ferry.core.plan.RunListener;
+import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.plan.Servers;
+import dev.ferry.core.plan.Step;
+import dev.ferry.core.redis.RedisError;
+import dev.ferry.core.spec.SecretSource;
+import dev.ferry.core.spec.Spec;
+import dev.ferry.core.steps.Cutover;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Carries out {@code run} and {@code resume}: one lock, one journal, the steps in order, each journaled before
+ * and after. A completed step is skipped on resume; every other step decides from live state what is left.
+ */
+public final class Runner {
+    private final Spec spec;
+    private final RunOptions options;
+    private final Confirmer confirmer;
+    private final RunListener listener;
+    private final SecretSource secrets;
+    private final Clock clock;
+
+    public Runner(Spec spec, RunOptions options, Confirmer confirmer, RunListener listener, SecretSource secrets,
+            Clock clock) {
+        this.spec = spec;
+        this.options = options;
+        this.confirmer = confirmer;
+        this.listener = listener;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    public RunResult run() {
+        Journal journal = Journal.open(options.stateDir(), spec.name(), clock);
+        checkNewRunAllowed(journal);
+        try (RunLock lock = RunLock.acquire(options.stateDir(), spec.name(), "run")) {
+            if (options.restart()) {
+                journal.archive();
+            }
+            return execute(journal, "run");
+        }
+    }
+
+    public RunResult resume() {
+        Journal journal = Journal.open(options.stateDir(), spec.name(), clock);
+        checkResumable(journal);
+        try (RunLock lock = RunLock.acquire(options.stateDir(), spec.name(), "resume")) {
+            return execute(journal, "resume");
+        }
+    }
+
+    private void checkNewRunAllowed(Journal journal) {
+        RunStatus status = journal.status();
+        if (status == RunStatus.NONE) {
+            return;
+        }
+        String where = "the journal " + journal.file() + " shows a " + describe(status, journal);
+        if (!options.restart()) {
+            throw new FerryException(ExitCode.JOURNAL, where + ": " + (status == RunStatus.COMPLETED || status == RunStatus.ABORTED
+                    ? "pass --restart to start a new run (the old journal is kept beside it)"
+                    : "run ferry resume to finish it, or ferry run --restart to discard it"));
+        }
+        if ((status == RunStatus.IN_PROGRESS || status == RunStatus.FAILED)
+                && (Cutover.promoted(journal) || !journal.pendingConfigChanges().isEmpty())) {
+            throw new FerryException(ExitCode.JOURNAL, where + " that changed roles or configs (" 
+                    + journal.pendingConfigChanges().size() + " config changes pending): --restart would forget them; run ferry resume");
+        }
+    }
+
+    private static void checkResumable(Journal journal) {
+        RunStatus status = journal.status();
+        switch (status) {
+            case NONE -> throw new FerryException(ExitCode.JOURNAL, "nothing to resume: no journal at " + journal.file()
+                    + ": start with ferry run SPEC (or pass the --state-dir of that run)");
+            case COMPLETED -> throw new FerryException(ExitCode.JOURNAL, "the run already completed (" + journal.file()
+                    + "): nothing to resume; ferry run SPEC --restart starts a new one");
+            case ABORTED -> throw new FerryException(ExitCode.JOURNAL, "the run was aborted before b's promotion and a is master again: "
+                    + "ferry run SPEC --restart starts over");
+            default -> {
+            }
+        }
+    }
+
+    private static String describe(RunStatus status, Journal journal) {
+        return switch (status) {
+            case FAILED -> "run that failed at step '" + journal.failedStep().orElse("?") + "'";
+            case IN_PROGRESS -> "run in progress or interrupted (at step '" + lastStep(journal) + "')";
+            case COMPLETED -> "completed run";
+            case ABORTED -> "run aborted before promotion";
+            case NONE -> "no run";
+        };
+    }
+
+    private static String lastStep(Journal journal) {
+        return journal.entries().stream().filter(e -> Journal.STEP.equals(e.kind())).reduce((x, y) -> y)
+                .map(e -> e.step()).orElse("start");
+    }
+
+    private RunResult execute(Journal journal, String verb) {
+        String clientName = Servers.clientNameFor(spec.name());
+        try (Servers servers = Servers.of(spec, secrets, clientName)) {
+            RunContext ctx = new RunContext(spec, servers, journal, Switches.of(spec), options, confirmer, listener, clock);
+            journal.append(Journal.RUN, null, verb.toUpperCase(java.util.Locale.ROOT), runFacts(verb));
+            for (Step step : Procedure.steps(spec)) {
+                if (!journal.completed(step.name())) {
+                    runStep(ctx, step);
+                }
+            }
+            journal.ended(RunStatus.COMPLETED, Map.of());
+            return new RunResult(RunStatus.COMPLETED, Report.from(spec, journal));
+        }
+    }
+
+    private Map<String, Object> runFacts(String verb) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("spec", spec.name());
+        facts.put("servers", spec.servers().stream().map(e -> e.role() + "=" + e.address()).toList());
+        facts.put("pid", ProcessHandle.current().pid());
+        facts.put("verb", verb);
+        return facts;
+    }
+
+    private void runStep(RunContext ctx, Step step) {
+        Journal journal = ctx.journal();
+        listener.stepStarted(step.name());
+        journal.stepStarted(step.name(), Map.of());
+        long start = System.nanoTime();
+        Map<String, Object> facts;
+        try {
+            facts = step.run(ctx);
+        } catch (FerryException e) {
+            throw failed(ctx, step, e);
+        } catch (RedisError e) {
+            throw failed(ctx, step, new FerryException(afterPromotion(journal) ? ExitCode.INCOMPLETE : ExitCode.PREFLIGHT,
+                    e.getMessage() + ": fix it on that server, then run ferry resume", e));
+        } catch (RuntimeException e) {
+            throw failed(ctx, step, new FerryException(afterPromotion(journal) ? ExitCode.INCOMPLETE : ExitCode.INTERNAL,
+                    "step '" + step.name() + "' failed unexpectedly: " + e + ": check ferry status, then ferry resume", e));
+        }
+        journal.stepCompleted(step.name(), facts);
+        listener.stepFinished(step.name(), Duration.ofNanos(System.nanoTime() - start), facts);
+    }
+
+    private static boolean afterPromotion(Journal journal) {
+        return Cutover.promoted(journal);
+    }
+
+    private FerryException failed(RunContext ctx, Step step, FerryException e) {
+        Journal journal = ctx.journal();
+        listener.stepFailed(step.name(), e.getMessage());
+        if (e.code() == ExitCode.ABORTED || (e.code() == ExitCode.DECLINED && !afterPromotion(journal))) {
+            journal.ended(RunStatus.ABORTED, Map.of("why", e.getMessage()));
+        } else {
+            journal.stepFailed(step.name(), e.getMessage());
+        }
+        return e;
+    }
+
+    /** The journal's report, for status or a report file of the last run. */
+    public static Map<String, Object> report(Spec spec, Journal journal) {
+        return Report.from(spec, journal);
+    }
+
+    static List<String> stepNames(Spec spec) {
+        return Procedure.steps(spec).stream().map(Step::name).toList();
+    }
+}

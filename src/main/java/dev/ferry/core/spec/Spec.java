@@ -1,0 +1,75 @@
+package dev.ferry.core.spec;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A validated spec: move the live master {@code source} (a) to {@code target} (b), with {@code backup} (c) as b's
+ * replica. Built by {@link SpecLoader}; it holds where secrets come from, never the secrets.
+ */
+public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, Cutover cutover,
+        Switch switchSpec, After after, Path specFile) {
+
+    public Spec {
+        requireNonNull(name, "name");
+        requireNonNull(source, "source");
+        requireNonNull(target, "target");
+        requireNonNull(backup, "backup");
+        requireNonNull(cutover, "cutover");
+        requireNonNull(switchSpec, "switchSpec");
+        requireNonNull(after, "after");
+        requireNonNull(specFile, "specFile");
+    }
+
+    /** The folder of the spec file: relative hook commands and paths in the spec are relative to it. */
+    public Path specDir() {
+        Path parent = specFile.toAbsolutePath().getParent();
+        return parent != null ? parent : specFile.toAbsolutePath().getRoot();
+    }
+
+    /** source, target and backup (if any), in that order. */
+    public List<Endpoint> servers() {
+        List<Endpoint> servers = new ArrayList<>(List.of(source, target));
+        backup.ifPresent(servers::add);
+        return List.copyOf(servers);
+    }
+
+    /**
+     * Reads the password of {@code server}, or returns empty when it has none.
+     *
+     * @throws SpecException naming the spec file, the server and the variable or file, never the password
+     */
+    public Optional<Credentials> credentials(Endpoint server, SecretSource secrets) {
+        requireNonNull(server, "server");
+        try {
+            return server.auth().flatMap(auth -> auth.resolve(secrets));
+        } catch (SpecException e) {
+            Path fileName = specFile.getFileName();
+            throw new SpecException((fileName != null ? fileName : specFile) + ": " + server.role() + " "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * The spec as plain maps, lists and strings for reports and JSON: durations as written ("2s"), enums by their
+     * spec names, and for auth only the names of variables and files, never a password.
+     */
+    public Map<String, Object> redacted() {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("name", name);
+        view.put("spec-file", specFile.toString());
+        for (Endpoint server : servers()) {
+            view.put(server.role(), SpecView.endpoint(server));
+        }
+        view.put("cutover", SpecView.cutover(cutover));
+        view.put("switch", SpecView.switchSpec(switchSpec));
+        view.put("after", Map.of("source", after.source().label()));
+        return SpecView.freeze(view);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.ferry.core.steps;
+
+import dev.ferry.core.plan.ConfigLedger;
+import dev.ferry.core.plan.PlannedCommand;
+import dev.ferry.core.redis.RedisNode;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Stops a from taking writes for the cutover, in a way that outlives ferry (invariant 2): only ferry lifts it.
+ * {@link #raise} is atomic with the marker write and the offset capture, so no write slips in between.
+ */
+interface Fence {
+
+    /** Writes above this many replicas are refused: more than any deployment has. */
+    String MIN_REPLICAS_FENCE = "1000000";
+
+    String describe();
+
+    List<PlannedCommand> plan(String markerKey);
+
+    /** Fences a, writes the marker and returns a's replication offset once nothing more can be written. */
+    long raise(String markerKey, String markerValue);
+
+    /** Before b's promotion: a takes writes again, as if nothing happened. Safe to repeat. */
+    void lift();
+
+    /** After a became b's replica: unpause and restore what the fence changed. Safe to repeat. */
+    void releaseDemoted();
+
+    /** after: detach: a keeps its data, never takes a write again, and is not paused. Returns how to lift it. */
+    String holdDetached();
+
+    static Fence forSource(RedisNode a, ConfigLedger ledger, Duration maxPause) {
+        return a.version().hasPauseWrite() ? new PauseWriteFence(a, ledger, maxPause) : new ClosedDoorFence(a, ledger);
+    }
+}

@@ -1,0 +1,230 @@
+package dev.ferry.core.steps;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.plan.PlannedCommand;
+import dev.ferry.core.plan.RunContext;
+import dev.ferry.core.plan.Servers;
+import dev.ferry.core.plan.Step;
+import dev.ferry.core.redis.ClientInfo;
+import dev.ferry.core.redis.Info;
+import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.redis.RedisVersion;
+import dev.ferry.core.redis.ReplicationState;
+import dev.ferry.core.spec.After;
+import dev.ferry.core.spec.Cutover;
+import dev.ferry.core.spec.Spec;
+import dev.ferry.core.switching.TrafficSwitch;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Read-only checks before anything changes: reachable servers, versions, roles, that b and c are neither a nor
+ * each other, that nothing would be wiped without --force-wipe-target, that a can follow b afterwards.
+ * A connection failure stops at once (exit 4); everything else is collected so the operator sees it all.
+ */
+public final class Preflight implements Step {
+    public static final String NAME = "preflight";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<PlannedCommand> plan(RunContext ctx) {
+        List<PlannedCommand> commands = new ArrayList<>();
+        for (RedisNode n : ctx.servers().all()) {
+            commands.add(PlannedCommand.redis(n.label(), "INFO all; CLIENT LIST; CONFIG GET maxclients", "read-only checks"));
+        }
+        return commands;
+    }
+
+    @Override
+    public Map<String, Object> run(RunContext ctx) {
+        List<CheckResult> results = check(ctx.spec(), ctx.servers(), ctx.trafficSwitch(), ctx.options().forceWipeTarget(),
+                ctx.journal().started(SyncFromSource.NAME));
+        results.stream().filter(r -> r.status() == CheckResult.Status.WARN).forEach(r -> ctx.warn(r.oneLine()));
+        List<CheckResult> failed = results.stream().filter(CheckResult::failed).toList();
+        if (!failed.isEmpty()) {
+            throw new FerryException(ExitCode.PREFLIGHT, "preflight failed: " + failed.get(0).oneLine()
+                    + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more: run ferry preflight SPEC)" : ""));
+        }
+        Map<String, Object> facts = new LinkedHashMap<>();
+        results.forEach(r -> facts.put(r.name(), r.status() + ": " + r.detail()));
+        return facts;
+    }
+
+    /**
+     * Runs every check. {@code resuming} relaxes the emptiness checks: once ferry has started syncing b from a,
+     * b's keys are a's, not the operator's.
+     */
+    public static List<CheckResult> check(Spec spec, Servers servers, TrafficSwitch trafficSwitch, boolean forceWipe,
+            boolean resuming) {
+        Map<String, Info> info = new LinkedHashMap<>();
+        for (RedisNode n : servers.all()) {
+            info.put(n.label(), n.infoAll());
+        }
+        List<CheckResult> results = new ArrayList<>();
+        results.add(versions(servers, info));
+        results.add(distinct(servers, info));
+        results.add(sourceIsMaster(info.get("a")));
+        results.add(clusterMode(info));
+        results.add(rdbForward(servers));
+        results.add(rdbBack(spec.after(), servers));
+        results.add(cutoverMode(spec.cutover(), servers.a()));
+        results.add(targetRole(servers, info.get("b")));
+        servers.c().ifPresent(c -> results.add(backupRole(servers, info.get("c"))));
+        results.add(empty(servers.b(), info.get("b"), forceWipe, resuming || alreadyFollows(info.get("b"), servers.a())));
+        servers.c().ifPresent(c -> results.add(empty(c, info.get("c"), forceWipe,
+                resuming || alreadyFollows(info.get("c"), servers.b()))));
+        results.add(otherRuns(servers));
+        results.add(switchReady(trafficSwitch));
+        return results;
+    }
+
+    private static CheckResult versions(Servers servers, Map<String, Info> info) {
+        String detail = servers.all().stream().map(n -> n.label() + "=" + n.version()).collect(Collectors.joining(", "));
+        return CheckResult.pass("versions", detail);
+    }
+
+    private static CheckResult distinct(Servers servers, Map<String, Info> info) {
+        Map<String, String> byRunId = new LinkedHashMap<>();
+        for (RedisNode n : servers.all()) {
+            String runId = info.get(n.label()).get("run_id", "");
+            String other = byRunId.putIfAbsent(runId, n.label());
+            if (other != null) {
+                return CheckResult.fail("distinct servers", other + " and " + n.label() + " are the same server (run_id "
+                        + runId.substring(0, Math.min(8, runId.length())) + ")",
+                        "point source, target and backup at three different servers");
+            }
+        }
+        return CheckResult.pass("distinct servers", "a, b" + (servers.c().isPresent() ? ", c" : "") + " are different servers");
+    }
+
+    private static CheckResult sourceIsMaster(Info a) {
+        ReplicationState state = ReplicationState.of(a);
+        if (!state.isMaster()) {
+            return CheckResult.fail("a is master", "a is a replica of " + state.masterHost() + ":" + state.masterPort(),
+                    "set source to the current master");
+        }
+        return CheckResult.pass("a is master", "a is master with " + state.connectedReplicas() + " replica(s)");
+    }
+
+    private static CheckResult clusterMode(Map<String, Info> info) {
+        for (Map.Entry<String, Info> e : info.entrySet()) {
+            if ("1".equals(e.getValue().get("cluster_enabled"))) {
+                return CheckResult.fail("cluster mode", e.getKey() + " runs in cluster mode",
+                        "ferry moves standalone masters only; use redis-cli --cluster for cluster nodes");
+            }
+        }
+        return CheckResult.pass("cluster mode", "standalone servers");
+    }
+
+    private static CheckResult rdbForward(Servers servers) {
+        RedisVersion a = servers.a().version();
+        RedisVersion b = servers.b().version();
+        if (!b.canLoadRdbOf(a)) {
+            return CheckResult.fail("b can load a's data", "b (" + b + ", RDB " + b.rdbVersion() + ") cannot load a's RDB "
+                    + a.rdbVersion() + " (" + a + ")", "run b on a version not older than a");
+        }
+        Optional<RedisNode> c = servers.c();
+        if (c.isPresent() && !c.get().version().canLoadRdbOf(b)) {
+            return CheckResult.fail("b can load a's data", "c (" + c.get().version() + ") cannot load b's RDB " + b.rdbVersion(),
+                    "run c on b's version");
+        }
+        return CheckResult.pass("b can load a's data", "RDB " + a.rdbVersion() + " -> " + b.rdbVersion());
+    }
+
+    private static CheckResult rdbBack(After after, Servers servers) {
+        RedisVersion a = servers.a().version();
+        RedisVersion b = servers.b().version();
+        if (after.source() == After.SourceFate.REPLICA && !a.canLoadRdbOf(b)) {
+            return CheckResult.fail("a can follow b", "a (" + a + ") cannot load b's RDB " + b.rdbVersion()
+                    + ": as b's replica it would empty itself and fail to load",
+                    "set after: { source: detach } (a keeps its data, fenced)");
+        }
+        return CheckResult.pass("a can follow b", after.source() == After.SourceFate.REPLICA
+                ? "a will replicate from b afterwards" : "a will be detached and stay fenced");
+    }
+
+    private static CheckResult cutoverMode(Cutover cutover, RedisNode a) {
+        if (cutover.mode() != Cutover.Mode.PAUSE) {
+            return CheckResult.fail("cutover mode", "cutover mode " + cutover.mode().toString().toLowerCase() + " is not available yet",
+                    "use cutover: { mode: pause }");
+        }
+        String fence = a.version().hasPauseWrite()
+                ? "CLIENT PAUSE WRITE + min-replicas-to-write fence"
+                : "maxclients fence with a's clients closed (a is older than 6.2)";
+        return CheckResult.pass("cutover mode", "pause, max " + cutover.maxPause().toMillis() + "ms, " + fence);
+    }
+
+    private static CheckResult targetRole(Servers servers, Info b) {
+        ReplicationState state = ReplicationState.of(b);
+        RedisNode a = servers.a();
+        if (state.isReplica() && !state.replicatesFrom(a.host(), a.port())) {
+            return CheckResult.fail("b's role", "b replicates from " + state.masterHost() + ":" + state.masterPort() + ", not from a",
+                    "detach b first (REPLICAOF NO ONE) or fix target in the spec");
+        }
+        if (state.connectedReplicas() > 0 && !servers.c().isPresent()) {
+            return CheckResult.warn("b's role", "b has " + state.connectedReplicas() + " replica(s) of its own", "they will follow b");
+        }
+        return CheckResult.pass("b's role", state.isReplica() ? "b already replicates from a" : "b is a master, ready to follow a");
+    }
+
+    private static CheckResult backupRole(Servers servers, Info c) {
+        ReplicationState state = ReplicationState.of(c);
+        RedisNode b = servers.b();
+        if (state.isReplica() && !state.replicatesFrom(b.host(), b.port())) {
+            return CheckResult.fail("c's role", "c replicates from " + state.masterHost() + ":" + state.masterPort() + ", not from b",
+                    "detach c first (REPLICAOF NO ONE) or fix backup in the spec");
+        }
+        return CheckResult.pass("c's role", state.isReplica() ? "c already replicates from b" : "c is a master, ready to follow b");
+    }
+
+    private static boolean alreadyFollows(Info info, RedisNode master) {
+        return ReplicationState.of(info).replicatesFrom(master.host(), master.port());
+    }
+
+    private static CheckResult empty(RedisNode n, Info info, boolean forceWipe, boolean dataIsOurs) {
+        Map<Integer, Long> keys = info.keysPerDb();
+        long total = keys.values().stream().mapToLong(Long::longValue).sum();
+        String name = n.label() + " is empty";
+        if (total == 0 || dataIsOurs) {
+            return CheckResult.pass(name, total == 0 ? n.label() + " holds no key" : n.label() + " holds a copy of its master");
+        }
+        String where = keys.entrySet().stream().filter(e -> e.getValue() > 0)
+                .map(e -> "db" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+        if (forceWipe) {
+            return CheckResult.warn(name, n.label() + " holds " + total + " keys (" + where + ") that will be erased",
+                    "--force-wipe-target was given");
+        }
+        return CheckResult.fail(name, n.label() + " (" + n.address() + ") holds " + total + " keys (" + where + ")",
+                "replication would erase them: empty it, or pass --force-wipe-target to erase them");
+    }
+
+    private static CheckResult otherRuns(Servers servers) {
+        for (RedisNode n : servers.all()) {
+            for (ClientInfo client : n.clients()) {
+                String name = client.name();
+                if (name.startsWith(RedisNode.CLIENT_NAME_PREFIX) && !name.startsWith(servers.clientName())) {
+                    return CheckResult.fail("one run at a time", "another ferry (" + name + " from " + client.addr()
+                            + ") is connected to " + n.label(), "wait for that run to finish, or stop it");
+                }
+            }
+        }
+        return CheckResult.pass("one run at a time", "no other ferry is connected");
+    }
+
+    private static CheckResult switchReady(TrafficSwitch trafficSwitch) {
+        List<String> problems = trafficSwitch.preflight();
+        if (!problems.isEmpty()) {
+            return CheckResult.fail("switch", problems.get(0), "");
+        }
+        return CheckResult.pass("switch", trafficSwitch.describe());
+    }
+}

@@ -1,0 +1,35 @@
+package dev.ferry.core.steps;
+
+import dev.ferry.core.plan.PlannedCommand;
+import dev.ferry.core.plan.RunContext;
+import dev.ferry.core.plan.Step;
+import dev.ferry.core.redis.RedisNode;
+import java.util.List;
+import java.util.Map;
+
+/** Seed step 4: b replicates from a until it has everything a had when the link came up. */
+public final class SyncFromSource implements Step {
+    public static final String NAME = "sync b from a";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<PlannedCommand> plan(RunContext ctx) {
+        return ReplicaSync.plan(ctx.servers().b(), ctx.servers().a());
+    }
+
+    @Override
+    public Map<String, Object> run(RunContext ctx) {
+        RedisNode a = ctx.servers().a();
+        RedisNode b = ctx.servers().b();
+        if (!b.replication().replicatesFrom(a.host(), a.port())) {
+            ctx.confirm(b.version().replicaOfCommand() + " on b (" + b.address() + ") erases its " + b.totalKeys()
+                    + " keys and copies a's. Go on?");
+        }
+        ReplicaSync.attach(ctx, b, a);
+        return ReplicaSync.awaitSynced(ctx, b, a, ctx.spec().cutover().catchUp());
+    }
+}

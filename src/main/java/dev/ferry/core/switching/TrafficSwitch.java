@@ -1,0 +1,31 @@
+package dev.ferry.core.switching;
+
+import dev.ferry.core.plan.PlannedCommand;
+import dev.ferry.core.spec.Endpoint;
+import java.time.Duration;
+import java.util.List;
+
+/** Moves the applications' traffic from a to b: a hook, a keepalived VIP, or nothing (the operator does it). */
+public interface TrafficSwitch {
+
+    String describe();
+
+    List<PlannedCommand> plan(Endpoint from, Endpoint to);
+
+    /** Problems found without changing anything: a missing hook, an unreadable config. Empty when ready. */
+    List<String> preflight();
+
+    /**
+     * Whether the traffic must move before a is demoted and its clients are closed. A hook repoints
+     * applications, so the clients that ferry closes on a must reconnect to b, not to a again.
+     */
+    boolean movesBeforeDemotion();
+
+    /** Moves the traffic; throws a FerryException naming what failed. Returns how long it took. */
+    Duration move(Endpoint from, Endpoint to);
+
+    /** Whether this switch moves anything at all (for the report and the drain watch). */
+    default boolean movesTraffic() {
+        return true;
+    }
+}

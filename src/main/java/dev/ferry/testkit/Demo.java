@@ -1,0 +1,217 @@
+package dev.ferry.testkit;
+
+import dev.ferry.core.journal.Journal;
+import dev.ferry.core.plan.Confirmer;
+import dev.ferry.core.plan.RunListener;
+import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.run.RunResult;
+import dev.ferry.core.run.Runner;
+import dev.ferry.core.spec.SecretSource;
+import dev.ferry.core.spec.Spec;
+import dev.ferry.core.spec.SpecLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A whole ferry run on throwaway servers: a, b and c on free loopback ports, a dataset on a, writers that
+ * count every acknowledged write and follow a hook-driven "application endpoint", the real procedure, then
+ * the writers' own count of what was lost on b and on c. Everything it starts is stopped by pid.
+ */
+public final class Demo implements AutoCloseable {
+    private final DemoConfig config;
+    private final List<RedisServer> servers = new ArrayList<>();
+    private final Path workDir;
+    private RedisServer a;
+    private RedisServer b;
+    private RedisServer c;
+    private Writers writers;
+
+    public Demo(DemoConfig config) {
+        this.config = config;
+        try {
+            this.workDir = Files.createTempDirectory("ferry-demo");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a, b, c and loads a's dataset. */
+    public Demo start(Consumer<String> say) {
+        a = track(RedisServer.start(config.sourceBinary(), config.serverConfig()));
+        b = track(RedisServer.start(config.targetBinary(), config.serverConfig()));
+        c = track(RedisServer.start(config.backupBinary(), config.serverConfig()));
+        say.accept("started a=" + a + ", b=" + b + ", c=" + c);
+        try (Jedis jedis = a.client(Duration.ofSeconds(30))) {
+            DatasetSummary summary = Dataset.load(jedis, config.keys(), 42);
+            say.accept("loaded " + summary.totalKeys() + " keys on a " + summary.keysPerType() + ", "
+                    + summary.keysWithTtl() + " with a TTL");
+        }
+        writeEndpoint(a);
+        return this;
+    }
+
+    private RedisServer track(RedisServer server) {
+        servers.add(server);
+        return server;
+    }
+
+    /** The spec the demo runs: a hook repoints the writers by rewriting the endpoint file they read. */
+    public Path writeSpec() {
+        Path hook = workDir.resolve("repoint.sh");
+        Path spec = workDir.resolve("demo.yaml");
+        String yaml = String.join("\n",
+                "name: demo",
+                "source: { host: " + a.host() + ", port: " + a.port() + " }",
+                "target: { host: " + b.host() + ", port: " + b.port() + " }",
+                "backup: { host: " + c.host() + ", port: " + c.port() + " }",
+                "cutover: { mode: pause, max-pause: " + config.maxPause().toMillis() + "ms, drain-watch: 5s }",
+                "switch: { type: hook, command: [\"./repoint.sh\"], timeout: 5s }",
+                "after: { source: " + config.after() + " }",
+                "");
+        try {
+            Files.writeString(hook, "#!/bin/sh\n# the demo's applications read their Redis address from ./endpoint\n"
+                    + "printf '%s:%s\\n' \"$FERRY_TARGET_HOST\" \"$FERRY_TARGET_PORT\" > endpoint.tmp && mv endpoint.tmp endpoint\n");
+            Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.writeString(spec, yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return spec;
+    }
+
+    private void writeEndpoint(RedisServer server) {
+        try {
+            Files.writeString(workDir.resolve("endpoint"), server.host() + ":" + server.port() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Where the applications currently send their writes: whatever the hook last wrote. */
+    public HostAndPort endpoint() {
+        try {
+            String text = Files.readString(workDir.resolve("endpoint"), StandardCharsets.UTF_8).trim();
+            return HostAndPort.from(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Writers startWriters() {
+        writers = new Writers(Writers.Config.builder().writers(config.writers()).ratePerWriter(config.ratePerWriter())
+                .evalShare(config.evalShare()).endpoint(this::endpoint).maxDuration(Duration.ofMinutes(10))
+                .keyPrefix("demo-writer").build()).start();
+        writers.awaitAcknowledged(config.writers() * 10L, Duration.ofSeconds(10));
+        return writers;
+    }
+
+    /** The whole demo: servers, writers, ferry's run, the writers' verdict. */
+    public DemoResult run(RunListener listener, Consumer<String> say) {
+        start(say);
+        Spec spec = SpecLoader.load(writeSpec());
+        startWriters();
+        say.accept("writers running: " + config.writers() + " x " + config.ratePerWriter() + " writes/s ("
+                + Math.round(config.evalShare() * 100) + "% EVAL)");
+        RunResult result = new Runner(spec, new RunOptions(true, false, workDir.resolve(".ferry"), false), Confirmer.YES,
+                listener, SecretSource.system(), Clock.systemUTC()).run();
+        sleepQuietly(config.writeAfter());
+        writers.stop();
+        return verdict(spec, result);
+    }
+
+    private DemoResult verdict(Spec spec, RunResult result) {
+        WriterStats stats = writers.stats();
+        awaitBackupCaughtUp();
+        LossReport onB;
+        LossReport onC;
+        try (Jedis jb = b.client(Duration.ofSeconds(30)); Jedis jc = c.client(Duration.ofSeconds(30))) {
+            onB = writers.checkLost(jb);
+            onC = writers.checkLost(jc);
+        }
+        Map<String, Object> report = new LinkedHashMap<>(result.report());
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("writers", config.writers());
+        w.put("ratePerWriter", config.ratePerWriter());
+        w.put("acknowledged", stats.acknowledged());
+        w.put("errors", stats.errors());
+        w.put("longestGapMillis", stats.longestGap().toMillis());
+        w.put("lostOnB", onB.lost());
+        w.put("lostOnC", onC.lost());
+        w.put("missingSample", onB.missingSample());
+        report.put("writers", w);
+        return new DemoResult(result, stats, onB, onC, report, Journal.fileFor(workDir.resolve(".ferry"), spec.name()));
+    }
+
+    /** c replicates asynchronously: compare only once it has b's offset. */
+    private void awaitBackupCaughtUp() {
+        try (Jedis jb = b.client(); Jedis jc = c.client()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                long master = offset(jb.info("replication"), "master_repl_offset");
+                if (offset(jc.info("replication"), "slave_repl_offset") >= master) {
+                    return;
+                }
+                sleepQuietly(Duration.ofMillis(20));
+            }
+        }
+    }
+
+    private static long offset(String info, String field) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).trim());
+            }
+        }
+        return -1;
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public RedisServer a() {
+        return a;
+    }
+
+    public RedisServer b() {
+        return b;
+    }
+
+    public RedisServer c() {
+        return c;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public Writers writers() {
+        return writers;
+    }
+
+    @Override
+    public void close() {
+        if (writers != null) {
+            writers.close();
+        }
+        servers.forEach(RedisServer::close);
+        Files2.deleteRecursively(workDir);
+    }
+}

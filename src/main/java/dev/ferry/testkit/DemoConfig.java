@@ -1,0 +1,53 @@
+package dev.ferry.testkit;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** What the demo runs: how many keys and writers, which server binaries, what becomes of a afterwards. */
+public record DemoConfig(int keys, int writers, int ratePerWriter, double evalShare, Duration maxPause,
+        Duration writeAfter, String after, RedisBinary sourceBinary, RedisBinary targetBinary, RedisBinary backupBinary,
+        Map<String, String> serverConfig) {
+
+    public DemoConfig {
+        if (keys < 0) {
+            throw new IllegalArgumentException("keys must not be negative, was " + keys);
+        }
+        if (writers < 1) {
+            throw new IllegalArgumentException("writers must be positive, was " + writers);
+        }
+        if (ratePerWriter < 1) {
+            throw new IllegalArgumentException("rate must be positive, was " + ratePerWriter);
+        }
+    }
+
+    public static DemoConfig defaults() {
+        RedisBinary system = RedisBinary.system();
+        return new DemoConfig(100_000, 4, 500, 0.25, Duration.ofSeconds(2), Duration.ofSeconds(1), "replica",
+                system, system, system, Map.of());
+    }
+
+    public DemoConfig withKeys(int n) {
+        return new DemoConfig(n, writers, ratePerWriter, evalShare, maxPause, writeAfter, after, sourceBinary,
+                targetBinary, backupBinary, serverConfig);
+    }
+
+    public DemoConfig withWriters(int n, int rate) {
+        return new DemoConfig(keys, n, rate, evalShare, maxPause, writeAfter, after, sourceBinary, targetBinary,
+                backupBinary, serverConfig);
+    }
+
+    public DemoConfig withBinaries(RedisBinary source, RedisBinary target, RedisBinary backup) {
+        return new DemoConfig(keys, writers, ratePerWriter, evalShare, maxPause, writeAfter, after, source, target,
+                backup, serverConfig);
+    }
+
+    public DemoConfig withAfter(String fate) {
+        return new DemoConfig(keys, writers, ratePerWriter, evalShare, maxPause, writeAfter, fate, sourceBinary,
+                targetBinary, backupBinary, serverConfig);
+    }
+
+    public DemoConfig withMaxPause(Duration d) {
+        return new DemoConfig(keys, writers, ratePerWriter, evalShare, d, writeAfter, after, sourceBinary, targetBinary,
+                backupBinary, serverConfig);
+    }
+}
