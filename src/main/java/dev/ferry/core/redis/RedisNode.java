@@ -68,7 +68,12 @@ public final class RedisNode implements AutoCloseable {
 
     /** A new node to the same server with its own connection (for pollers that must not share one). */
     public RedisNode sibling(String nameSuffix) {
-        return new RedisNode(label, host, port, credentials, clientName + "-" + nameSuffix, timeoutMillis, renames);
+        return withTimeout(nameSuffix, timeoutMillis);
+    }
+
+    /** A sibling whose every command gives up after {@code millis}: for polling inside the cutover window. */
+    public RedisNode withTimeout(String nameSuffix, int millis) {
+        return new RedisNode(label, host, port, credentials, clientName + "-" + nameSuffix, millis, renames);
     }
 
     // ---- raw commands -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import dev.ferry.core.journal.Journal;
 import dev.ferry.core.journal.RunLock;
 import dev.ferry.core.journal.RunStatus;
 import dev.ferry.core.plan.Confirmer;
+import dev.ferry.core.plan.FailPoints;
 import dev.ferry.core.plan.RunContext;
 import dev.ferry.core.plan.RunListener;
 import dev.ferry.core.plan.RunOptions;
@@ -137,6 +138,7 @@ public final class Runner {
         Journal journal = ctx.journal();
         listener.stepStarted(step.name());
         journal.stepStarted(step.name(), Map.of());
+        FailPoints.hit(step.name() + ":started");
         long start = System.nanoTime();
         Map<String, Object> facts;
         try {
@@ -151,6 +153,7 @@ public final class Runner {
                     "step '" + step.name() + "' failed unexpectedly: " + e + ": check ferry status, then ferry resume", e));
         }
         journal.stepCompleted(step.name(), facts);
+        FailPoints.hit(step.name() + ":completed");
         listener.stepFinished(step.name(), Duration.ofNanos(System.nanoTime() - start), facts);
     }
 

@@ -1,6 +1,5 @@
 package dev.ferry.core.spec;
 
-import dev.ferry.core.spec.SpecDocument.Argv;
 import dev.ferry.core.spec.SpecDocument.Auth;
 import dev.ferry.core.spec.SpecDocument.Block;
 import dev.ferry.core.spec.SpecDocument.CutoverBlock;

@@ -55,8 +55,19 @@ public final class SpecLoader {
     }
 
     private static SpecDocument.Root bind(String yaml, Problems problems) {
-        try (JsonParser parser = MAPPER.createParser(yaml)) {
+        try {
             rejectAliases(yaml, problems);
+            return readRoot(yaml, problems);
+        } catch (JsonProcessingException e) {
+            throw new JacksonErrors(problems).translate(e);
+        } catch (IOException e) {
+            // reading from a String fails only on parser bugs; still a bad spec rather than a crash
+            throw problems.file("cannot read the spec (" + e.getClass().getSimpleName() + "); check the YAML");
+        }
+    }
+
+    private static SpecDocument.Root readRoot(String yaml, Problems problems) throws IOException {
+        try (JsonParser parser = MAPPER.createParser(yaml)) {
             // an empty or comments-only file has no first token; "~" binds to null
             SpecDocument.Root root =
                     parser.nextToken() == null ? null : MAPPER.readValue(parser, SpecDocument.Root.class);
@@ -64,15 +75,10 @@ public final class SpecLoader {
                 throw problems.file("the spec is empty (write at least name, source and target)");
             }
             if (parser.nextToken() != null) {
-                throw problems.at(parser.currentTokenLocation().getLineNr(),
-                        "more than one YAML document (keep one spec per file: remove the '---' above and what follows)");
+                throw problems.at(parser.currentTokenLocation().getLineNr(), "more than one YAML document"
+                        + " (keep one spec per file: remove the '---' above and what follows)");
             }
             return root;
-        } catch (JsonProcessingException e) {
-            throw new JacksonErrors(problems).translate(e);
-        } catch (IOException e) {
-            // reading from a String fails only on parser bugs; still a bad spec rather than a crash
-            throw problems.file("cannot read the spec (" + e.getClass().getSimpleName() + "); check the YAML");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.ferry.core.steps;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.journal.Journal;
+import dev.ferry.core.plan.FailPoints;
 import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.plan.RunContext;
 import dev.ferry.core.plan.Step;
@@ -110,6 +111,7 @@ public final class Cutover implements Step {
         }
         facts.put("capturedOffset", captured);
         ctx.journal().stepFact(NAME, FENCED, Map.of("capturedOffset", captured));
+        FailPoints.hit("cutover:fenced");
         long caughtUpAt = awaitCatchUp(ctx, fence, captured, markerKey, marker, fencedAt);
         facts.put("catchUpMillis", millis(caughtUpAt - fencedAt));
         promote(ctx, fence, b);
@@ -132,19 +134,22 @@ public final class Cutover implements Step {
     }
 
     private long awaitCatchUp(RunContext ctx, Fence fence, long captured, String markerKey, String marker, long fencedAt) {
-        RedisNode b = ctx.servers().b();
         long deadline = fencedAt + ctx.spec().cutover().maxPause().toNanos();
         long bOffset = -1;
-        while (System.nanoTime() < deadline) {
-            try {
-                bOffset = b.replication().replicaOffset();
-                if (bOffset >= captured && marker.equals(b.callString("GET", markerKey))) {
-                    return System.nanoTime();
+        // a stalled b must not hold ferry past max-pause: every poll gives up within the window
+        int pollTimeout = (int) Math.max(50, ctx.spec().cutover().maxPause().toMillis());
+        try (RedisNode b = ctx.servers().b().withTimeout("poll", pollTimeout)) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    bOffset = b.replication().replicaOffset();
+                    if (bOffset >= captured && marker.equals(b.callString("GET", markerKey))) {
+                        return System.nanoTime();
+                    }
+                } catch (RuntimeException e) {
+                    throw abort(ctx, fence, "lost b while waiting for it to catch up: " + e.getMessage());
                 }
-            } catch (RuntimeException e) {
-                throw abort(ctx, fence, "lost b while waiting for it to catch up: " + e.getMessage());
+                ctx.sleep(CATCH_UP_POLL);
             }
-            ctx.sleep(CATCH_UP_POLL);
         }
         throw abort(ctx, fence, "b did not reach a's offset " + captured + " within max-pause "
                 + ctx.spec().cutover().maxPause().toMillis() + "ms (b at " + bOffset + ")");
@@ -171,7 +176,9 @@ public final class Cutover implements Step {
                 throw abort(ctx, fence, "b refused promotion: " + e.getMessage());
             }
         }
+        FailPoints.hit("cutover:promoted-unjournaled");
         ctx.journal().stepFact(NAME, PROMOTED, Map.of("bRunId", b.runId()));
+        FailPoints.hit("cutover:promoted");
     }
 
     /** The reply was lost but the command may have run: only live state can say. */

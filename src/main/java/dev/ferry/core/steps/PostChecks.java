@@ -10,6 +10,7 @@ import dev.ferry.core.redis.Info;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.redis.ReplicationState;
 import dev.ferry.core.spec.After;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Map;
 /** The end state, checked live: b master, c and (after: replica) a following b, c kept its data, no fence left. */
 public final class PostChecks implements Step {
     public static final String NAME = "post-checks";
+    private static final Duration LINK_WAIT = Duration.ofSeconds(10);
 
     @Override
     public String name() {
@@ -63,10 +65,12 @@ public final class PostChecks implements Step {
 
     private static void checkBackup(RunContext ctx, RedisNode c, Map<String, Object> facts, List<String> problems) {
         RedisNode b = ctx.servers().b();
-        ReplicationState cs = c.replication();
+        ReplicationState cs = awaitLink(ctx, c);
         facts.put("c", cs.isReplica() ? "replica of " + cs.masterHost() + ":" + cs.masterPort() + (cs.linkUp() ? ", link up" : ", link down") : cs.role());
         if (!cs.replicatesFrom(b.host(), b.port())) {
             problems.add("c does not replicate from b");
+        } else if (!cs.linkUp()) {
+            problems.add("c's link to b is down");
         }
         facts.put("cResync", backupResync(ctx, b));
     }
@@ -90,6 +94,17 @@ public final class PostChecks implements Step {
         }
         ctx.warn("c may have done a full resync from b (b served " + full + " full and " + partial + " partial syncs)");
         return "full (" + full + " full syncs served by b)";
+    }
+
+    /** A promoted b drops its replicas once (before 6.2 at least): give c a moment to reconnect. */
+    private static ReplicationState awaitLink(RunContext ctx, RedisNode c) {
+        long deadline = System.nanoTime() + LINK_WAIT.toNanos();
+        ReplicationState cs = c.replication();
+        while (cs.isReplica() && !cs.linkUp() && System.nanoTime() < deadline) {
+            ctx.sleep(Duration.ofMillis(100));
+            cs = c.replication();
+        }
+        return cs;
     }
 
     private static long number(Object o) {
