@@ -33,6 +33,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--max-pause", defaultValue = "2s", description = "cutover max-pause (default: ${DEFAULT-VALUE})")
     String maxPause;
 
+    @Option(names = "--mode", defaultValue = "pause", description = "cutover mode: pause, failover or drain (default: ${DEFAULT-VALUE})")
+    String mode;
+
     @Option(names = "--redis-server", paramLabel = "PATH", description = "redis-server binary for a, b and c (default: redis-server on PATH)")
     Path redisServer;
 
@@ -71,6 +74,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         Duration pause = dev.ferry.core.spec.Durations.parse(maxPause);
         return DemoConfig.defaults().withKeys(keys).withWriters(writers, rate).withBinaries(binary, binary, binary)
-                .withMaxPause(pause);
+                .withMaxPause(pause).withMode(mode);
     }
 }

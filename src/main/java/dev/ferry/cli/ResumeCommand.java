@@ -17,6 +17,10 @@ final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--yes", description = "do not ask before destructive steps")
     boolean yes;
 
+    @Option(names = "--accept-divergence", description = "cutover mode drain only: accept that a and b both take writes "
+            + "(writes on b never reach c, writes on a after b's promotion are lost); measured and reported")
+    boolean acceptDivergence;
+
     @Option(names = "--report", paramLabel = "FILE", description = "write the run report as JSON")
     Path report;
 
@@ -25,7 +29,7 @@ final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunOptions options = new RunOptions(yes, false, specOptions.stateDir, false);
+        RunOptions options = new RunOptions(yes, false, specOptions.stateDir, false, acceptDivergence);
         return RunCommand.execute(cmd.commandLine(), specOptions.load(), options, report, true);
     }
 }

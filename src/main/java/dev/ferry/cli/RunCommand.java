@@ -30,6 +30,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--restart", description = "discard a finished or failed journal and start a new run (the old one is kept as .old)")
     boolean restart;
 
+    @Option(names = "--accept-divergence", description = "cutover mode drain only: accept that a and b both take writes "
+            + "(writes on b never reach c, writes on a after b's promotion are lost); measured and reported")
+    boolean acceptDivergence;
+
     @Option(names = "--report", paramLabel = "FILE", description = "write the run report as JSON")
     Path report;
 
@@ -39,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Spec spec = specOptions.load();
-        RunOptions options = new RunOptions(yes, forceWipe, specOptions.stateDir, restart);
+        RunOptions options = new RunOptions(yes, forceWipe, specOptions.stateDir, restart, acceptDivergence);
         return execute(cmd.commandLine(), spec, options, report, false);
     }
 

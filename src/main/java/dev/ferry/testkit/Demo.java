@@ -77,7 +77,7 @@ public final class Demo implements AutoCloseable {
                 "source: { host: " + a.host() + ", port: " + a.port() + " }",
                 "target: { host: " + b.host() + ", port: " + b.port() + " }",
                 "backup: { host: " + c.host() + ", port: " + c.port() + " }",
-                "cutover: { mode: pause, max-pause: " + config.maxPause().toMillis() + "ms, drain-watch: 5s }",
+                "cutover: { mode: " + config.mode() + ", max-pause: " + config.maxPause().toMillis() + "ms, drain-watch: 5s }",
                 "switch: { type: hook, command: [\"./repoint.sh\"], timeout: 5s }",
                 "after: { source: " + config.after() + " }",
                 "");
@@ -125,7 +125,7 @@ public final class Demo implements AutoCloseable {
         startWriters();
         say.accept("writers running: " + config.writers() + " x " + config.ratePerWriter() + " writes/s ("
                 + Math.round(config.evalShare() * 100) + "% EVAL)");
-        RunResult result = new Runner(spec, new RunOptions(true, false, workDir.resolve(".ferry"), false), Confirmer.YES,
+        RunResult result = new Runner(spec, new RunOptions(true, false, workDir.resolve(".ferry"), false, "drain".equals(config.mode())), Confirmer.YES,
                 listener, SecretSource.system(), Clock.systemUTC()).run();
         sleepQuietly(config.writeAfter());
         writers.stop();

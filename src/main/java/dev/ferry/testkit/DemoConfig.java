@@ -6,7 +6,7 @@ import java.util.Map;
 /** What the demo runs: how many keys and writers, which server binaries, what becomes of a afterwards. */
 public record DemoConfig(int keys, int writers, int ratePerWriter, double evalShare, Duration maxPause,
         Duration writeAfter, String after, RedisBinary sourceBinary, RedisBinary targetBinary, RedisBinary backupBinary,
-        Map<String, String> serverConfig) {
+        Map<String, String> serverConfig, String mode) {
 
     public DemoConfig {
         if (keys < 0) {
@@ -23,31 +23,41 @@ public record DemoConfig(int keys, int writers, int ratePerWriter, double evalSh
     public static DemoConfig defaults() {
         RedisBinary system = RedisBinary.system();
         return new DemoConfig(100_000, 4, 500, 0.25, Duration.ofSeconds(2), Duration.ofSeconds(1), "replica",
-                system, system, system, Map.of());
+                system, system, system, Map.of(), "pause");
     }
 
     public DemoConfig withKeys(int n) {
         return new DemoConfig(n, writers, ratePerWriter, evalShare, maxPause, writeAfter, after, sourceBinary,
-                targetBinary, backupBinary, serverConfig);
+                targetBinary, backupBinary, serverConfig, mode);
     }
 
     public DemoConfig withWriters(int n, int rate) {
         return new DemoConfig(keys, n, rate, evalShare, maxPause, writeAfter, after, sourceBinary, targetBinary,
-                backupBinary, serverConfig);
+                backupBinary, serverConfig, mode);
     }
 
     public DemoConfig withBinaries(RedisBinary source, RedisBinary target, RedisBinary backup) {
         return new DemoConfig(keys, writers, ratePerWriter, evalShare, maxPause, writeAfter, after, source, target,
-                backup, serverConfig);
+                backup, serverConfig, mode);
     }
 
     public DemoConfig withAfter(String fate) {
         return new DemoConfig(keys, writers, ratePerWriter, evalShare, maxPause, writeAfter, fate, sourceBinary,
-                targetBinary, backupBinary, serverConfig);
+                targetBinary, backupBinary, serverConfig, mode);
+    }
+
+    public DemoConfig withMode(String cutoverMode) {
+        return new DemoConfig(keys, writers, ratePerWriter, evalShare, maxPause, writeAfter, after, sourceBinary,
+                targetBinary, backupBinary, serverConfig, cutoverMode);
+    }
+
+    public DemoConfig withServerConfig(Map<String, String> config) {
+        return new DemoConfig(keys, writers, ratePerWriter, evalShare, maxPause, writeAfter, after, sourceBinary,
+                targetBinary, backupBinary, config, mode);
     }
 
     public DemoConfig withMaxPause(Duration d) {
         return new DemoConfig(keys, writers, ratePerWriter, evalShare, d, writeAfter, after, sourceBinary, targetBinary,
-                backupBinary, serverConfig);
+                backupBinary, serverConfig, mode);
     }
 }

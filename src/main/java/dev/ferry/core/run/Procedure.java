@@ -5,7 +5,9 @@ import dev.ferry.core.spec.Spec;
 import dev.ferry.core.steps.AfterSource;
 import dev.ferry.core.steps.ChainBackup;
 import dev.ferry.core.steps.Cutover;
+import dev.ferry.core.steps.DrainCutover;
 import dev.ferry.core.steps.DrainWatch;
+import dev.ferry.core.steps.FailoverCutover;
 import dev.ferry.core.steps.PersistRoles;
 import dev.ferry.core.steps.PostChecks;
 import dev.ferry.core.steps.Preflight;
@@ -19,6 +21,15 @@ public final class Procedure {
     private Procedure() {
     }
 
+    /** The cutover step for the spec's mode; all three journal under the same name, "cutover". */
+    static Step cutover(Spec spec) {
+        return switch (spec.cutover().mode()) {
+            case PAUSE -> new Cutover();
+            case FAILOVER -> new FailoverCutover();
+            case DRAIN -> new DrainCutover();
+        };
+    }
+
     public static List<Step> steps(Spec spec) {
         List<Step> steps = new ArrayList<>();
         steps.add(new Preflight());
@@ -26,7 +37,7 @@ public final class Procedure {
         if (spec.backup().isPresent()) {
             steps.add(new ChainBackup());
         }
-        steps.add(new Cutover());
+        steps.add(cutover(spec));
         steps.add(new SwitchTraffic());
         steps.add(new DrainWatch());
         steps.add(new AfterSource());

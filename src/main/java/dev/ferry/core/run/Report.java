@@ -72,7 +72,8 @@ public final class Report {
         Map<String, Object> facts = journal.facts(Cutover.NAME);
         Map<String, Object> cutover = new LinkedHashMap<>();
         for (String key : List.of("fence", "capturedOffset", "catchUpMillis", "promotedAfterMillis", "pauseMillis",
-                "switchMillis", "clientsClosed", "detached", "why")) {
+                "switchMillis", "clientsClosed", "detached", "drainMillis", "aBytesAfterPromotion", "keysOnBNotOnC",
+                "keysOnBNotOnCSample", "why")) {
             if (facts.containsKey(key)) {
                 cutover.put(key, facts.get(key));
             }

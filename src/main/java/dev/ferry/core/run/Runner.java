@@ -111,6 +111,11 @@ public final class Runner {
     }
 
     private RunResult execute(Journal journal, String verb) {
+        if (spec.cutover().mode() == dev.ferry.core.spec.Cutover.Mode.DRAIN && !options.acceptDivergence()) {
+            throw new FerryException(ExitCode.PREFLIGHT, "cutover mode drain lets a and b both take writes: writes on b "
+                    + "never reach c and writes on a after b's promotion are lost; pass --accept-divergence to accept "
+                    + "that, or use mode: pause (zero loss)");
+        }
         String clientName = Servers.clientNameFor(spec.name());
         try (Servers servers = Servers.of(spec, secrets, clientName)) {
             RunContext ctx = new RunContext(spec, servers, journal, Switches.of(spec), options, confirmer, listener, clock);

@@ -68,4 +68,9 @@ final class ClosedDoorFence implements Fence {
         ledger.restore(a, MAXCLIENTS);
         return "a is a read-only replica of itself and refuses writes; to lift: " + a.version().replicaOfCommand() + " NO ONE";
     }
+
+    @Override
+    public String detachUnpaused() {
+        return holdDetached();
+    }
 }

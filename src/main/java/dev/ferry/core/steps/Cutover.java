@@ -120,7 +120,7 @@ public final class Cutover implements Step {
     }
 
     /** Fencing while b is far behind would only make the pause longer: wait (bounded) until it is close. */
-    private static void waitForSmallLag(RunContext ctx) {
+    static void waitForSmallLag(RunContext ctx) {
         RedisNode a = ctx.servers().a();
         RedisNode b = ctx.servers().b();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -214,7 +214,7 @@ public final class Cutover implements Step {
         return facts;
     }
 
-    private static void demote(RunContext ctx, RedisNode a) {
+    static void demote(RunContext ctx, RedisNode a) {
         RedisNode b = ctx.servers().b();
         if (a.replication().replicatesFrom(b.host(), b.port())) {
             return;
@@ -224,7 +224,7 @@ public final class Cutover implements Step {
         ctx.journal().stepFact(NAME, DEMOTED, Map.of());
     }
 
-    private static void moveTraffic(RunContext ctx, Map<String, Object> facts) {
+    static void moveTraffic(RunContext ctx, Map<String, Object> facts) {
         if (ctx.journal().reached(NAME, SWITCHED)) {
             return;
         }
@@ -233,7 +233,7 @@ public final class Cutover implements Step {
         ctx.journal().stepFact(NAME, SWITCHED, Map.of("switchMillis", took.toMillis()));
     }
 
-    private static double millis(long nanos) {
+    static double millis(long nanos) {
         return Math.round(nanos / 10_000.0) / 100.0;
     }
 

@@ -31,6 +31,9 @@ interface Fence {
     /** after: detach: a keeps its data, never takes a write again, and is not paused. Returns how to lift it. */
     String holdDetached();
 
+    /** after: detach without a pause before it (failover and drain modes): fence a durably, then hold it. */
+    String detachUnpaused();
+
     static Fence forSource(RedisNode a, ConfigLedger ledger, Duration maxPause) {
         return a.version().hasPauseWrite() ? new PauseWriteFence(a, ledger, maxPause) : new ClosedDoorFence(a, ledger);
     }

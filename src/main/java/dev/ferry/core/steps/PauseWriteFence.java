@@ -77,6 +77,15 @@ final class PauseWriteFence implements Fence {
         return "a refuses writes (" + TO_WRITE + " " + MIN_REPLICAS_FENCE + "); to lift: CONFIG SET " + TO_WRITE + " " + old;
     }
 
+    @Override
+    public String detachUnpaused() {
+        if ("0".equals(a.configGet(MAX_LAG).orElse("10"))) {
+            ledger.set(a, MAX_LAG, "10");
+        }
+        ledger.set(a, TO_WRITE, MIN_REPLICAS_FENCE);
+        return holdDetached();
+    }
+
     private void unpause() {
         try {
             a.callString("CLIENT", "UNPAUSE");

@@ -76,7 +76,7 @@ public final class Preflight implements Step {
         results.add(clusterMode(info));
         results.add(rdbForward(servers));
         results.add(rdbBack(spec.after(), servers));
-        results.add(cutoverMode(spec.cutover(), servers.a()));
+        results.add(cutoverMode(spec.cutover(), servers));
         results.add(targetRole(servers, info.get("b")));
         servers.c().ifPresent(c -> results.add(backupRole(servers, info.get("c"))));
         results.add(empty(servers.b(), info.get("b"), forceWipe, resuming || alreadyFollows(info.get("b"), servers.a())));
@@ -152,15 +152,26 @@ public final class Preflight implements Step {
                 ? "a will replicate from b afterwards" : "a will be detached and stay fenced");
     }
 
-    private static CheckResult cutoverMode(Cutover cutover, RedisNode a) {
-        if (cutover.mode() != Cutover.Mode.PAUSE) {
-            return CheckResult.fail("cutover mode", "cutover mode " + cutover.mode().toString().toLowerCase() + " is not available yet",
-                    "use cutover: { mode: pause }");
+    private static CheckResult cutoverMode(Cutover cutover, Servers servers) {
+        RedisNode a = servers.a();
+        return switch (cutover.mode()) {
+            case PAUSE -> CheckResult.pass("cutover mode", "pause, max " + cutover.maxPause().toMillis() + "ms, "
+                    + (a.version().hasPauseWrite() ? "CLIENT PAUSE WRITE + min-replicas-to-write fence"
+                            : "maxclients fence with a's clients closed (a is older than 6.2)"));
+            case FAILOVER -> failoverMode(cutover, servers);
+            case DRAIN -> CheckResult.warn("cutover mode", "drain (the seed's writable replica): no pause, but writes on b "
+                    + "before its promotion never reach c and writes on a after it are lost", "prefer mode: pause");
+        };
+    }
+
+    private static CheckResult failoverMode(Cutover cutover, Servers servers) {
+        for (RedisNode n : List.of(servers.a(), servers.b())) {
+            if (!n.version().hasPauseWrite()) {
+                return CheckResult.fail("cutover mode", "mode failover needs Redis 6.2+ on a and b (" + n.label() + " is "
+                        + n.version() + ")", "use cutover: { mode: pause }, which works down to 3.0");
+            }
         }
-        String fence = a.version().hasPauseWrite()
-                ? "CLIENT PAUSE WRITE + min-replicas-to-write fence"
-                : "maxclients fence with a's clients closed (a is older than 6.2)";
-        return CheckResult.pass("cutover mode", "pause, max " + cutover.maxPause().toMillis() + "ms, " + fence);
+        return CheckResult.pass("cutover mode", "failover (Redis FAILOVER TO b, TIMEOUT " + cutover.maxPause().toMillis() + "ms)");
     }
 
     private static CheckResult targetRole(Servers servers, Info b) {

@@ -21,7 +21,8 @@ import java.util.Map;
  * {@code master_sync_in_progress} alone is not trusted: it reads 0 during the diskless-sync delay.
  */
 final class ReplicaSync {
-    private static final Duration POLL = Duration.ofMillis(200);
+    /** INFO is cheap; a coarse poll would add up to one interval to every sync ferry waits for. */
+    private static final Duration POLL = Duration.ofMillis(20);
     /** More full syncs than this while waiting means the replica keeps failing and retrying. */
     private static final int FULL_SYNC_LOOP = 3;
 
@@ -36,7 +37,7 @@ final class ReplicaSync {
         }
         commands.add(PlannedCommand.redis(replica.label(), replica.version().replicaOfCommand() + " " + master.host()
                 + " " + master.port(), "erases " + replica.label() + "'s data and copies " + master.label() + "'s"));
-        commands.add(PlannedCommand.redis(replica.label(), "INFO replication; INFO persistence (every 200ms)",
+        commands.add(PlannedCommand.redis(replica.label(), "INFO replication; INFO persistence (every 20ms)",
                 "wait until link up, loading:0, offset >= " + master.label() + "'s"));
         return commands;
     }
