@@ -127,12 +127,29 @@ public final class Demo implements AutoCloseable {
                 + Math.round(config.evalShare() * 100) + "% EVAL)");
         RunResult result = new Runner(spec, new RunOptions(true, false, workDir.resolve(".ferry"), false, "drain".equals(config.mode())), Confirmer.YES,
                 listener, SecretSource.system(), Clock.systemUTC()).run();
-        sleepQuietly(config.writeAfter());
-        writers.stop();
-        return verdict(spec, result);
+        return finish(result, Journal.fileFor(workDir.resolve(".ferry"), spec.name()));
     }
 
-    private DemoResult verdict(Spec spec, RunResult result) {
+    /**
+     * The same servers, dataset and writers, but the cutover is done by {@code cutover} instead of ferry: the
+     * benchmark's baselines (a bare FAILOVER, the seed procedure typed by hand).
+     */
+    public DemoResult runByHand(Consumer<Demo> cutover, Consumer<String> say) {
+        start(say);
+        writeSpec();
+        startWriters();
+        cutover.accept(this);
+        return finish(new RunResult(dev.ferry.core.journal.RunStatus.COMPLETED, Map.of("status", "BY HAND")), null);
+    }
+
+    /** Points the writers (the demo's "applications") at another server, as the hook does. */
+    public void repoint(RedisServer server) {
+        writeEndpoint(server);
+    }
+
+    private DemoResult finish(RunResult result, Path journal) {
+        sleepQuietly(config.writeAfter());
+        writers.stop();
         WriterStats stats = writers.stats();
         awaitBackupCaughtUp();
         LossReport onB;
@@ -152,7 +169,7 @@ public final class Demo implements AutoCloseable {
         w.put("lostOnC", onC.lost());
         w.put("missingSample", onB.missingSample());
         report.put("writers", w);
-        return new DemoResult(result, stats, onB, onC, report, Journal.fileFor(workDir.resolve(".ferry"), spec.name()));
+        return new DemoResult(result, stats, onB, onC, report, journal);
     }
 
     /** c replicates asynchronously: compare only once it has b's offset. */
