@@ -24,6 +24,8 @@ public final class DrainCutover implements Step {
     static final String WRITABLE = "WRITABLE";
     /** Enough to count divergence in a test or demo without walking a production keyspace for hours. */
     private static final int DIVERGENCE_SCAN_LIMIT = 2_000_000;
+    /** How long a must stay without application clients before the drain counts as done. */
+    private static final Duration QUIET = Duration.ofMillis(500);
 
     @Override
     public String name() {
@@ -72,10 +74,21 @@ public final class DrainCutover implements Step {
         return facts;
     }
 
+    /**
+     * Waits until a has had no application client for a moment (closed clients reconnect after a backoff: one
+     * empty look proves nothing), or until drain-watch ends.
+     */
     private static long drain(RunContext ctx, RedisNode a) {
         long start = System.nanoTime();
         long deadline = start + ctx.spec().cutover().drainWatch().toNanos();
-        while (System.nanoTime() < deadline && a.clients().stream().anyMatch(ClientInfo::isApplication)) {
+        long emptySince = -1;
+        while (System.nanoTime() < deadline) {
+            boolean empty = a.clients().stream().noneMatch(ClientInfo::isApplication);
+            long now = System.nanoTime();
+            emptySince = empty ? (emptySince < 0 ? now : emptySince) : -1;
+            if (empty && now - emptySince >= QUIET.toNanos()) {
+                break;
+            }
             ctx.sleep(Duration.ofMillis(50));
         }
         return (System.nanoTime() - start) / 1_000_000;
