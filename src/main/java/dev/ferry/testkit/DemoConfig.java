@@ -20,6 +20,14 @@ public record DemoConfig(int keys, int writers, int ratePerWriter, double evalSh
         }
     }
 
+    /** Cutover mode pause, the default. */
+    public DemoConfig(int keys, int writers, int ratePerWriter, double evalShare, Duration maxPause, Duration writeAfter,
+            String after, RedisBinary sourceBinary, RedisBinary targetBinary, RedisBinary backupBinary,
+            Map<String, String> serverConfig) {
+        this(keys, writers, ratePerWriter, evalShare, maxPause, writeAfter, after, sourceBinary, targetBinary,
+                backupBinary, serverConfig, "pause");
+    }
+
     public static DemoConfig defaults() {
         RedisBinary system = RedisBinary.system();
         return new DemoConfig(100_000, 4, 500, 0.25, Duration.ofSeconds(2), Duration.ofSeconds(1), "replica",

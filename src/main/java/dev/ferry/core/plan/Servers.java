@@ -31,6 +31,14 @@ public final class Servers implements AutoCloseable {
                 + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffL);
     }
 
+    /**
+     * The name of read-only connections (plan, preflight, status): outside the {@code ferry-} prefix so that
+     * looking at servers never makes a run think another run holds them.
+     */
+    public static String readOnlyClientNameFor(String specName) {
+        return "ferryro-" + specName + "-" + ProcessHandle.current().pid();
+    }
+
     public String clientName() {
         return clientName;
     }

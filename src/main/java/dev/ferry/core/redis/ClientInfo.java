@@ -59,6 +59,6 @@ public record ClientInfo(Map<String, String> fields) {
 
     /** A client an application opened: not a replica link, not a master link, not ferry itself. */
     public boolean isApplication() {
-        return !isReplica() && !isMasterLink() && !name().startsWith(RedisNode.CLIENT_NAME_PREFIX);
+        return !isReplica() && !isMasterLink() && !name().startsWith("ferry");
     }
 }

@@ -39,13 +39,13 @@ public final class Planner {
     }
 
     public List<CheckResult> preflight() {
-        try (Servers servers = Servers.of(spec, secrets, Servers.clientNameFor(spec.name()))) {
+        try (Servers servers = Servers.of(spec, secrets, Servers.readOnlyClientNameFor(spec.name()))) {
             return Preflight.check(spec, servers, Switches.of(spec), options.forceWipeTarget(), false);
         }
     }
 
     public Plan plan() {
-        try (Servers servers = Servers.of(spec, secrets, Servers.clientNameFor(spec.name()))) {
+        try (Servers servers = Servers.of(spec, secrets, Servers.readOnlyClientNameFor(spec.name()))) {
             List<CheckResult> checks = Preflight.check(spec, servers, Switches.of(spec), options.forceWipeTarget(), false);
             Journal dryJournal = Journal.open(options.stateDir(), spec.name(), Clock.systemUTC());
             RunContext ctx = new RunContext(spec, servers, dryJournal, Switches.of(spec), options, q -> false,

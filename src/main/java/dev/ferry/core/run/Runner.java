@@ -15,7 +15,9 @@ import dev.ferry.core.plan.Step;
 import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
+import dev.ferry.core.steps.CheckResult;
 import dev.ferry.core.steps.Cutover;
+import dev.ferry.core.steps.Preflight;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -118,6 +120,7 @@ public final class Runner {
         }
         String clientName = Servers.clientNameFor(spec.name());
         try (Servers servers = Servers.of(spec, secrets, clientName)) {
+            refuseIfAnotherRunIsConnected(servers);
             RunContext ctx = new RunContext(spec, servers, journal, Switches.of(spec), options, confirmer, listener, clock);
             journal.append(Journal.RUN, null, verb.toUpperCase(java.util.Locale.ROOT), runFacts(verb));
             for (Step step : Procedure.steps(spec)) {
@@ -127,6 +130,14 @@ public final class Runner {
             }
             journal.ended(RunStatus.COMPLETED, Map.of());
             return new RunResult(RunStatus.COMPLETED, Report.from(spec, journal));
+        }
+    }
+
+    /** The lock file guards one state directory; ferry's named connections guard the servers themselves. */
+    private static void refuseIfAnotherRunIsConnected(Servers servers) {
+        CheckResult check = Preflight.otherRuns(servers);
+        if (check.failed()) {
+            throw new FerryException(ExitCode.LOCKED, check.oneLine());
         }
     }
 

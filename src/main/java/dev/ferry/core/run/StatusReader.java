@@ -29,7 +29,7 @@ public final class StatusReader {
         status.put("steps", steps);
         status.put("pendingConfigChanges", journal.pendingConfigChanges());
         Map<String, Object> live = new LinkedHashMap<>();
-        try (Servers servers = Servers.of(spec, secrets, Servers.clientNameFor(spec.name()) + "-status")) {
+        try (Servers servers = Servers.of(spec, secrets, Servers.readOnlyClientNameFor(spec.name()))) {
             for (RedisNode n : servers.all()) {
                 live.put(n.label(), describe(n));
             }

@@ -218,7 +218,8 @@ public final class Preflight implements Step {
                 "replication would erase them: empty it, or pass --force-wipe-target to erase them");
     }
 
-    private static CheckResult otherRuns(Servers servers) {
+    /** Another ferry connected to any of the servers (other machines' runs too): used by preflight and by resume. */
+    public static CheckResult otherRuns(Servers servers) {
         for (RedisNode n : servers.all()) {
             for (ClientInfo client : n.clients()) {
                 String name = client.name();
