@@ -5,7 +5,6 @@ import dev.ferry.core.plan.SyncProgress;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
-import java.util.stream.Collectors;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -36,7 +35,8 @@ final class Console implements RunListener {
     @Override
     public void stepFinished(String step, Duration took, Map<String, Object> facts) {
         closeBar();
-        out.printf("    done in %.1fs%s%n", took.toMillis() / 1000.0, facts.isEmpty() ? "" : ": " + brief(facts));
+        out.printf("    done in %.1fs%n", took.toMillis() / 1000.0);
+        facts.forEach((k, v) -> out.println("      " + k + ": " + v));
         out.flush();
     }
 
@@ -91,9 +91,5 @@ final class Console implements RunListener {
             bar.close();
             bar = null;
         }
-    }
-
-    static String brief(Map<String, Object> facts) {
-        return facts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
     }
 }
