@@ -21,8 +21,8 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     SpecOptions specOptions;
 
-    @Option(names = "--yes", description = "do not ask before destructive steps (never implies --force-wipe-target)")
-    boolean yes;
+    @Mixin
+    RunFlags flags;
 
     @Option(names = "--force-wipe-target", description = "allow erasing keys that b or c hold")
     boolean forceWipe;
@@ -30,21 +30,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--restart", description = "discard a finished or failed journal and start a new run (the old one is kept as .old)")
     boolean restart;
 
-    @Option(names = "--accept-divergence", description = "cutover mode drain only: accept that a and b both take writes "
-            + "(writes on b never reach c, writes on a after b's promotion are lost); measured and reported")
-    boolean acceptDivergence;
-
-    @Option(names = "--report", paramLabel = "FILE", description = "write the run report as JSON")
-    Path report;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
     @Override
     public Integer call() {
         Spec spec = specOptions.load();
-        RunOptions options = new RunOptions(yes, forceWipe, specOptions.stateDir, restart, acceptDivergence);
-        return execute(cmd.commandLine(), spec, options, report, false);
+        RunOptions options = new RunOptions(flags.yes, forceWipe, specOptions.stateDir, restart, flags.acceptDivergence);
+        return execute(cmd.commandLine(), spec, options, flags.report, false);
     }
 
     static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume) {

@@ -1,0 +1,17 @@
+package dev.ferry.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The flags {@code run} and {@code resume} share. */
+final class RunFlags {
+    @Option(names = "--yes", description = "do not ask before destructive steps (never implies --force-wipe-target)")
+    boolean yes;
+
+    @Option(names = "--accept-divergence", description = "cutover mode drain only: accept that a and b both take writes "
+            + "(writes on b never reach c, writes on a after b's promotion are lost); measured and reported")
+    boolean acceptDivergence;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write the run report as JSON")
+    Path report;
+}
