@@ -3,6 +3,7 @@ package dev.ferry.core.steps;
 import dev.ferry.core.plan.ConfigLedger;
 import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.redis.RedisNode;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,6 +14,8 @@ import java.util.List;
  */
 final class ClosedDoorFence implements Fence {
     private static final String MAXCLIENTS = "maxclients";
+    private static final String TO_WRITE = "min-replicas-to-write";
+    private static final String MAX_LAG = "min-replicas-max-lag";
 
     private final RedisNode a;
     private final ConfigLedger ledger;
@@ -29,29 +32,45 @@ final class ClosedDoorFence implements Fence {
 
     @Override
     public List<PlannedCommand> plan(String markerKey) {
-        return List.of(PlannedCommand.redis("a", "MULTI; CONFIG SET maxclients 1; CLIENT KILL TYPE normal SKIPME yes; "
-                + "CLIENT KILL TYPE pubsub SKIPME yes; SET " + markerKey + " <nonce>; EXEC",
+        return List.of(PlannedCommand.redis("a", "MULTI; SET " + markerKey + " <nonce>; CONFIG SET "
+                + a.version().configName(TO_WRITE) + " " + MIN_REPLICAS_FENCE + "; CONFIG SET maxclients 1; "
+                + "CLIENT KILL TYPE normal SKIPME yes; CLIENT KILL TYPE pubsub SKIPME yes; EXEC",
                 "fence a: only ferry's own connection stays, no client can connect"));
     }
 
+    /**
+     * min-slaves-to-write rides along: it does not stop EVAL on these versions, but if ferry dies and a client
+     * takes the slot that b's link frees at promotion, its plain writes are still refused.
+     */
     @Override
     public long raise(String markerKey, String markerValue) {
-        a.transaction(List.of(
-                ledger.record(a, MAXCLIENTS, "1"),
-                List.of("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"),
-                List.of("CLIENT", "KILL", "TYPE", "pubsub", "SKIPME", "yes"),
-                List.of("SET", markerKey, markerValue)));
+        List<List<String>> tx = new ArrayList<>();
+        tx.add(List.of("SET", markerKey, markerValue));
+        if ("0".equals(a.configGet(MAX_LAG).orElse("10"))) {
+            tx.add(ledger.record(a, MAX_LAG, "10"));
+        }
+        tx.add(ledger.record(a, TO_WRITE, MIN_REPLICAS_FENCE));
+        tx.add(ledger.record(a, MAXCLIENTS, "1"));
+        tx.add(List.of("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"));
+        tx.add(List.of("CLIENT", "KILL", "TYPE", "pubsub", "SKIPME", "yes"));
+        a.transaction(tx);
         return a.replication().masterOffset();
     }
 
     @Override
     public void lift() {
-        ledger.restore(a, MAXCLIENTS);
+        openDoor();
     }
 
     @Override
     public void releaseDemoted() {
+        openDoor();
+    }
+
+    private void openDoor() {
         ledger.restore(a, MAXCLIENTS);
+        ledger.restore(a, TO_WRITE);
+        ledger.restore(a, MAX_LAG);
     }
 
     /**
@@ -65,7 +84,7 @@ final class ClosedDoorFence implements Fence {
         a.configSet("replica-read-only", "yes");
         ledger.leave(a, "replica-read-only", "after: detach keeps a read-only");
         a.replicaOf(a.host(), a.port());
-        ledger.restore(a, MAXCLIENTS);
+        openDoor();
         return "a is a read-only replica of itself and refuses writes; to lift: " + a.version().replicaOfCommand() + " NO ONE";
     }
 

@@ -86,9 +86,8 @@ public final class Cutover implements Step {
             throw new FerryException(ExitCode.PREFLIGHT, "b no longer replicates from a (role " + bState.role()
                     + "): nothing was changed by the cutover; check b, then ferry run SPEC --restart");
         }
-        if (ctx.journal().reached(NAME, "FENCING")) {
-            // a crash while a was fenced and before b's promotion: start over from an unfenced a
-            fence.lift();
+        if (ctx.journal().reached(NAME, "FENCING") && !liftAfterCrash(ctx, fence)) {
+            return promoteWithoutA(ctx, fence);
         }
         ctx.confirm("cut over now: fence a (" + a.address() + "), promote b (" + b.address() + "), demote a?");
         return fenceAndPromote(ctx, fence);
@@ -101,7 +100,8 @@ public final class Cutover implements Step {
         String marker = UUID.randomUUID().toString();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", fence.describe());
-        ctx.journal().stepFact(NAME, "FENCING", facts);
+        // the nonce is journaled before it is written, so a resume can recognise it on b (it is no secret)
+        ctx.journal().stepFact(NAME, "FENCING", Map.of("fence", fence.describe(), "marker", marker));
         long fencedAt = System.nanoTime();
         long captured;
         try {
@@ -117,6 +117,41 @@ public final class Cutover implements Step {
         promote(ctx, fence, b);
         facts.put("promotedAfterMillis", millis(System.nanoTime() - fencedAt));
         return goForward(ctx, fence, facts, fencedAt);
+    }
+
+    /**
+     * A crash while a was fenced, before b's promotion: lift the fence and start over. Returns false when a
+     * cannot be reached to lift it: the closed-door fence admits no one while b's link holds the last slot.
+     */
+    private static boolean liftAfterCrash(RunContext ctx, Fence fence) {
+        try {
+            fence.lift();
+            return true;
+        } catch (FerryException unreachable) {
+            ctx.warn("a cannot be reached to lift its fence after the crash (" + unreachable.getMessage()
+                    + "): going forward once b has the marker");
+            return false;
+        }
+    }
+
+    /**
+     * The closed-door fence writes the marker last and lets nobody in afterwards, so once b has the journaled
+     * marker it has every write a acknowledged: b can be promoted, which frees the slot ferry needs on a.
+     */
+    private Map<String, Object> promoteWithoutA(RunContext ctx, Fence fence) {
+        String marker = String.valueOf(ctx.journal().facts(NAME).get("marker"));
+        String markerKey = markerKey(ctx.spec().name());
+        RedisNode b = ctx.servers().b();
+        long deadline = System.nanoTime() + ctx.spec().cutover().catchUp().toNanos();
+        while (!marker.equals(b.callString("GET", markerKey))) {
+            if (System.nanoTime() > deadline) {
+                throw new FerryException(ExitCode.INCOMPLETE, "a stays fenced and unreachable, and b never received the "
+                        + "marker: check a's and b's logs; restarting a lifts its fence (maxclients comes from its config)");
+            }
+            ctx.sleep(Duration.ofMillis(20));
+        }
+        promote(ctx, fence, b);
+        return goForward(ctx, fence, new LinkedHashMap<>(ctx.journal().facts(NAME)), System.nanoTime());
     }
 
     /** Fencing while b is far behind would only make the pause longer: wait (bounded) until it is close. */
