@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.spec.SpecException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -53,8 +54,26 @@ public final class Main implements Runnable {
 
     private static int handleUsage(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
-        cl.getErr().println("ferry: " + e.getMessage() + " (see: " + cl.getCommandSpec().qualifiedName() + " --help)");
+        String problem = e instanceof CommandLine.UnmatchedArgumentException u ? unmatched(u) : e.getMessage();
+        cl.getErr().println("ferry: " + problem + " (see: " + cl.getCommandSpec().qualifiedName() + " --help)");
         return ExitCode.BAD_SPEC.value();
+    }
+
+    /**
+     * picocli would echo every unmatched word, and the word after "--password" is a password: name the unknown
+     * options only, and say where secrets go instead.
+     */
+    private static String unmatched(CommandLine.UnmatchedArgumentException e) {
+        List<String> options = e.getUnmatched().stream().filter(a -> a.startsWith("-"))
+                .map(a -> a.contains("=") ? a.substring(0, a.indexOf('=')) : a).toList();
+        long others = e.getUnmatched().size() - options.size();
+        String what = (options.isEmpty() ? "" : "unknown option" + (options.size() > 1 ? "s " : " ")
+                + String.join(", ", options.stream().map(o -> "'" + o + "'").toList()))
+                + (options.isEmpty() || others == 0 ? "" : " and ")
+                + (others == 0 ? "" : others + " unexpected argument" + (others > 1 ? "s" : "") + " (not shown)");
+        boolean secretish = options.stream().anyMatch(o -> o.toLowerCase(java.util.Locale.ROOT).matches(".*(pass|secret|auth|token).*"));
+        return what + (secretish ? ": ferry never takes a password on the command line; put auth: { password-env: NAME }"
+                + " or { password-file: PATH } in the spec" : "");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -46,6 +46,7 @@ public final class Runner {
 
     public RunResult run() {
         Journal journal = Journal.open(options.stateDir(), spec.name(), clock);
+        checkSameServers(journal);
         checkNewRunAllowed(journal);
         try (RunLock lock = RunLock.acquire(options.stateDir(), spec.name(), "run")) {
             if (options.restart()) {
@@ -57,10 +58,26 @@ public final class Runner {
 
     public RunResult resume() {
         Journal journal = Journal.open(options.stateDir(), spec.name(), clock);
+        checkSameServers(journal);
         checkResumable(journal);
         try (RunLock lock = RunLock.acquire(options.stateDir(), spec.name(), "resume")) {
             return execute(journal, "resume");
         }
+    }
+
+    /** A journal is found by spec name; one written for other servers must not steer this run. */
+    void checkSameServers(Journal journal) {
+        Object journaled = journal.runEntry().map(e -> e.facts().get("servers")).orElse(null);
+        List<String> ours = serverList(spec);
+        if (journaled != null && !String.valueOf(journaled).equals(String.valueOf(ours))) {
+            throw new FerryException(ExitCode.JOURNAL, "the journal " + journal.file() + " belongs to another spec named '"
+                    + spec.name() + "' (servers " + journaled + ", this spec has " + ours + "): give this spec its own name"
+                    + " or --state-dir, or finish that run first");
+        }
+    }
+
+    static List<String> serverList(Spec spec) {
+        return spec.servers().stream().map(e -> e.role() + "=" + e.address()).toList();
     }
 
     private void checkNewRunAllowed(Journal journal) {
@@ -128,7 +145,7 @@ public final class Runner {
     private Map<String, Object> runFacts(String verb) {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("spec", spec.name());
-        facts.put("servers", spec.servers().stream().map(e -> e.role() + "=" + e.address()).toList());
+        facts.put("servers", serverList(spec));
         facts.put("pid", ProcessHandle.current().pid());
         facts.put("verb", verb);
         return facts;
