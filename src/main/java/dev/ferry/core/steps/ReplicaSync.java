@@ -86,6 +86,10 @@ final class ReplicaSync {
                 return facts(replica, state, targetOffset, elapsed, master);
             }
             checkLoop(master, replica, fullSyncsAtStart);
+            if (targetOffset < 0) {
+                LoginLoop.check(replica, master, Duration.ofNanos(System.nanoTime() - start),
+                        master.info("stats").getLong("sync_full", 0) - fullSyncsAtStart);
+            }
             if (System.nanoTime() > deadline) {
                 throw new FerryException(ExitCode.INCOMPLETE, replica.label() + " did not finish syncing from "
                         + master.label() + " within " + timeout.toSeconds() + "s (" + phase(state, loading, targetOffset)
