@@ -99,6 +99,16 @@ final class MoveFixture implements AutoCloseable {
                 .redirectOutput(dir.resolve("ferry.out").toFile()).redirectError(dir.resolve("ferry.err").toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
+        StringBuilder seen = new StringBuilder();
+        // what ps shows while ferry runs, for ferry and every process it starts (the hook)
+        while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
+            p.toHandle().descendants().forEach(h -> seen.append(commandLine(h.pid())).append('\n'));
+            seen.append(commandLine(p.pid())).append('\n');
+            if (seen.length() > 1_000_000) {
+                seen.setLength(0);
+            }
+        }
+        argvSeen = seen.toString();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("ferry did not finish within 120s");
@@ -108,6 +118,17 @@ final class MoveFixture implements AutoCloseable {
     }
 
     record ProcessResult(int code, String out, String err) {
+    }
+
+    /** Every command line ferry and its children showed in /proc while the last ferryProcess ran. */
+    String argvSeen = "";
+
+    private static String commandLine(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     Journal journal() {
