@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 
 /** ferry rollback before and after the cutover, with writers running: nothing acknowledged lost, a master at the end. */
@@ -49,9 +51,12 @@ class RollbackIT {
         }
     }
 
-    @Test
-    void afterACompletedRunSwitchesBackWithoutLosingAWrite() throws Exception {
-        try (MoveFixture f = new MoveFixture(dir, RedisBinary.system(), Map.of(), "")) {
+    /** 7.0 fences with CLIENT PAUSE WRITE, 5.0 with the closed door (maxclients): both must switch back losslessly. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"system", "5.0.14"})
+    void afterACompletedRunSwitchesBackWithoutLosingAWrite(String version) throws Exception {
+        RedisBinary bin = version.equals("system") ? RedisBinary.system() : RedisBinary.shared(version);
+        try (MoveFixture f = new MoveFixture(dir, bin, Map.of(), "")) {
             Writers writers = f.startWriters();
             Cli.Result run = f.ferry("run", "--yes");
             assertThat(run.code()).as(run.toString()).isZero();
