@@ -3,17 +3,19 @@ package dev.ferry.cli;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.spec.SpecException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ferry}: moves a live Redis master to a new server without losing an acknowledged write. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Moves a live Redis master a to a new server b (c = b's replica) without losing an acknowledged write.",
-        subcommands = {PlanCommand.class, PreflightCommand.class, RunCommand.class, ResumeCommand.class,
+        subcommands = {PlanCommand.class, PreflightCommand.class, RunCommand.class, ResumeCommand.class, RollbackCommand.class,
                 StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad spec or usage, 3 preflight failed, 4 cannot connect,",
                 "5 aborted before promotion (a is master again), 6 journal blocks the command, 7 locked by another run,",
-                "8 stopped after promotion (run 'ferry resume'), 9 not confirmed."})
+                "8 stopped after promotion (run 'ferry resume'), 9 not confirmed, 10 differences found,",
+                "11 stopped before promotion (a untouched; fix the cause, then 'ferry resume'). See docs/exit-codes.md."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -53,8 +55,26 @@ public final class Main implements Runnable {
 
     private static int handleUsage(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
-        cl.getErr().println("ferry: " + e.getMessage() + " (see: " + cl.getCommandSpec().qualifiedName() + " --help)");
+        String problem = e instanceof CommandLine.UnmatchedArgumentException u ? unmatched(u) : e.getMessage();
+        cl.getErr().println("ferry: " + problem + " (see: " + cl.getCommandSpec().qualifiedName() + " --help)");
         return ExitCode.BAD_SPEC.value();
+    }
+
+    /**
+     * picocli would echo every unmatched word, and the word after "--password" is a password: name the unknown
+     * options only, and say where secrets go instead.
+     */
+    private static String unmatched(CommandLine.UnmatchedArgumentException e) {
+        List<String> options = e.getUnmatched().stream().filter(a -> a.startsWith("-"))
+                .map(a -> a.contains("=") ? a.substring(0, a.indexOf('=')) : a).toList();
+        long others = e.getUnmatched().size() - options.size();
+        String what = (options.isEmpty() ? "" : "unknown option" + (options.size() > 1 ? "s " : " ")
+                + String.join(", ", options.stream().map(o -> "'" + o + "'").toList()))
+                + (options.isEmpty() || others == 0 ? "" : " and ")
+                + (others == 0 ? "" : others + " unexpected argument" + (others > 1 ? "s" : "") + " (not shown)");
+        boolean secretish = options.stream().anyMatch(o -> o.toLowerCase(java.util.Locale.ROOT).matches(".*(pass|secret|auth|token).*"));
+        return what + (secretish ? ": ferry never takes a password on the command line; put auth: { password-env: NAME }"
+                + " or { password-file: PATH } in the spec" : "");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -26,6 +26,7 @@ final class ReportWriter {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
+            dev.ferry.core.journal.PrivateFiles.ensure(file);
             Journal.json().copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write report " + file, e);

@@ -33,6 +33,14 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
+    /** Without --yes ferry asks before each destructive step, and it can ask only on a terminal. */
+    static void requireAnswerable(RunOptions options) {
+        if (!options.yes() && !Console.isTerminal()) {
+            throw new FerryException(ExitCode.DECLINED, "no terminal to ask for confirmation on: pass --yes to run "
+                    + "without asking (it does not imply --force-wipe-target)");
+        }
+    }
+
     @Override
     public Integer call() {
         Spec spec = specOptions.load();
@@ -41,10 +49,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume) {
-        if (!options.yes() && !Console.isTerminal()) {
-            throw new FerryException(ExitCode.DECLINED, "no terminal to ask for confirmation on: pass --yes to run "
-                    + "without asking (it does not imply --force-wipe-target)");
-        }
+        requireAnswerable(options);
         Console console = new Console(cl.getOut(), Console.isTerminal());
         Runner runner = new Runner(spec, options, new TerminalConfirmer(cl.getOut()), console, SecretSource.system(),
                 Clock.systemUTC());

@@ -12,7 +12,8 @@ public enum ExitCode {
     LOCKED(7, "another ferry run holds these servers"),
     INCOMPLETE(8, "the run stopped after b was promoted; b is master, run 'ferry resume' to finish"),
     DECLINED(9, "a destructive step was not confirmed; nothing was changed"),
-    DIFFERENCES(10, "verification found differences");
+    DIFFERENCES(10, "verification found differences"),
+    STOPPED(11, "the run stopped before b's promotion (a is still master, unfenced): fix the cause, then ferry resume");
 
     private final int value;
     private final String meaning;

@@ -99,8 +99,8 @@ public final class Journal {
         try {
             Files.createDirectories(file.getParent());
             byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE), PrivateFiles.ownerOnly())) {
                 ch.write(java.nio.ByteBuffer.wrap(line));
                 ch.force(true);
             }

@@ -6,7 +6,6 @@ import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** The three servers of a run, a (source), b (target) and c (backup, optional), one control connection each. */
@@ -51,7 +50,8 @@ public final class Servers implements AutoCloseable {
     }
 
     private static RedisNode node(String label, Spec spec, Endpoint e, SecretSource secrets, String clientName) {
-        return new RedisNode(label, e.host(), e.port(), spec.credentials(e, secrets), clientName, TIMEOUT_MILLIS, Map.of());
+        return new RedisNode(label, e.host(), e.port(), spec.credentials(e, secrets), clientName, TIMEOUT_MILLIS,
+                e.renames());
     }
 
     public RedisNode a() {

@@ -295,7 +295,9 @@ public final class RedisNode implements AutoCloseable {
                         ? "the username or password is wrong: check the variable or file named in auth:"
                         : msg.contains("no password is set") || msg.contains("without any password")
                                 ? "the server has no password: remove auth: from the spec"
-                                : "check the server's log";
+                                : msg.contains("wrong number of arguments for 'auth'")
+                                        ? "the server is older than 6.0 and has no ACL users: drop auth.username for it"
+                                        : "check the server's log";
         return new FerryException(ExitCode.CONNECTION,
                 String.format("%s (%s) refused the connection: %s: %s", label, address(), firstLine(msg), fix));
     }

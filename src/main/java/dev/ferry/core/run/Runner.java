@@ -48,6 +48,7 @@ public final class Runner {
 
     public RunResult run() {
         Journal journal = Journal.open(options.stateDir(), spec.name(), clock);
+        checkSameServers(journal);
         checkNewRunAllowed(journal);
         try (RunLock lock = RunLock.acquire(options.stateDir(), spec.name(), "run")) {
             if (options.restart()) {
@@ -59,10 +60,26 @@ public final class Runner {
 
     public RunResult resume() {
         Journal journal = Journal.open(options.stateDir(), spec.name(), clock);
+        checkSameServers(journal);
         checkResumable(journal);
         try (RunLock lock = RunLock.acquire(options.stateDir(), spec.name(), "resume")) {
             return execute(journal, "resume");
         }
+    }
+
+    /** A journal is found by spec name; one written for other servers must not steer this run. */
+    void checkSameServers(Journal journal) {
+        Object journaled = journal.runEntry().map(e -> e.facts().get("servers")).orElse(null);
+        List<String> ours = serverList(spec);
+        if (journaled != null && !String.valueOf(journaled).equals(String.valueOf(ours))) {
+            throw new FerryException(ExitCode.JOURNAL, "the journal " + journal.file() + " belongs to another spec named '"
+                    + spec.name() + "' (servers " + journaled + ", this spec has " + ours + "): give this spec its own name"
+                    + " or --state-dir, or finish that run first");
+        }
+    }
+
+    static List<String> serverList(Spec spec) {
+        return spec.servers().stream().map(e -> e.role() + "=" + e.address()).toList();
     }
 
     private void checkNewRunAllowed(Journal journal) {
@@ -144,7 +161,7 @@ public final class Runner {
     private Map<String, Object> runFacts(String verb) {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("spec", spec.name());
-        facts.put("servers", spec.servers().stream().map(e -> e.role() + "=" + e.address()).toList());
+        facts.put("servers", serverList(spec));
         facts.put("pid", ProcessHandle.current().pid());
         facts.put("verb", verb);
         return facts;
@@ -160,9 +177,10 @@ public final class Runner {
         try {
             facts = step.run(ctx);
         } catch (FerryException e) {
-            throw failed(ctx, step, e);
+            throw failed(ctx, step, e.code() == ExitCode.STOPPED && afterPromotion(journal)
+                    ? new FerryException(ExitCode.INCOMPLETE, e.getMessage() + " (b is already master)", e) : e);
         } catch (RedisError e) {
-            throw failed(ctx, step, new FerryException(afterPromotion(journal) ? ExitCode.INCOMPLETE : ExitCode.PREFLIGHT,
+            throw failed(ctx, step, new FerryException(afterPromotion(journal) ? ExitCode.INCOMPLETE : ExitCode.STOPPED,
                     e.getMessage() + ": fix it on that server, then run ferry resume", e));
         } catch (RuntimeException e) {
             throw failed(ctx, step, new FerryException(afterPromotion(journal) ? ExitCode.INCOMPLETE : ExitCode.INTERNAL,

@@ -17,9 +17,16 @@ public final class Switches {
         Switch s = spec.switchSpec();
         return switch (s.type()) {
             case NONE -> new NoSwitch();
-            case HOOK -> new HookSwitch(s.command(), s.timeout(), spec.specDir());
+            case HOOK -> new HookSwitch(s.command(), s.timeout(), spec.specDir(), passwordVariables(spec));
             case KEEPALIVED -> throw new FerryException(ExitCode.BAD_SPEC, spec.specFile().getFileName()
                     + ": switch type keepalived is not available yet: use type: hook with a script that moves the VIP");
         };
+    }
+
+    /** The environment variables the spec takes passwords from. */
+    static java.util.Set<String> passwordVariables(Spec spec) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        spec.servers().forEach(e -> e.auth().flatMap(a -> a.passwordEnv()).ifPresent(names::add));
+        return names;
     }
 }

@@ -3,6 +3,7 @@ package dev.ferry.core.spec;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,8 +14,11 @@ import java.util.Set;
  * @param auth where this server's password comes from: its own {@code auth:} (where an empty one means none),
  *             or else the spec's top-level one
  * @param exec the argv prefix that runs a shell command on this server's machine; empty means locally
+ * @param renames commands renamed on this server ({@code rename-command CONFIG XCONFIG}): original name in upper
+ *                case to the name ferry must send; the spec's top-level {@code rename:} merged with the host's own
  */
-public record Endpoint(String role, String host, int port, Optional<AuthSpec> auth, List<String> exec) {
+public record Endpoint(String role, String host, int port, Optional<AuthSpec> auth, List<String> exec,
+        Map<String, String> renames) {
 
     public static final int DEFAULT_PORT = 6379;
     public static final Set<String> ROLES = Set.of("source", "target", "backup");
@@ -24,6 +28,7 @@ public record Endpoint(String role, String host, int port, Optional<AuthSpec> au
         requireNonNull(host, "host");
         requireNonNull(auth, "auth");
         exec = List.copyOf(exec);
+        renames = Map.copyOf(renames);
         if (!ROLES.contains(role)) {
             throw new IllegalArgumentException("role must be source, target or backup, was " + role);
         }
@@ -31,6 +36,11 @@ public record Endpoint(String role, String host, int port, Optional<AuthSpec> au
             throw new IllegalArgumentException("host must not be blank");
         }
         Checks.port("port", port);
+    }
+
+    /** An endpoint whose server has no renamed commands. */
+    public Endpoint(String role, String host, int port, Optional<AuthSpec> auth, List<String> exec) {
+        this(role, host, port, auth, exec, Map.of());
     }
 
     /** "host:port", the way the reports write it; an IPv6 host is bracketed so the port stays readable. */

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 /** Checks the values of a bound {@link Root} and builds the immutable {@link Spec}. */
 final class SpecConverter {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern COMMAND = Pattern.compile("[A-Za-z0-9_|.-]{1,64}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Map<String, String> EXAMPLES = Map.of(
             "name", "name: orders-cache",
@@ -43,9 +44,11 @@ final class SpecConverter {
     Spec convert(Root root) {
         requireTopLevel(root);
         Optional<AuthSpec> auth = auth(root.auth, "auth");
-        Endpoint source = endpoint("source", root.source, auth);
-        Endpoint target = endpoint("target", root.target, auth);
-        Optional<Endpoint> backup = Optional.ofNullable(root.backup).map(host -> endpoint("backup", host, auth));
+        Map<String, String> renames = renames(root.rename, "rename", root.line);
+        Endpoint source = endpoint("source", root.source, auth, renames);
+        Endpoint target = endpoint("target", root.target, auth, renames);
+        Optional<Endpoint> backup = Optional.ofNullable(root.backup)
+                .map(host -> endpoint("backup", host, auth, renames));
         requireDistinct(root, source, target, backup);
         return new Spec(name(root.name), source, target, backup, cutover(root.cutover),
                 switchSpec(root.switchBlock), after(root.after), specFile);
@@ -77,14 +80,38 @@ final class SpecConverter {
         return name;
     }
 
-    private Endpoint endpoint(String role, Host block, Optional<AuthSpec> sharedAuth) {
+    private Endpoint endpoint(String role, Host block, Optional<AuthSpec> sharedAuth, Map<String, String> shared) {
         if (isBlank(block.host)) {
             throw problems.at(block.line, "missing required key 'host' in " + role
                     + " (add e.g. host: 10.0.0.1)");
         }
         Optional<AuthSpec> auth = block.auth != null ? auth(block.auth, role + ".auth") : sharedAuth;
         List<String> exec = block.exec == null ? List.of() : block.exec.items();
-        return new Endpoint(role, host(role, block.host), port(role, block.port), auth, exec);
+        Map<String, String> renames = new LinkedHashMap<>(shared);
+        renames.putAll(renames(block.rename, role + ".rename", block.line));
+        return new Endpoint(role, host(role, block.host), port(role, block.port), auth, exec, renames);
+    }
+
+    /** {@code rename: { CONFIG: XCONFIG }}: a command renamed in redis.conf, and the name ferry must send instead. */
+    private Map<String, String> renames(Map<String, Scalar> block, String key, int blockLine) {
+        Map<String, String> renames = new LinkedHashMap<>();
+        if (block == null) {
+            return renames;
+        }
+        block.forEach((command, to) -> {
+            int line = to == null ? blockLine : to.line();
+            if (!COMMAND.matcher(command).matches()) {
+                throw problems.at(line, "invalid " + key + " command '" + command
+                        + "' (write the original command name, e.g. CONFIG: XCONFIG)");
+            }
+            if (to == null || !COMMAND.matcher(to.text().strip()).matches()) {
+                throw problems.at(line, "invalid " + key + "." + command + " (write the name the server knows it by,"
+                        + " e.g. " + command.toUpperCase(Locale.ROOT) + ": X" + command.toUpperCase(Locale.ROOT)
+                        + "; a disabled command cannot be mapped)");
+            }
+            renames.put(command.toUpperCase(Locale.ROOT), to.text().strip());
+        });
+        return renames;
     }
 
     private String host(String role, Scalar value) {

@@ -54,23 +54,25 @@ final class SpecDocument {
         int line;
     }
 
-    @JsonPropertyOrder({"name", "source", "target", "backup", "auth", "cutover", "switch", "after"})
+    @JsonPropertyOrder({"name", "source", "target", "backup", "auth", "rename", "cutover", "switch", "after"})
     static final class Root extends Block {
         @JsonProperty("name") Scalar name;
         @JsonProperty("source") Host source;
         @JsonProperty("target") Host target;
         @JsonProperty("backup") Host backup;
         @JsonProperty("auth") Auth auth;
+        @JsonProperty("rename") java.util.Map<String, Scalar> rename;
         @JsonProperty("cutover") CutoverBlock cutover;
         @JsonProperty("switch") SwitchBlock switchBlock;
         @JsonProperty("after") AfterBlock after;
     }
 
-    @JsonPropertyOrder({"host", "port", "auth", "exec"})
+    @JsonPropertyOrder({"host", "port", "auth", "rename", "exec"})
     static final class Host extends Block {
         @JsonProperty("host") Scalar host;
         @JsonProperty("port") Scalar port;
         @JsonProperty("auth") Auth auth;
+        @JsonProperty("rename") java.util.Map<String, Scalar> rename;
         @JsonProperty("exec") Argv exec;
     }
 

@@ -18,6 +18,9 @@ final class SpecView {
         view.put("address", server.address());
         server.auth().ifPresent(auth -> view.put("auth", auth(auth)));
         view.put("exec", server.exec());
+        if (!server.renames().isEmpty()) {
+            view.put("rename", server.renames());
+        }
         return view;
     }
 

@@ -10,6 +10,7 @@ import dev.ferry.core.plan.Step;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.redis.ReplicationState;
 import dev.ferry.core.spec.After;
+import dev.ferry.core.spec.Endpoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +24,9 @@ import java.util.UUID;
  *
  * <p>Before b's promotion any failure lifts the fence and leaves a master (exit 5). After it, b may hold
  * acknowledged writes, so nothing goes back: a stays fenced and {@code resume} carries on from live state.
+ *
+ * <p>The same machinery runs the other way for {@code rollback} ({@link Direction#BACK}): fence b, wait until a
+ * has b's offset, promote a, move the traffic back, demote b to a's replica.
  */
 public final class Cutover implements Step {
     public static final String NAME = "cutover";
@@ -33,9 +37,59 @@ public final class Cutover implements Step {
     /** b is polled this often while a is fenced: every millisecond of polling is pause the clients see. */
     private static final Duration CATCH_UP_POLL = Duration.ofMillis(1);
 
+    private final Direction direction;
+
+    public Cutover() {
+        this(Direction.FORWARD);
+    }
+
+    Cutover(Direction direction) {
+        this.direction = direction;
+    }
+
+    /**
+     * Which way the cutover moves the master. {@code from} is fenced and demoted, {@code to} promoted; each
+     * direction journals under its own step name so a rollback never mistakes the forward run's milestones for its own.
+     */
+    enum Direction {
+        FORWARD(NAME, "a", "b"),
+        BACK("switch-back", "b", "a");
+
+        private final String stepName;
+        private final String from;
+        private final String to;
+
+        Direction(String stepName, String from, String to) {
+            this.stepName = stepName;
+            this.from = from;
+            this.to = to;
+        }
+
+        RedisNode from(RunContext ctx) {
+            return ctx.servers().byLabel(from);
+        }
+
+        RedisNode to(RunContext ctx) {
+            return ctx.servers().byLabel(to);
+        }
+
+        Endpoint fromEndpoint(RunContext ctx) {
+            return this == FORWARD ? ctx.spec().source() : ctx.spec().target();
+        }
+
+        Endpoint toEndpoint(RunContext ctx) {
+            return this == FORWARD ? ctx.spec().target() : ctx.spec().source();
+        }
+
+        /** Forward, a follows b only with after: replica; back, b always becomes a's replica (it holds a copy). */
+        boolean demotes(RunContext ctx) {
+            return this == BACK || ctx.spec().after().source() == After.SourceFate.REPLICA;
+        }
+    }
+
     @Override
     public String name() {
-        return NAME;
+        return direction.stepName;
     }
 
     public static String markerKey(String specName) {
@@ -44,64 +98,66 @@ public final class Cutover implements Step {
 
     @Override
     public List<PlannedCommand> plan(RunContext ctx) {
-        RedisNode a = ctx.servers().a();
-        RedisNode b = ctx.servers().b();
+        RedisNode a = direction.from(ctx);
+        RedisNode b = direction.to(ctx);
         Fence fence = Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause());
         List<PlannedCommand> commands = new ArrayList<>(fence.plan(markerKey(ctx.spec().name())));
-        commands.add(PlannedCommand.redis("b", "INFO replication; GET " + markerKey(ctx.spec().name()) + " (every 1ms)",
-                "wait until b's offset >= the captured offset and the marker is on b, at most max-pause"));
-        commands.add(PlannedCommand.redis("b", b.version().replicaOfCommand() + " NO ONE", "promote b"));
+        commands.add(PlannedCommand.redis(b.label(), "INFO replication; GET " + markerKey(ctx.spec().name()) + " (every 1ms)",
+                "wait until " + b.label() + "'s offset >= the captured offset and the marker is on it, at most max-pause"));
+        commands.add(PlannedCommand.redis(b.label(), b.version().replicaOfCommand() + " NO ONE", "promote " + b.label()));
         if (ctx.trafficSwitch().movesBeforeDemotion()) {
-            commands.addAll(ctx.trafficSwitch().plan(ctx.spec().source(), ctx.spec().target()));
+            commands.addAll(ctx.trafficSwitch().plan(direction.fromEndpoint(ctx), direction.toEndpoint(ctx)));
         }
-        if (ctx.spec().after().source() == After.SourceFate.REPLICA) {
-            commands.add(PlannedCommand.redis("a", "CONFIG SET " + a.version().configName("replica-read-only") + " yes; "
-                    + a.version().replicaOfCommand() + " " + b.host() + " " + b.port(), "demote a: it follows b"));
+        if (direction.demotes(ctx)) {
+            commands.add(PlannedCommand.redis(a.label(), "CONFIG SET " + a.version().configName("replica-read-only") + " yes; "
+                    + a.version().replicaOfCommand() + " " + b.host() + " " + b.port(), "demote " + a.label() + ": it follows " + b.label()));
         } else {
             commands.add(PlannedCommand.redis("a", "(fence kept)", "after: detach: a keeps its data and stays fenced"));
         }
-        commands.add(PlannedCommand.redis("a", "CLIENT KILL TYPE normal SKIPME yes; CLIENT KILL TYPE pubsub SKIPME yes",
-                "close a's clients so they reconnect through the switch"));
+        commands.add(PlannedCommand.redis(a.label(), "CLIENT KILL TYPE normal SKIPME yes; CLIENT KILL TYPE pubsub SKIPME yes",
+                "close " + a.label() + "'s clients so they reconnect through the switch"));
         if (a.version().hasPauseWrite()) {
-            commands.add(PlannedCommand.redis("a", "CLIENT UNPAUSE", "end the pause"));
+            commands.add(PlannedCommand.redis(a.label(), "CLIENT UNPAUSE", "end the pause"));
         }
         if (!ctx.trafficSwitch().movesBeforeDemotion()) {
-            commands.addAll(ctx.trafficSwitch().plan(ctx.spec().source(), ctx.spec().target()));
+            commands.addAll(ctx.trafficSwitch().plan(direction.fromEndpoint(ctx), direction.toEndpoint(ctx)));
         }
         return commands;
     }
 
     @Override
     public Map<String, Object> run(RunContext ctx) {
-        RedisNode a = ctx.servers().a();
-        RedisNode b = ctx.servers().b();
+        RedisNode a = direction.from(ctx);
+        RedisNode b = direction.to(ctx);
         Fence fence = Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause());
         ReplicationState bState = b.replication();
-        if (bState.isMaster() && ctx.journal().reached(NAME, "PROMOTING")) {
+        if (bState.isMaster() && ctx.journal().reached(name(), "PROMOTING")) {
             // a crash after REPLICAOF NO ONE: b is master and may hold acknowledged writes; go forward only
-            ctx.journal().stepFact(NAME, PROMOTED, Map.of("b", "found promoted by resume"));
-            return goForward(ctx, fence, new LinkedHashMap<>(ctx.journal().facts(NAME)), System.nanoTime());
+            ctx.journal().stepFact(name(), PROMOTED, Map.of(b.label(), "found promoted by resume"));
+            return goForward(ctx, fence, new LinkedHashMap<>(ctx.journal().facts(name())), System.nanoTime());
         }
         if (!bState.replicatesFrom(a.host(), a.port())) {
-            throw new FerryException(ExitCode.PREFLIGHT, "b no longer replicates from a (role " + bState.role()
-                    + "): nothing was changed by the cutover; check b, then ferry run SPEC --restart");
+            throw new FerryException(ExitCode.PREFLIGHT, b.label() + " no longer replicates from " + a.label() + " (role "
+                    + bState.role() + "): nothing was changed by the cutover; check " + b.label()
+                    + ", then ferry run SPEC --restart");
         }
-        if (ctx.journal().reached(NAME, "FENCING") && !liftAfterCrash(ctx, fence)) {
+        if (ctx.journal().reached(name(), "FENCING") && !liftAfterCrash(ctx, fence)) {
             return promoteWithoutA(ctx, fence);
         }
-        ctx.confirm("cut over now: fence a (" + a.address() + "), promote b (" + b.address() + "), demote a?");
+        ctx.confirm("cut over now: fence " + a.label() + " (" + a.address() + "), promote " + b.label() + " ("
+                + b.address() + "), demote " + a.label() + "?");
         return fenceAndPromote(ctx, fence);
     }
 
     private Map<String, Object> fenceAndPromote(RunContext ctx, Fence fence) {
-        RedisNode b = ctx.servers().b();
+        RedisNode b = direction.to(ctx);
         waitForSmallLag(ctx);
         String markerKey = markerKey(ctx.spec().name());
         String marker = UUID.randomUUID().toString();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", fence.describe());
-        // the nonce is journaled before it is written, so a resume can recognise it on b (it is no secret)
-        ctx.journal().stepFact(NAME, "FENCING", Map.of("fence", fence.describe(), "marker", marker));
+        // the nonce is journaled before it is written, so a resume can recognise it (it is no secret)
+        ctx.journal().stepFact(name(), "FENCING", Map.of("fence", fence.describe(), "marker", marker));
         long fencedAt = System.nanoTime();
         long captured;
         try {
@@ -110,7 +166,7 @@ public final class Cutover implements Step {
             throw abort(ctx, fence, "could not fence a: " + e.getMessage());
         }
         facts.put("capturedOffset", captured);
-        ctx.journal().stepFact(NAME, FENCED, Map.of("capturedOffset", captured));
+        ctx.journal().stepFact(name(), FENCED, Map.of("capturedOffset", captured));
         FailPoints.hit("cutover:fenced");
         long caughtUpAt = awaitCatchUp(ctx, fence, captured, markerKey, marker, fencedAt);
         facts.put("catchUpMillis", millis(caughtUpAt - fencedAt));
@@ -123,13 +179,13 @@ public final class Cutover implements Step {
      * A crash while a was fenced, before b's promotion: lift the fence and start over. Returns false when a
      * cannot be reached to lift it: the closed-door fence admits no one while b's link holds the last slot.
      */
-    private static boolean liftAfterCrash(RunContext ctx, Fence fence) {
+    private boolean liftAfterCrash(RunContext ctx, Fence fence) {
         try {
             fence.lift();
             return true;
         } catch (FerryException unreachable) {
-            ctx.warn("a cannot be reached to lift its fence after the crash (" + unreachable.getMessage()
-                    + "): going forward once b has the marker");
+            ctx.warn(direction.from + " cannot be reached to lift its fence after the crash (" + unreachable.getMessage()
+                    + "): going forward once " + direction.to + " has the marker");
             return false;
         }
     }
@@ -139,25 +195,26 @@ public final class Cutover implements Step {
      * marker it has every write a acknowledged: b can be promoted, which frees the slot ferry needs on a.
      */
     private Map<String, Object> promoteWithoutA(RunContext ctx, Fence fence) {
-        String marker = String.valueOf(ctx.journal().facts(NAME).get("marker"));
+        String marker = String.valueOf(ctx.journal().facts(name()).get("marker"));
         String markerKey = markerKey(ctx.spec().name());
-        RedisNode b = ctx.servers().b();
+        RedisNode b = direction.to(ctx);
         long deadline = System.nanoTime() + ctx.spec().cutover().catchUp().toNanos();
         while (!marker.equals(b.callString("GET", markerKey))) {
             if (System.nanoTime() > deadline) {
-                throw new FerryException(ExitCode.INCOMPLETE, "a stays fenced and unreachable, and b never received the "
-                        + "marker: check a's and b's logs; restarting a lifts its fence (maxclients comes from its config)");
+                throw new FerryException(ExitCode.INCOMPLETE, direction.from + " stays fenced and unreachable, and "
+                        + direction.to + " never received the marker: check both servers' logs; restarting "
+                        + direction.from + " lifts its fence (maxclients comes from its config)");
             }
             ctx.sleep(Duration.ofMillis(20));
         }
         promote(ctx, fence, b);
-        return goForward(ctx, fence, new LinkedHashMap<>(ctx.journal().facts(NAME)), System.nanoTime());
+        return goForward(ctx, fence, new LinkedHashMap<>(ctx.journal().facts(name())), System.nanoTime());
     }
 
     /** Fencing while b is far behind would only make the pause longer: wait (bounded) until it is close. */
-    static void waitForSmallLag(RunContext ctx) {
-        RedisNode a = ctx.servers().a();
-        RedisNode b = ctx.servers().b();
+    void waitForSmallLag(RunContext ctx) {
+        RedisNode a = direction.from(ctx);
+        RedisNode b = direction.to(ctx);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             long aOffset = a.replication().masterOffset();
@@ -173,7 +230,7 @@ public final class Cutover implements Step {
         long bOffset = -1;
         // a stalled b must not hold ferry past max-pause: every poll gives up within the window
         int pollTimeout = (int) Math.max(50, ctx.spec().cutover().maxPause().toMillis());
-        try (RedisNode b = ctx.servers().b().withTimeout("poll", pollTimeout)) {
+        try (RedisNode b = direction.to(ctx).withTimeout("poll", pollTimeout)) {
             while (System.nanoTime() < deadline) {
                 try {
                     bOffset = b.replication().replicaOffset();
@@ -181,38 +238,42 @@ public final class Cutover implements Step {
                         return System.nanoTime();
                     }
                 } catch (RuntimeException e) {
-                    throw abort(ctx, fence, "lost b while waiting for it to catch up: " + e.getMessage());
+                    throw abort(ctx, fence, "lost " + b.label() + " while waiting for it to catch up: " + e.getMessage());
                 }
                 ctx.sleep(CATCH_UP_POLL);
             }
         }
-        throw abort(ctx, fence, "b did not reach a's offset " + captured + " within max-pause "
-                + ctx.spec().cutover().maxPause().toMillis() + "ms (b at " + bOffset + ")");
+        throw abort(ctx, fence, direction.to + " did not reach " + direction.from + "'s offset " + captured
+                + " within max-pause " + ctx.spec().cutover().maxPause().toMillis() + "ms (" + direction.to + " at " + bOffset + ")");
     }
 
     private FerryException abort(RunContext ctx, Fence fence, String why) {
         try {
             fence.lift();
         } catch (RuntimeException e) {
-            return new FerryException(ExitCode.INCOMPLETE, why + "; lifting the fence on a also failed (" + e.getMessage()
-                    + "): a is fenced; run ferry resume or ferry rollback");
+            return new FerryException(ExitCode.INCOMPLETE, why + "; lifting the fence on " + direction.from
+                    + " also failed (" + e.getMessage() + "): " + direction.from + " is fenced; run ferry resume or ferry rollback");
         }
-        ctx.journal().stepFact(NAME, "ABORTED", Map.of("why", why));
+        ctx.journal().stepFact(name(), "ABORTED", Map.of("why", why));
+        if (direction == Direction.BACK) {
+            return new FerryException(ExitCode.ABORTED, "switch-back aborted: " + why + ": b is master again with a as"
+                    + " its replica, nothing was lost; raise cutover.max-pause or lower the load, then ferry rollback SPEC again");
+        }
         return new FerryException(ExitCode.ABORTED, "cutover aborted: " + why
                 + ": a is master again with b as its replica, nothing was lost; raise cutover.max-pause or lower the load, then ferry run SPEC --restart");
     }
 
     private void promote(RunContext ctx, Fence fence, RedisNode b) {
-        ctx.journal().stepFact(NAME, "PROMOTING", Map.of());
+        ctx.journal().stepFact(name(), "PROMOTING", Map.of());
         try {
             b.promote();
         } catch (RuntimeException e) {
             if (!promotedAnyway(b)) {
-                throw abort(ctx, fence, "b refused promotion: " + e.getMessage());
+                throw abort(ctx, fence, b.label() + " refused promotion: " + e.getMessage());
             }
         }
         FailPoints.hit("cutover:promoted-unjournaled");
-        ctx.journal().stepFact(NAME, PROMOTED, Map.of("bRunId", b.runId()));
+        ctx.journal().stepFact(name(), PROMOTED, Map.of(b.label() + "RunId", b.runId()));
         FailPoints.hit("cutover:promoted");
     }
 
@@ -221,25 +282,26 @@ public final class Cutover implements Step {
         try {
             return b.replication().isMaster();
         } catch (FerryException unreachable) {
-            throw new FerryException(ExitCode.INCOMPLETE, "b stopped answering during its promotion: a stays fenced; "
-                    + "once b is back, run ferry resume (it finds out from b's role whether the promotion happened)");
+            throw new FerryException(ExitCode.INCOMPLETE, b.label() + " stopped answering during its promotion: the old"
+                    + " master stays fenced; once " + b.label() + " is back, run ferry resume (it finds out from its role"
+                    + " whether the promotion happened)");
         }
     }
 
     /** From b's promotion on: never back. Each part checks live state first, so resume can repeat it. */
     private Map<String, Object> goForward(RunContext ctx, Fence fence, Map<String, Object> facts, long fencedAt) {
-        RedisNode a = ctx.servers().a();
+        RedisNode a = direction.from(ctx);
         boolean switchFirst = ctx.trafficSwitch().movesBeforeDemotion();
         if (switchFirst) {
             moveTraffic(ctx, facts);
         }
-        if (ctx.spec().after().source() == After.SourceFate.REPLICA) {
-            demote(ctx, a);
+        if (direction.demotes(ctx)) {
+            demote(ctx, a, direction.to(ctx));
         } else {
             facts.put("detached", fence.holdDetached());
         }
         facts.put("clientsClosed", a.killApplicationClients());
-        if (ctx.spec().after().source() == After.SourceFate.REPLICA) {
+        if (direction.demotes(ctx)) {
             fence.releaseDemoted();
         }
         facts.put("pauseMillis", millis(System.nanoTime() - fencedAt));
@@ -249,23 +311,23 @@ public final class Cutover implements Step {
         return facts;
     }
 
-    static void demote(RunContext ctx, RedisNode a) {
-        RedisNode b = ctx.servers().b();
+    void demote(RunContext ctx, RedisNode a, RedisNode b) {
         if (a.replication().replicatesFrom(b.host(), b.port())) {
             return;
         }
         ctx.ledger().set(a, "replica-read-only", "yes");
-        a.replicaOf(b.host(), b.port());
-        ctx.journal().stepFact(NAME, DEMOTED, Map.of());
+        // attach also sets masterauth: without it a could not log in to a b that requires a password
+        ReplicaSync.attach(ctx, a, b);
+        ctx.journal().stepFact(name(), DEMOTED, Map.of());
     }
 
-    static void moveTraffic(RunContext ctx, Map<String, Object> facts) {
-        if (ctx.journal().reached(NAME, SWITCHED)) {
+    void moveTraffic(RunContext ctx, Map<String, Object> facts) {
+        if (ctx.journal().reached(name(), SWITCHED)) {
             return;
         }
-        Duration took = ctx.trafficSwitch().move(ctx.spec().source(), ctx.spec().target());
+        Duration took = ctx.trafficSwitch().move(direction.fromEndpoint(ctx), direction.toEndpoint(ctx));
         facts.put("switchMillis", took.toMillis());
-        ctx.journal().stepFact(NAME, SWITCHED, Map.of("switchMillis", took.toMillis()));
+        ctx.journal().stepFact(name(), SWITCHED, Map.of("switchMillis", took.toMillis()));
     }
 
     static double millis(long nanos) {

@@ -27,6 +27,9 @@ public final class DrainCutover implements Step {
     /** How long a must stay without application clients before the drain counts as done. */
     private static final Duration QUIET = Duration.ofMillis(500);
 
+    /** The pause cutover's forward helpers (moving traffic, demoting a) serve this mode too. */
+    private static final Cutover FORWARD = new Cutover();
+
     @Override
     public String name() {
         return Cutover.NAME;
@@ -63,7 +66,7 @@ public final class DrainCutover implements Step {
             ctx.warn("drain mode: writes on b before its promotion do not reach c, and writes on a after b stops following it are lost");
             ctx.ledger().set(b, "replica-read-only", "no");
             ctx.journal().stepFact(Cutover.NAME, WRITABLE, Map.of());
-            Cutover.moveTraffic(ctx, facts);
+            FORWARD.moveTraffic(ctx, facts);
             facts.put("clientsClosed", a.killApplicationClients());
             facts.put("drainMillis", drain(ctx, a));
             promote(ctx, a, b, facts);
@@ -116,7 +119,7 @@ public final class DrainCutover implements Step {
             }
         }
         if (ctx.spec().after().source() == After.SourceFate.REPLICA) {
-            Cutover.demote(ctx, a);
+            FORWARD.demote(ctx, a, ctx.servers().b());
         } else if (!ctx.journal().reached(Cutover.NAME, "DETACHED")) {
             String howToLift = Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause()).detachUnpaused();
             facts.put("detached", howToLift);

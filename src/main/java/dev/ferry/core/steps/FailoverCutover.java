@@ -28,6 +28,9 @@ public final class FailoverCutover implements Step {
     /** Past max-pause, FAILOVER has timed out and a is unpausing; give it this long to settle before ABORT. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
 
+    /** The pause cutover's forward helpers (moving traffic, demoting a) serve this mode too. */
+    private static final Cutover FORWARD = new Cutover();
+
     @Override
     public String name() {
         return Cutover.NAME;
@@ -63,7 +66,7 @@ public final class FailoverCutover implements Step {
                     + "): nothing was changed by the cutover; check b, then ferry run SPEC --restart");
         }
         ctx.confirm("cut over now: FAILOVER a (" + a.address() + ") to b (" + b.address() + ")?");
-        Cutover.waitForSmallLag(ctx);
+        FORWARD.waitForSmallLag(ctx);
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", "FAILOVER TO b TIMEOUT " + ctx.spec().cutover().maxPause().toMillis());
         ctx.journal().stepFact(Cutover.NAME, REQUESTED, facts);
@@ -126,7 +129,7 @@ public final class FailoverCutover implements Step {
             facts.put("detached", howToLift);
             ctx.journal().stepFact(Cutover.NAME, "DETACHED", Map.of("detached", howToLift));
         }
-        Cutover.moveTraffic(ctx, facts);
+        FORWARD.moveTraffic(ctx, facts);
         facts.put("clientsClosed", a.killApplicationClients());
         return facts;
     }

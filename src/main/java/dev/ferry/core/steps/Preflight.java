@@ -24,7 +24,9 @@ import java.util.stream.Collectors;
 
 /**
  * Read-only checks before anything changes: reachable servers, versions, roles, that b and c are neither a nor
- * each other, that nothing would be wiped without --force-wipe-target, that a can follow b afterwards.
+ * each other, that nothing would be wiped without --force-wipe-target, that a can follow b afterwards; then
+ * {@link AccessChecks} (commands, logins, ACL), {@link ServerConfigChecks} (modules, persistence, Sentinel...) and
+ * {@link CapacityChecks} (memory, output buffer and backlog against a's write rate).
  * A connection failure stops at once (exit 4); everything else is collected so the operator sees it all.
  */
 public final class Preflight implements Step {
@@ -39,7 +41,8 @@ public final class Preflight implements Step {
     public List<PlannedCommand> plan(RunContext ctx) {
         List<PlannedCommand> commands = new ArrayList<>();
         for (RedisNode n : ctx.servers().all()) {
-            commands.add(PlannedCommand.redis(n.label(), "INFO all; CLIENT LIST; CONFIG GET maxclients", "read-only checks"));
+            commands.add(PlannedCommand.redis(n.label(), "INFO all (twice on a, 0.5s apart: write rate); CLIENT LIST; COMMAND INFO; CONFIG GET; MODULE LIST; ACL DRYRUN",
+                    "read-only checks"));
         }
         return commands;
     }
@@ -69,6 +72,7 @@ public final class Preflight implements Step {
         for (RedisNode n : servers.all()) {
             info.put(n.label(), n.infoAll());
         }
+        Survey survey = new Survey(spec, servers, info);
         List<CheckResult> results = new ArrayList<>();
         results.add(versions(servers, info));
         results.add(distinct(servers, info));
@@ -82,8 +86,11 @@ public final class Preflight implements Step {
         results.add(empty(servers.b(), info.get("b"), forceWipe, resuming || alreadyFollows(info.get("b"), servers.a())));
         servers.c().ifPresent(c -> results.add(empty(c, info.get("c"), forceWipe,
                 resuming || alreadyFollows(info.get("c"), servers.b()))));
-        results.add(otherRuns(servers));
+        results.addAll(AccessChecks.all(survey));
+        results.add(Guard.check("one run at a time", () -> otherRuns(servers)));
         results.add(switchReady(trafficSwitch));
+        results.addAll(ServerConfigChecks.all(survey));
+        results.addAll(CapacityChecks.all(survey));
         return results;
     }
 

@@ -87,8 +87,12 @@ final class ReplicaSync {
                 return facts(replica, state, targetOffset, elapsed, master);
             }
             checkLoop(master, replica, fullSyncsAtStart);
+            if (targetOffset < 0) {
+                LoginLoop.check(replica, master, Duration.ofNanos(System.nanoTime() - start),
+                        master.info("stats").getLong("sync_full", 0) - fullSyncsAtStart);
+            }
             if (System.nanoTime() > deadline) {
-                throw new FerryException(ExitCode.INCOMPLETE, replica.label() + " did not finish syncing from "
+                throw new FerryException(ExitCode.STOPPED, replica.label() + " did not finish syncing from "
                         + master.label() + " within " + timeout.toSeconds() + "s (" + phase(state, loading, targetOffset)
                         + "): check both servers' logs, raise cutover.catch-up if the dataset is large, then run ferry resume");
             }
@@ -99,7 +103,7 @@ final class ReplicaSync {
     private static void checkLoop(RedisNode master, RedisNode replica, long fullSyncsAtStart) {
         long fullSyncs = master.info("stats").getLong("sync_full", 0) - fullSyncsAtStart;
         if (fullSyncs > FULL_SYNC_LOOP) {
-            throw new FerryException(ExitCode.INCOMPLETE, replica.label() + " started " + fullSyncs + " full syncs from "
+            throw new FerryException(ExitCode.STOPPED, replica.label() + " started " + fullSyncs + " full syncs from "
                     + master.label() + " and none finished: the replica output buffer limit on " + master.label()
                     + " is probably too small for the write rate: raise client-output-buffer-limit replica, then ferry resume");
         }

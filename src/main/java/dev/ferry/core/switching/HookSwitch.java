@@ -27,14 +27,21 @@ public final class HookSwitch implements TrafficSwitch {
     private final List<String> command;
     private final Duration timeout;
     private final Path workDir;
+    private final java.util.Set<String> hiddenEnv;
 
     public HookSwitch(List<String> command, Duration timeout, Path workDir) {
+        this(command, timeout, workDir, java.util.Set.of());
+    }
+
+    /** {@code hiddenEnv}: variables that hold the servers' passwords; the hook does not need them, so it never sees them. */
+    public HookSwitch(List<String> command, Duration timeout, Path workDir, java.util.Set<String> hiddenEnv) {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("hook command must not be empty");
         }
         this.command = List.copyOf(command);
         this.timeout = timeout;
         this.workDir = workDir;
+        this.hiddenEnv = java.util.Set.copyOf(hiddenEnv);
     }
 
     @Override
@@ -88,6 +95,7 @@ public final class HookSwitch implements TrafficSwitch {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
+        hiddenEnv.forEach(env::remove);
         env.put("FERRY_SOURCE_HOST", from.host());
         env.put("FERRY_SOURCE_PORT", Integer.toString(from.port()));
         env.put("FERRY_TARGET_HOST", to.host());

@@ -147,6 +147,30 @@ class SpecLoaderTest {
     }
 
     @Test
+    void renamesMergeTopLevelAndHostAndAreKeyedInUpperCase() {
+        Spec spec = parse("""
+                name: orders-cache
+                rename: { CONFIG: XCONFIG, client: XCLIENT }
+                source: { host: 10.0.0.1, rename: { config: SOURCECONFIG } }
+                target: { host: 10.0.0.2 }
+                """);
+
+        assertThat(spec.source().renames()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("CONFIG", "SOURCECONFIG", "CLIENT", "XCLIENT"));
+        assertThat(spec.target().renames()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("CONFIG", "XCONFIG", "CLIENT", "XCLIENT"));
+        assertThat(spec.redacted().get("target").toString()).contains("XCONFIG");
+    }
+
+    @Test
+    void aRenameToNothingIsRefusedWithTheFix() {
+        assertThatThrownBy(() -> parse(MINIMAL + "rename: { CONFIG: \"\" }\n"))
+                .isInstanceOf(SpecException.class)
+                .hasMessageContaining("invalid rename.CONFIG")
+                .hasMessageContaining("CONFIG: XCONFIG");
+    }
+
+    @Test
     void hostAuthOverridesTheTopLevelAuth() {
         Spec spec = parse("""
                 name: orders-cache

@@ -1,0 +1,40 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.run.Rollback;
+import dev.ferry.core.run.RunResult;
+import dev.ferry.core.spec.SecretSource;
+import dev.ferry.core.spec.Spec;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "rollback", description = "Undoes a run: before b's promotion, detaches b and c (they keep their copy) "
+        + "and leaves a as it was; after it, switches back to a with the same fenced, zero-loss cutover (traffic moved "
+        + "back, b becomes a's replica). Decides from the journal and live state.")
+final class RollbackCommand implements Callable<Integer> {
+    @Mixin
+    SpecOptions specOptions;
+
+    @Option(names = "--yes", description = "do not ask before changing roles")
+    boolean yes;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec cmd;
+
+    @Override
+    public Integer call() {
+        Spec spec = specOptions.load();
+        RunOptions options = new RunOptions(yes, false, specOptions.stateDir, false);
+        RunCommand.requireAnswerable(options);
+        CommandLine cl = cmd.commandLine();
+        Console console = new Console(cl.getOut(), Console.isTerminal());
+        RunResult result = new Rollback(spec, options, new TerminalConfirmer(cl.getOut()), console, SecretSource.system(),
+                Clock.systemUTC()).rollback();
+        ReportWriter.summary(cl.getOut(), result.report());
+        return 0;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.ferry.core.run;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.journal.Journal;
+import dev.ferry.core.journal.RunLock;
+import dev.ferry.core.journal.RunStatus;
+import dev.ferry.core.plan.Confirmer;
+import dev.ferry.core.plan.RunContext;
+import dev.ferry.core.plan.RunListener;
+import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.plan.Servers;
+import dev.ferry.core.plan.Step;
+import dev.ferry.core.redis.RedisError;
+import dev.ferry.core.spec.SecretSource;
+import dev.ferry.core.spec.Spec;
+import dev.ferry.core.steps.Cutover;
+import dev.ferry.core.steps.DetachTargets;
+import dev.ferry.core.steps.SwitchBack;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code ferry rollback}: undoes a run, from the journal and live state. Before b's promotion b and c are
+ * detached and a is left as it was; after it, a fenced switch-back makes a the master again with nothing lost.
+ * Journaled in the run's own journal, which ends ABORTED ("a is master again") when the rollback is done.
+ */
+public final class Rollback {
+    public static final String ROLLED_BACK = "rolled back";
+
+    private final Spec spec;
+    private final RunOptions options;
+    private final Confirmer confirmer;
+    private final RunListener listener;
+    private final SecretSource secrets;
+    private final Clock clock;
+
+    public Rollback(Spec spec, RunOptions options, Confirmer confirmer, RunListener listener, SecretSource secrets,
+            Clock clock) {
+        this.spec = spec;
+        this.options = options;
+        this.confirmer = confirmer;
+        this.listener = listener;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    public RunResult rollback() {
+        Journal journal = Journal.open(options.stateDir(), spec.name(), clock);
+        new Runner(spec, options, confirmer, listener, secrets, clock).checkSameServers(journal);
+        checkSomethingToUndo(journal);
+        try (RunLock lock = RunLock.acquire(options.stateDir(), spec.name(), "rollback");
+                Servers servers = Servers.of(spec, secrets, Servers.clientNameFor(spec.name()))) {
+            RunContext ctx = new RunContext(spec, servers, journal, Switches.of(spec), options, confirmer, listener, clock);
+            boolean promoted = Cutover.promoted(journal)
+                    || (journal.reached(Cutover.NAME, "PROMOTING") && servers.b().replication().isMaster());
+            Step step = promoted ? new SwitchBack() : new DetachTargets();
+            journal.append(Journal.RUN, null, "ROLLBACK", Map.of("spec", spec.name(), "servers", Runner.serverList(spec),
+                    "pid", ProcessHandle.current().pid(), "verb", "rollback", "path", step.name()));
+            runStep(ctx, step);
+            journal.ended(RunStatus.ABORTED, Map.of("why", ROLLED_BACK + " (" + step.name() + ")"));
+            return new RunResult(RunStatus.ABORTED, Report.from(spec, journal));
+        }
+    }
+
+    private static void checkSomethingToUndo(Journal journal) {
+        if (journal.status() == RunStatus.NONE) {
+            throw new FerryException(ExitCode.JOURNAL, "nothing to roll back: no journal at " + journal.file()
+                    + ": pass the --state-dir of the run to undo");
+        }
+        boolean rolledBack = journal.entries().stream().anyMatch(e -> Journal.END.equals(e.kind())
+                && String.valueOf(e.fact("why")).startsWith(ROLLED_BACK));
+        if (journal.status() == RunStatus.ABORTED && (rolledBack || !Cutover.promoted(journal))) {
+            throw new FerryException(ExitCode.JOURNAL, "nothing to roll back: the journal " + journal.file()
+                    + " shows the run already " + (rolledBack ? "rolled back" : "aborted before b's promotion")
+                    + " and a master again; ferry run SPEC --restart starts a new run");
+        }
+    }
+
+    /** Like a run's step: journaled before and after; a failure is journaled and rollback can simply be run again. */
+    private void runStep(RunContext ctx, Step step) {
+        listener.stepStarted(step.name());
+        ctx.journal().stepStarted(step.name(), Map.of());
+        long start = System.nanoTime();
+        Map<String, Object> facts;
+        try {
+            facts = step.run(ctx);
+        } catch (FerryException e) {
+            throw failed(ctx, step, e);
+        } catch (RedisError e) {
+            throw failed(ctx, step, new FerryException(ExitCode.INCOMPLETE, e.getMessage()
+                    + ": fix it on that server, then run ferry rollback again", e));
+        }
+        ctx.journal().stepCompleted(step.name(), facts);
+        listener.stepFinished(step.name(), Duration.ofNanos(System.nanoTime() - start), facts);
+    }
+
+    private FerryException failed(RunContext ctx, Step step, FerryException e) {
+        listener.stepFailed(step.name(), e.getMessage());
+        ctx.journal().stepFailed(step.name(), e.getMessage());
+        return e;
+    }
+}

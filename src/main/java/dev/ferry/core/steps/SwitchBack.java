@@ -1,0 +1,91 @@
+package dev.ferry.core.steps;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.journal.Journal;
+import dev.ferry.core.journal.JournalEntry;
+import dev.ferry.core.plan.PlannedCommand;
+import dev.ferry.core.plan.RunContext;
+import dev.ferry.core.plan.Step;
+import dev.ferry.core.redis.RedisNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rollback after b's promotion: b may hold acknowledged writes, so a first follows b until it has them all, then
+ * the cutover runs the other way ({@link Cutover.Direction#BACK}): fence b, wait until a has b's offset, promote a,
+ * move the traffic back, demote b to a's replica. c then follows a. Refused when a cannot load b's RDB.
+ */
+public final class SwitchBack implements Step {
+    private final Cutover back = new Cutover(Cutover.Direction.BACK);
+
+    @Override
+    public String name() {
+        return back.name();
+    }
+
+    @Override
+    public List<PlannedCommand> plan(RunContext ctx) {
+        List<PlannedCommand> commands = new ArrayList<>(ReplicaSync.plan(ctx.servers().a(), ctx.servers().b()));
+        commands.addAll(back.plan(ctx));
+        ctx.servers().c().ifPresent(c -> commands.addAll(ReplicaSync.plan(c, ctx.servers().a())));
+        return commands;
+    }
+
+    @Override
+    public Map<String, Object> run(RunContext ctx) {
+        RedisNode a = ctx.servers().a();
+        RedisNode b = ctx.servers().b();
+        if (!a.version().canLoadRdbOf(b.version())) {
+            throw new FerryException(ExitCode.PREFLIGHT, "cannot roll back: a (" + a.version() + ") cannot load b's RDB "
+                    + b.version().rdbVersion() + ", so it cannot take b's writes since the cutover and they would be lost:"
+                    + " b stays master; move to a newer server instead");
+        }
+        Map<String, Object> facts = new LinkedHashMap<>();
+        if (!ctx.journal().reached(name(), "PROMOTING")) {
+            facts.put("catchUp", catchUp(ctx, a, b));
+        }
+        facts.putAll(back.run(ctx));
+        ctx.servers().c().ifPresent(c -> {
+            ReplicaSync.attach(ctx, c, a);
+            facts.put("c", ReplicaSync.awaitSynced(ctx, c, a, ctx.spec().cutover().catchUp()));
+        });
+        ctx.ledger().restoreAll();
+        return facts;
+    }
+
+    /** a follows b (read-only) until it holds everything b has; then a's detach fence, if any, can go. */
+    private static Map<String, Object> catchUp(RunContext ctx, RedisNode a, RedisNode b) {
+        ctx.confirm("roll back: make a (" + a.address() + ") a replica of b again, then switch back to a with a fenced"
+                + " pause on b?");
+        ctx.ledger().set(a, "replica-read-only", "yes");
+        ReplicaSync.attach(ctx, a, b);
+        Map<String, Object> synced = ReplicaSync.awaitSynced(ctx, a, b, ctx.spec().cutover().catchUp());
+        liftDetachFence(ctx, a);
+        return synced;
+    }
+
+    /**
+     * after: detach left a fenced on purpose (journaled LEFT). As b's read-only replica a takes no client write
+     * anyway, so the fence can go now, before a is promoted.
+     */
+    private static void liftDetachFence(RunContext ctx, RedisNode a) {
+        Map<String, String> left = new LinkedHashMap<>();
+        for (JournalEntry e : ctx.journal().entries()) {
+            if (Journal.CONFIG.equals(e.kind()) && a.label().equals(String.valueOf(e.fact("server")))) {
+                String key = String.valueOf(e.fact("key"));
+                if ("LEFT".equals(e.status())) {
+                    left.put(key, String.valueOf(e.fact("old")));
+                } else {
+                    left.remove(key);
+                }
+            }
+        }
+        left.forEach((key, old) -> {
+            a.callString("CONFIG", "SET", key, old);
+            ctx.journal().append(Journal.CONFIG, null, "RESTORED", Map.of("server", a.label(), "key", key, "value", old));
+        });
+    }
+}
