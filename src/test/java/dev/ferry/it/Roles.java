@@ -84,4 +84,10 @@ final class Roles {
             return !text(j.info("commandstats"), "cmdstat_eval").isEmpty();
         }
     }
+
+    static long stat(RedisServer server, String field) {
+        try (Jedis j = server.client(Duration.ofSeconds(5))) {
+            return field(j.info("stats"), field);
+        }
+    }
 }
