@@ -2,6 +2,7 @@ package dev.ferry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.core.journal.Journal;
 import dev.ferry.core.journal.JournalEntry;
@@ -19,7 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Issue 3, done when: {@code ferry run} killed with SIGKILL during sync, right after b's promotion (journaled
@@ -72,8 +76,35 @@ class CrashResumeIT {
         }
     }
 
+    /**
+     * Before 6.2 the fence is a closed door (maxclients) that frees a slot when ferry dies: once b is promoted,
+     * a must refuse writes and scripts with nobody holding the door (it failed before: a took a plain write).
+     */
+    @ParameterizedTest(name = "a = b = c = {0}, {1}")
+    @CsvSource({"3.0.4, cutover:promoted, PROMOTED", "5.0.14, cutover:promoted, PROMOTED",
+            "5.0.14, cutover:promoted-unjournaled, PROMOTING"})
+    void oldSourceKilledAfterPromotion(String version, String failPoint, String lastCutoverEntry) {
+        RedisBinary old = RedisBinary.shared(version);
+        assumeTrue(old.isAvailable(), "no redis-server " + version);
+        crashAtFailPoint(old, failPoint, lastCutoverEntry);
+    }
+
+    @Disabled("known gap: killed while a < 6.2 is fenced, b's replication link holds the only slot of a's closed door,"
+            + " so resume cannot reconnect to a (exit 4); needs a door ferry holds a key to")
+    @ParameterizedTest(name = "a = b = c = {0}")
+    @CsvSource({"3.0.4", "5.0.14"})
+    void oldSourceKilledWhileFenced(String version) {
+        RedisBinary old = RedisBinary.shared(version);
+        assumeTrue(old.isAvailable(), "no redis-server " + version);
+        crashAtFailPoint(old, "cutover:fenced", "FENCED");
+    }
+
     private static void crashAtFailPoint(String failPoint, String lastCutoverEntry) {
-        try (Rig rig = Rig.start(Rig.config(RedisBinary.system(), RedisBinary.system()))) {
+        crashAtFailPoint(RedisBinary.system(), failPoint, lastCutoverEntry);
+    }
+
+    private static void crashAtFailPoint(RedisBinary binary, String failPoint, String lastCutoverEntry) {
+        try (Rig rig = Rig.start(Rig.config(binary, binary))) {
             rig.spec("replica", "2s", "2s");
             rig.startWriters();
             Path log = rig.stateDir().resolveSibling("child.log");
@@ -84,12 +115,13 @@ class CrashResumeIT {
                 child.destroyForcibly();
             }
             assertThat(lastOf(rig.journal(), "cutover").map(JournalEntry::status)).as(output(log)).contains(lastCutoverEntry);
+            // the fence outlives ferry: with ferry dead, a takes no write (b may already be master)
+            Roles.assertRefusesWrites(rig.a());
             assertInterruptedAt(rig, "cutover");
-            if (!"FENCED".equals(lastCutoverEntry)) {
-                // b may hold acknowledged writes: starting over would forget them
-                Cli.Result restart = Cli.run(rig.args("run", "--yes", "--restart"));
-                assertThat(restart.code()).as(restart.toString()).isEqualTo(6);
-            }
+            // a fence may be up and b may hold acknowledged writes: starting over would forget both
+            Cli.Result restart = Cli.run(rig.args("run", "--yes", "--restart"));
+            assertThat(restart.code()).as(restart.toString()).isEqualTo(6);
+            assertThat(rig.journal().status()).as("the journal was kept").isEqualTo(RunStatus.IN_PROGRESS);
             resumeFinishes(rig);
         }
     }

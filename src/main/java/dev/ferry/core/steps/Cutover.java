@@ -50,6 +50,7 @@ public final class Cutover implements Step {
         List<PlannedCommand> commands = new ArrayList<>(fence.plan(markerKey(ctx.spec().name())));
         commands.add(PlannedCommand.redis("b", "INFO replication; GET " + markerKey(ctx.spec().name()) + " (every 1ms)",
                 "wait until b's offset >= the captured offset and the marker is on b, at most max-pause"));
+        commands.addAll(fence.planHoldWithoutFerry());
         commands.add(PlannedCommand.redis("b", b.version().replicaOfCommand() + " NO ONE", "promote b"));
         if (ctx.trafficSwitch().movesBeforeDemotion()) {
             commands.addAll(ctx.trafficSwitch().plan(ctx.spec().source(), ctx.spec().target()));
@@ -114,6 +115,7 @@ public final class Cutover implements Step {
         FailPoints.hit("cutover:fenced");
         long caughtUpAt = awaitCatchUp(ctx, fence, captured, markerKey, marker, fencedAt);
         facts.put("catchUpMillis", millis(caughtUpAt - fencedAt));
+        holdWithoutFerry(ctx, fence);
         promote(ctx, fence, b);
         facts.put("promotedAfterMillis", millis(System.nanoTime() - fencedAt));
         return goForward(ctx, fence, facts, fencedAt);
@@ -165,6 +167,14 @@ public final class Cutover implements Step {
         ctx.journal().stepFact(NAME, "ABORTED", Map.of("why", why));
         return new FerryException(ExitCode.ABORTED, "cutover aborted: " + why
                 + ": a is master again with b as its replica, nothing was lost; raise cutover.max-pause or lower the load, then ferry run SPEC --restart");
+    }
+
+    private void holdWithoutFerry(RunContext ctx, Fence fence) {
+        try {
+            fence.holdWithoutFerry();
+        } catch (RuntimeException e) {
+            throw abort(ctx, fence, "could not make a's fence outlive ferry: " + e.getMessage());
+        }
     }
 
     private void promote(RunContext ctx, Fence fence, RedisNode b) {
@@ -240,5 +250,13 @@ public final class Cutover implements Step {
     /** Used by status and post-checks. */
     public static boolean promoted(Journal journal) {
         return journal.reached(NAME, PROMOTED);
+    }
+
+    /**
+     * The cutover began changing a (and maybe b): only resume, which reads live roles, may go on from here.
+     * A fence or b's promotion can be live with no config change pending (before 6.2 the fence ends as a role).
+     */
+    public static boolean touchedServers(Journal journal) {
+        return journal.reached(NAME, "FENCING");
     }
 }
