@@ -60,7 +60,7 @@ class CliIT {
 
     @Test
     void demoReportsZeroLostWritesAndThePause() {
-        Cli.Result demo = Cli.run("demo", "--keys", "2000");
+        Cli.Result demo = Cli.run("demo", "--local", "--keys", "2000");
         assertThat(demo.code()).as(demo.toString()).isZero();
         assertThat(demo.out()).as(demo.toString()).contains("Result: COMPLETED").contains("lost on b: 0")
                 .contains("lost on c: 0").containsPattern("write pause on a: [\\d.]+ ms");
