@@ -35,6 +35,7 @@ class PauseCutoverIT {
                 verdict.assertNothingLost();
                 assertThat(Roles.usedEval(rig.a())).as("writers used EVAL on a too").isTrue();
                 assertThat(postCheck(result, "cResync")).as("cutover %d: c's resync", i).doesNotStartWith("full");
+                assertThat(Roles.stat(rig.b(), "sync_full")).as("b served one full sync: c's, before the cutover").isEqualTo(1);
                 long gap = stats.longestGap().toMillis();
                 double pause = ((Number) cutover(result).get("pauseMillis")).doubleValue();
                 gaps.add(gap);

@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /** Live facts read straight from the servers, without ferry's code, so the tests judge ferry independently. */
 final class Roles {
@@ -82,6 +84,31 @@ final class Roles {
     static boolean usedEval(RedisServer server) {
         try (Jedis j = server.client(Duration.ofSeconds(5))) {
             return !text(j.info("commandstats"), "cmdstat_eval").isEmpty();
+        }
+    }
+
+    static long stat(RedisServer server, String field) {
+        try (Jedis j = server.client(Duration.ofSeconds(5))) {
+            return field(j.info("stats"), field);
+        }
+    }
+
+    /**
+     * Neither a plain write nor a script write is accepted: refused with an error, or at the door. EVAL matters:
+     * before 6.2 {@code min-slaves-to-write} stops plain writes but not scripts.
+     */
+    static void assertRefusesWrites(RedisServer server) {
+        String key = "probe:refused:" + System.nanoTime();
+        assertThat(attempt(server, j -> j.set(key, "1"))).as("plain write").doesNotStartWith("OK");
+        assertThat(attempt(server, j -> String.valueOf(j.eval("return redis.call('SET', KEYS[1], '1')", 1, key + ":eval"))))
+                .as("script write").doesNotStartWith("OK");
+    }
+
+    private static String attempt(RedisServer server, Function<Jedis, String> write) {
+        try (Jedis j = server.client(Duration.ofSeconds(5))) {
+            return write.apply(j);
+        } catch (JedisException refused) {
+            return "refused: " + refused.getMessage();
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.ferry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.core.journal.RunStatus;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Issue 3, done when: the whole procedure with writers (some EVAL) loses nothing with each supported version
@@ -61,7 +59,7 @@ class VersionsIT {
             rig.stopAndCheck().assertNothingLost();
 
             assertThat(missingOn(rig.a(), beforeRun.acknowledgedKeys())).as("a kept its data").isEmpty();
-            assertRefusesWrites(rig.a());
+            Roles.assertRefusesWrites(rig.a());
             assertThat(rig.journal().pendingConfigChanges()).isEmpty();
             System.out.println("3.0.4 -> 7.0.15 detach: " + rig.writers().stats().summary() + ", a: " + Roles.role(rig.a())
                     + ", " + PauseCutoverIT.cutover(result));
@@ -95,7 +93,7 @@ class VersionsIT {
             if ("replica".equals(after)) {
                 assertThat(Roles.role(rig.a())).isEqualTo(Roles.replicaOf(rig.b()));
             } else {
-                assertRefusesWrites(rig.a());
+                Roles.assertRefusesWrites(rig.a());
             }
             assertThat(rig.journal().pendingConfigChanges()).isEmpty();
             System.out.printf("%s -> %s: %s, longest gap %d ms, cResync=%s, lost 0 of %d%n", a.label(), bc.label(),
@@ -107,18 +105,6 @@ class VersionsIT {
     private static List<String> missingOn(RedisServer server, List<String> keys) {
         try (Jedis j = server.client(Duration.ofSeconds(10))) {
             return keys.stream().filter(k -> !j.exists(k)).limit(10).toList();
-        }
-    }
-
-    private static void assertRefusesWrites(RedisServer server) {
-        try (Jedis j = server.client(Duration.ofSeconds(5))) {
-            long size = j.dbSize();
-            assertThatThrownBy(() -> j.set("probe:detached", "1")).isInstanceOf(JedisDataException.class);
-            assertThatThrownBy(() -> j.eval("return redis.call('SET', KEYS[1], '1')", 1, "probe:detached-eval"))
-                    .isInstanceOf(JedisDataException.class);
-            assertThat(j.dbSize()).isEqualTo(size);
-            assertThat(j.exists("probe:detached")).isFalse();
-            assertThat(j.exists("probe:detached-eval")).isFalse();
         }
     }
 }

@@ -94,7 +94,7 @@ public final class Runner {
                     : "run ferry resume to finish it, or ferry run --restart to discard it"));
         }
         if ((status == RunStatus.IN_PROGRESS || status == RunStatus.FAILED)
-                && (Cutover.promoted(journal) || !journal.pendingConfigChanges().isEmpty())) {
+                && (Cutover.touchedServers(journal) || !journal.pendingConfigChanges().isEmpty())) {
             throw new FerryException(ExitCode.JOURNAL, where + " that changed roles or configs (" 
                     + journal.pendingConfigChanges().size() + " config changes pending): --restart would forget them; run ferry resume");
         }

@@ -10,7 +10,12 @@ import java.util.List;
  * Servers older than 6.2 have no write-only pause, and {@code min-slaves-to-write} does not stop EVAL there.
  * So in one MULTI ferry lowers {@code maxclients} to its own connection (no new client gets in), closes every
  * normal and pub/sub client, writes the marker and reads the offset: nobody but ferry can run anything on a
- * until ferry opens the door again. It does not expire, so it outlives ferry.
+ * until ferry opens the door again.
+ *
+ * <p>The door alone does not outlive ferry: once ferry's connection and b's link are gone, a slot is free and
+ * the next client writes to a. So once b has everything, and before b is promoted, a becomes a read-only
+ * replica of itself (it keeps its data: a server cannot sync from itself), which refuses writes and scripts
+ * alike with nobody holding it, and the door opens again.
  */
 final class ClosedDoorFence implements Fence {
     private static final String MAXCLIENTS = "maxclients";
@@ -58,7 +63,31 @@ final class ClosedDoorFence implements Fence {
     }
 
     @Override
+    public void holdWithoutFerry() {
+        becomeReadOnlyReplicaOfItself();
+        ledger.restore(a, MAXCLIENTS);
+    }
+
+    @Override
+    public List<PlannedCommand> planHoldWithoutFerry() {
+        return List.of(PlannedCommand.redis("a", "CONFIG SET " + a.version().configName("replica-read-only") + " yes; "
+                + a.version().replicaOfCommand() + " " + a.host() + " " + a.port() + "; CONFIG SET maxclients <old>",
+                "before b's promotion: a refuses writes even if ferry dies (a read-only replica of itself, keeps its data)"));
+    }
+
+    private void becomeReadOnlyReplicaOfItself() {
+        ledger.set(a, "replica-read-only", "yes");
+        if (!a.replication().replicatesFrom(a.host(), a.port())) {
+            a.replicaOf(a.host(), a.port());
+        }
+    }
+
+    @Override
     public void lift() {
+        if (a.replication().replicatesFrom(a.host(), a.port())) {
+            a.promote();
+        }
+        ledger.restore(a, "replica-read-only");
         openDoor();
     }
 
@@ -74,16 +103,13 @@ final class ClosedDoorFence implements Fence {
     }
 
     /**
-     * No config of an old server refuses writes and scripts alike without ferry's connection, so a detached
-     * old a becomes a read-only replica of itself: it keeps its data (a replica flushes only when a sync
-     * succeeds, and a server cannot sync from itself) and answers writes with READONLY.
+     * A detached old a stays what {@link #holdWithoutFerry} made it: a read-only replica of itself that keeps its
+     * data (a replica flushes only when a sync succeeds) and answers writes with READONLY.
      */
     @Override
     public String holdDetached() {
-        ledger.record(a, "replica-read-only", "yes");
-        a.configSet("replica-read-only", "yes");
+        becomeReadOnlyReplicaOfItself();
         ledger.leave(a, "replica-read-only", "after: detach keeps a read-only");
-        a.replicaOf(a.host(), a.port());
         openDoor();
         return "a is a read-only replica of itself and refuses writes; to lift: " + a.version().replicaOfCommand() + " NO ONE";
     }

@@ -104,6 +104,7 @@ public final class Cutover implements Step {
         List<PlannedCommand> commands = new ArrayList<>(fence.plan(markerKey(ctx.spec().name())));
         commands.add(PlannedCommand.redis(b.label(), "INFO replication; GET " + markerKey(ctx.spec().name()) + " (every 1ms)",
                 "wait until " + b.label() + "'s offset >= the captured offset and the marker is on it, at most max-pause"));
+        commands.addAll(fence.planHoldWithoutFerry());
         commands.add(PlannedCommand.redis(b.label(), b.version().replicaOfCommand() + " NO ONE", "promote " + b.label()));
         if (ctx.trafficSwitch().movesBeforeDemotion()) {
             commands.addAll(ctx.trafficSwitch().plan(direction.fromEndpoint(ctx), direction.toEndpoint(ctx)));
@@ -129,24 +130,29 @@ public final class Cutover implements Step {
     public Map<String, Object> run(RunContext ctx) {
         RedisNode a = direction.from(ctx);
         RedisNode b = direction.to(ctx);
-        Fence fence = Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause());
         ReplicationState bState = b.replication();
         if (bState.isMaster() && ctx.journal().reached(name(), "PROMOTING")) {
             // a crash after REPLICAOF NO ONE: b is master and may hold acknowledged writes; go forward only
             ctx.journal().stepFact(name(), PROMOTED, Map.of(b.label(), "found promoted by resume"));
-            return goForward(ctx, fence, new LinkedHashMap<>(ctx.journal().facts(name())), System.nanoTime());
+            return goForward(ctx, fence(ctx), new LinkedHashMap<>(ctx.journal().facts(name())), System.nanoTime());
         }
         if (!bState.replicatesFrom(a.host(), a.port())) {
             throw new FerryException(ExitCode.PREFLIGHT, b.label() + " no longer replicates from " + a.label() + " (role "
                     + bState.role() + "): nothing was changed by the cutover; check " + b.label()
                     + ", then ferry run SPEC --restart");
         }
-        if (ctx.journal().reached(name(), "FENCING") && !liftAfterCrash(ctx, fence)) {
-            return promoteWithoutA(ctx, fence);
+        if (ctx.journal().reached(name(), "FENCING") && !liftAfterCrash(ctx)) {
+            return promoteWithoutA(ctx);
         }
+        Fence fence = fence(ctx);
         ctx.confirm("cut over now: fence " + a.label() + " (" + a.address() + "), promote " + b.label() + " ("
                 + b.address() + "), demote " + a.label() + "?");
         return fenceAndPromote(ctx, fence);
+    }
+
+    /** The fence suits the fenced server's version, so building it needs that server to answer. */
+    private Fence fence(RunContext ctx) {
+        return Fence.forSource(direction.from(ctx), ctx.ledger(), ctx.spec().cutover().maxPause());
     }
 
     private Map<String, Object> fenceAndPromote(RunContext ctx, Fence fence) {
@@ -170,6 +176,7 @@ public final class Cutover implements Step {
         FailPoints.hit("cutover:fenced");
         long caughtUpAt = awaitCatchUp(ctx, fence, captured, markerKey, marker, fencedAt);
         facts.put("catchUpMillis", millis(caughtUpAt - fencedAt));
+        holdWithoutFerry(ctx, fence);
         promote(ctx, fence, b);
         facts.put("promotedAfterMillis", millis(System.nanoTime() - fencedAt));
         return goForward(ctx, fence, facts, fencedAt);
@@ -179,9 +186,9 @@ public final class Cutover implements Step {
      * A crash while a was fenced, before b's promotion: lift the fence and start over. Returns false when a
      * cannot be reached to lift it: the closed-door fence admits no one while b's link holds the last slot.
      */
-    private boolean liftAfterCrash(RunContext ctx, Fence fence) {
+    private boolean liftAfterCrash(RunContext ctx) {
         try {
-            fence.lift();
+            fence(ctx).lift();
             return true;
         } catch (FerryException unreachable) {
             ctx.warn(direction.from + " cannot be reached to lift its fence after the crash (" + unreachable.getMessage()
@@ -191,10 +198,10 @@ public final class Cutover implements Step {
     }
 
     /**
-     * The closed-door fence writes the marker last and lets nobody in afterwards, so once b has the journaled
-     * marker it has every write a acknowledged: b can be promoted, which frees the slot ferry needs on a.
+     * The closed-door fence lets nobody in once the marker is written, so once b has the journaled marker it has
+     * every write a acknowledged: b can be promoted, which releases the slot b's link held and lets ferry back in.
      */
-    private Map<String, Object> promoteWithoutA(RunContext ctx, Fence fence) {
+    private Map<String, Object> promoteWithoutA(RunContext ctx) {
         String marker = String.valueOf(ctx.journal().facts(name()).get("marker"));
         String markerKey = markerKey(ctx.spec().name());
         RedisNode b = direction.to(ctx);
@@ -207,8 +214,26 @@ public final class Cutover implements Step {
             }
             ctx.sleep(Duration.ofMillis(20));
         }
-        promote(ctx, fence, b);
-        return goForward(ctx, fence, new LinkedHashMap<>(ctx.journal().facts(name())), System.nanoTime());
+        ctx.journal().stepFact(name(), "PROMOTING", Map.of("why", "resume: " + direction.from + " unreachable behind its fence"));
+        b.promote();
+        ctx.journal().stepFact(name(), PROMOTED, Map.of(b.label() + "RunId", b.runId()));
+        return goForward(ctx, fenceOnceReachable(ctx), new LinkedHashMap<>(ctx.journal().facts(name())), System.nanoTime());
+    }
+
+    /** b's link has just let go of a's last slot: ferry takes it, retrying briefly while the socket closes. */
+    private Fence fenceOnceReachable(RunContext ctx) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                return fence(ctx);
+            } catch (FerryException stillFull) {
+                if (System.nanoTime() > deadline) {
+                    throw new FerryException(ExitCode.INCOMPLETE, direction.to + " is master but " + direction.from
+                            + " still admits no one (" + stillFull.getMessage() + "): run ferry resume again");
+                }
+                ctx.sleep(Duration.ofMillis(20));
+            }
+        }
     }
 
     /** Fencing while b is far behind would only make the pause longer: wait (bounded) until it is close. */
@@ -261,6 +286,14 @@ public final class Cutover implements Step {
         }
         return new FerryException(ExitCode.ABORTED, "cutover aborted: " + why
                 + ": a is master again with b as its replica, nothing was lost; raise cutover.max-pause or lower the load, then ferry run SPEC --restart");
+    }
+
+    private void holdWithoutFerry(RunContext ctx, Fence fence) {
+        try {
+            fence.holdWithoutFerry();
+        } catch (RuntimeException e) {
+            throw abort(ctx, fence, "could not make a's fence outlive ferry: " + e.getMessage());
+        }
     }
 
     private void promote(RunContext ctx, Fence fence, RedisNode b) {
@@ -337,5 +370,13 @@ public final class Cutover implements Step {
     /** Used by status and post-checks. */
     public static boolean promoted(Journal journal) {
         return journal.reached(NAME, PROMOTED);
+    }
+
+    /**
+     * The cutover began changing a (and maybe b): only resume, which reads live roles, may go on from here.
+     * A fence or b's promotion can be live with no config change pending (before 6.2 the fence ends as a role).
+     */
+    public static boolean touchedServers(Journal journal) {
+        return journal.reached(NAME, "FENCING");
     }
 }

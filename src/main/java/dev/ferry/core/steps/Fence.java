@@ -22,6 +22,18 @@ interface Fence {
     /** Fences a, writes the marker and returns a's replication offset once nothing more can be written. */
     long raise(String markerKey, String markerValue);
 
+    /**
+     * Once b has everything and before it is promoted: make sure the fence holds with ferry dead. A no-op where
+     * {@link #raise} already did; safe to repeat.
+     */
+    default void holdWithoutFerry() {
+    }
+
+    /** What {@link #holdWithoutFerry} sends, for plan. */
+    default List<PlannedCommand> planHoldWithoutFerry() {
+        return List.of();
+    }
+
     /** Before b's promotion: a takes writes again, as if nothing happened. Safe to repeat. */
     void lift();
 

@@ -228,7 +228,7 @@ public final class Preflight implements Step {
     /** Another ferry connected to any of the servers (other machines' runs too): used by preflight and by resume. */
     public static CheckResult otherRuns(Servers servers) {
         for (RedisNode n : servers.all()) {
-            for (ClientInfo client : n.clients()) {
+            for (ClientInfo client : clientsIfReachable(n)) {
                 String name = client.name();
                 if (name.startsWith(RedisNode.CLIENT_NAME_PREFIX) && !name.startsWith(servers.clientName())) {
                     return CheckResult.fail("one run at a time", "another ferry (" + name + " from " + client.addr()
@@ -237,6 +237,18 @@ public final class Preflight implements Step {
             }
         }
         return CheckResult.pass("one run at a time", "no other ferry is connected");
+    }
+
+    /**
+     * A server that admits nobody (an old a behind its closed-door fence after a crash) has no other ferry
+     * connected either; the step that needs it says what to do.
+     */
+    private static List<ClientInfo> clientsIfReachable(RedisNode n) {
+        try {
+            return n.clients();
+        } catch (FerryException unreachable) {
+            return List.of();
+        }
     }
 
     private static CheckResult switchReady(TrafficSwitch trafficSwitch) {

@@ -1,0 +1,206 @@
+package dev.ferry.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ferry.core.journal.Journal;
+import dev.ferry.core.journal.JournalEntry;
+import dev.ferry.core.journal.RunStatus;
+import dev.ferry.core.steps.DrainWatch;
+import dev.ferry.core.steps.SyncFromSource;
+import dev.ferry.testkit.RedisBinary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Issue 3, done when: {@code ferry run} killed with SIGKILL during sync, right after b's promotion (journaled
+ * or not yet), while a is fenced, and during the drain watch; then {@code run} is refused, {@code status} shows
+ * the interrupted step, and {@code resume} finishes with nothing lost and a following b. ferry runs as a child
+ * JVM so that the kill is real; the writers keep writing through the crash and the resume.
+ */
+class CrashResumeIT {
+    private static final Duration CHILD_LIMIT = Duration.ofSeconds(60);
+
+    @Test
+    void killedDuringSync() {
+        // a 2 s diskless-sync delay keeps the sync step running long enough to be killed in it
+        Map<String, String> slowSync = Map.of("repl-diskless-sync", "yes", "repl-diskless-sync-delay", "2");
+        try (Rig rig = Rig.start(Rig.config(RedisBinary.system(), RedisBinary.system(), slowSync))) {
+            rig.spec("replica", "2s", "2s");
+            rig.startWriters();
+            killWhen(rig, SyncFromSource.NAME, "STARTED");
+            assertInterruptedAt(rig, SyncFromSource.NAME);
+            resumeFinishes(rig);
+        }
+    }
+
+    @Test
+    void killedRightAfterPromotion() {
+        crashAtFailPoint("cutover:promoted", "PROMOTED");
+    }
+
+    @Test
+    void killedAfterPromotionBeforeItWasJournaled() {
+        crashAtFailPoint("cutover:promoted-unjournaled", "PROMOTING");
+    }
+
+    @Test
+    void killedWhileAIsFenced() {
+        crashAtFailPoint("cutover:fenced", "FENCED");
+    }
+
+    @Test
+    void killedDuringDrainWatch() {
+        try (Rig rig = Rig.start(Rig.config(RedisBinary.system(), RedisBinary.system()))) {
+            rig.spec("replica", "2s", "30s");
+            rig.startWriters();
+            try (StrayClient stray = StrayClient.connect(rig.a())) {
+                killWhen(rig, DrainWatch.NAME, "STARTED");
+                assertThat(stray.connects()).as("the stray client kept coming back to a").isGreaterThan(1);
+            }
+            assertInterruptedAt(rig, DrainWatch.NAME);
+            resumeFinishes(rig);
+        }
+    }
+
+    /**
+     * Before 6.2 the fence is a closed door (maxclients) that frees a slot when ferry dies: once b is promoted,
+     * a must refuse writes and scripts with nobody holding the door (it failed before: a took a plain write).
+     */
+    @ParameterizedTest(name = "a = b = c = {0}, {1}")
+    @CsvSource({"3.0.4, cutover:promoted, PROMOTED", "5.0.14, cutover:promoted, PROMOTED",
+            "5.0.14, cutover:promoted-unjournaled, PROMOTING"})
+    void oldSourceKilledAfterPromotion(String version, String failPoint, String lastCutoverEntry) {
+        RedisBinary old = RedisBinary.shared(version);
+        assumeTrue(old.isAvailable(), "no redis-server " + version);
+        crashAtFailPoint(old, failPoint, lastCutoverEntry);
+    }
+
+    @ParameterizedTest(name = "a = b = c = {0}")
+    @CsvSource({"3.0.4", "5.0.14"})
+    void oldSourceKilledWhileFenced(String version) {
+        RedisBinary old = RedisBinary.shared(version);
+        assumeTrue(old.isAvailable(), "no redis-server " + version);
+        crashAtFailPoint(old, "cutover:fenced", "FENCED");
+    }
+
+    private static void crashAtFailPoint(String failPoint, String lastCutoverEntry) {
+        crashAtFailPoint(RedisBinary.system(), failPoint, lastCutoverEntry);
+    }
+
+    private static void crashAtFailPoint(RedisBinary binary, String failPoint, String lastCutoverEntry) {
+        try (Rig rig = Rig.start(Rig.config(binary, binary))) {
+            rig.spec("replica", "2s", "2s");
+            rig.startWriters();
+            Path log = rig.stateDir().resolveSibling("child.log");
+            Process child = startChild(rig, failPoint, log);
+            try {
+                assertThat(waitFor(child)).as(output(log)).isEqualTo(137);
+            } finally {
+                child.destroyForcibly();
+            }
+            assertThat(lastOf(rig.journal(), "cutover").map(JournalEntry::status)).as(output(log)).contains(lastCutoverEntry);
+            // the fence outlives ferry: with ferry dead, a takes no write (b may already be master)
+            Roles.assertRefusesWrites(rig.a());
+            assertInterruptedAt(rig, "cutover");
+            // a fence may be up and b may hold acknowledged writes: starting over would forget both
+            Cli.Result restart = Cli.run(rig.args("run", "--yes", "--restart"));
+            assertThat(restart.code()).as(restart.toString()).isEqualTo(6);
+            assertThat(rig.journal().status()).as("the journal was kept").isEqualTo(RunStatus.IN_PROGRESS);
+            resumeFinishes(rig);
+        }
+    }
+
+    /** Starts ferry in a child JVM and SIGKILLs it once its journal shows {@code step} at {@code status}. */
+    private static void killWhen(Rig rig, String step, String status) {
+        Path log = rig.stateDir().resolveSibling("child.log");
+        Process child = startChild(rig, null, log);
+        try {
+            await(step + " " + status + " in the journal").atMost(CHILD_LIMIT).pollInterval(Duration.ofMillis(5))
+                    .failFast("ferry ended on its own: " + output(log), () -> !child.isAlive())
+                    .until(() -> lastOf(rig.journal(), step).map(JournalEntry::status).filter(status::equals).isPresent());
+            child.destroyForcibly();
+            assertThat(waitFor(child)).as("killed by SIGKILL").isEqualTo(137);
+        } finally {
+            child.destroyForcibly();
+        }
+        assertThat(lastOf(rig.journal(), step).map(JournalEntry::status)).as("killed inside the step").contains(status);
+    }
+
+    /** After the crash: a new run is refused, status names the step the run stopped in. */
+    private static void assertInterruptedAt(Rig rig, String step) {
+        Cli.Result run = Cli.run(rig.args("run", "--yes"));
+        assertThat(run.code()).as(run.toString()).isEqualTo(6);
+        assertThat(run.err()).contains("ferry resume");
+        Cli.Result status = Cli.run(rig.args("status"));
+        assertThat(status.code()).as(status.toString()).isZero();
+        assertThat(status.out()).contains("status: IN_PROGRESS").containsPattern("\\n  " + step + ": (?!COMPLETED|-)");
+    }
+
+    private static void resumeFinishes(Rig rig) {
+        Cli.Result resume = Cli.run(rig.args("resume", "--yes"));
+        assertThat(resume.code()).as(resume.toString()).isZero();
+        rig.writers().awaitAcknowledged(rig.writers().acknowledged() + 200, Duration.ofSeconds(10));
+        rig.stopAndCheck().assertNothingLost();
+        assertThat(Roles.role(rig.b())).isEqualTo("master");
+        assertThat(Roles.role(rig.a())).isEqualTo(Roles.replicaOf(rig.b()));
+        assertThat(Roles.role(rig.c())).isEqualTo(Roles.replicaOf(rig.b()));
+        Journal journal = rig.journal();
+        assertThat(journal.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(journal.pendingConfigChanges()).as("no config change left pending").isEmpty();
+        System.out.println("resumed: " + rig.writers().stats().summary());
+    }
+
+    private static Process startChild(Rig rig, String failPoint, Path log) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.ferry.cli.Main"));
+        command.addAll(List.of(rig.args("run", "--yes")));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().remove("FERRY_FAILPOINT");
+        if (failPoint != null) {
+            builder.environment().put("FERRY_FAILPOINT", failPoint);
+        }
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int waitFor(Process child) {
+        try {
+            if (!child.waitFor(CHILD_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+                throw new AssertionError("ferry did not end within " + CHILD_LIMIT);
+            }
+            return child.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    private static Optional<JournalEntry> lastOf(Journal journal, String step) {
+        return journal.lastOf(step);
+    }
+
+    private static String output(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "(no output)";
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+}
