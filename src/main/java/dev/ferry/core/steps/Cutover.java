@@ -36,6 +36,8 @@ public final class Cutover implements Step {
     static final String DEMOTED = "DEMOTED";
     /** b is polled this often while a is fenced: every millisecond of polling is pause the clients see. */
     private static final Duration CATCH_UP_POLL = Duration.ofMillis(1);
+    /** How long a resume keeps knocking on an old a's closed door once b's promotion frees its slot. */
+    private static final Duration SLOT_WAIT = Duration.ofSeconds(10);
 
     private final Direction direction;
 
@@ -214,26 +216,20 @@ public final class Cutover implements Step {
             }
             ctx.sleep(Duration.ofMillis(20));
         }
+        // b's link holds a's last slot; promoting b frees it, and applications retrying a would race ferry for it:
+        // the traffic moves to b first (so they stop retrying a), and ferry knocks before the slot frees
+        moveTraffic(ctx, new LinkedHashMap<>());
+        SlotGrabber grabber = SlotGrabber.start(direction.from(ctx), SLOT_WAIT);
         ctx.journal().stepFact(name(), "PROMOTING", Map.of("why", "resume: " + direction.from + " unreachable behind its fence"));
-        b.promote();
-        ctx.journal().stepFact(name(), PROMOTED, Map.of(b.label() + "RunId", b.runId()));
-        return goForward(ctx, fenceOnceReachable(ctx), new LinkedHashMap<>(ctx.journal().facts(name())), System.nanoTime());
-    }
-
-    /** b's link has just let go of a's last slot: ferry takes it, retrying briefly while the socket closes. */
-    private Fence fenceOnceReachable(RunContext ctx) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            try {
-                return fence(ctx);
-            } catch (FerryException stillFull) {
-                if (System.nanoTime() > deadline) {
-                    throw new FerryException(ExitCode.INCOMPLETE, direction.to + " is master but " + direction.from
-                            + " still admits no one (" + stillFull.getMessage() + "): run ferry resume again");
-                }
-                ctx.sleep(Duration.ofMillis(20));
-            }
+        try {
+            b.promote();
+        } finally {
+            grabber.awaitOrFail(direction.to + " is master but " + direction.from + " still admits no one: an application"
+                    + " may hold its only slot; stop the applications that connect to " + direction.from
+                    + " directly, then run ferry resume again");
         }
+        ctx.journal().stepFact(name(), PROMOTED, Map.of(b.label() + "RunId", b.runId()));
+        return goForward(ctx, fence(ctx), new LinkedHashMap<>(ctx.journal().facts(name())), System.nanoTime());
     }
 
     /** Fencing while b is far behind would only make the pause longer: wait (bounded) until it is close. */
