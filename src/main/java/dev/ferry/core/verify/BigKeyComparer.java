@@ -85,22 +85,23 @@ final class BigKeyComparer {
         return scan + " of " + printable(key) + " did not finish";
     }
 
+    /**
+     * One command per chunk where the right side has it (HMGET; SMISMEMBER and ZMSCORE since 6.2), else one
+     * pipelined lookup per element.
+     */
     private String lookUp(String scan, byte[] key, List<Object> elements, boolean withValues) {
         int step = withValues ? 2 : 1;
         List<byte[]> members = new ArrayList<>();
         for (int i = 0; i < elements.size(); i += step) {
-            byte[] member = (byte[]) elements.get(i);
-            members.add(member);
-            switch (scan) {
-                case "HSCAN" -> right.add("HGET", key, member);
-                case "SSCAN" -> right.add("SISMEMBER", key, member);
-                default -> right.add("ZSCORE", key, member);
-            }
+            members.add((byte[]) elements.get(i));
         }
-        List<Object> found = right.flush();
+        if (members.isEmpty()) {
+            return null;
+        }
+        List<Object> found = lookUpOnRight(scan, key, members);
         for (int i = 0; i < members.size(); i++) {
             Object expected = withValues ? elements.get(i * 2 + 1) : null;
-            Object actual = found.get(i);
+            Object actual = i < found.size() ? found.get(i) : null;
             boolean same = switch (scan) {
                 case "HSCAN" -> Replies.deepEquals(expected, actual);
                 case "SSCAN" -> Long.valueOf(1).equals(actual);
@@ -111,6 +112,27 @@ final class BigKeyComparer {
             }
         }
         return null;
+    }
+
+    private List<Object> lookUpOnRight(String scan, byte[] key, List<byte[]> members) {
+        boolean multi = scan.equals("HSCAN") || right.version().atLeast(6, 2);
+        if (multi) {
+            String command = switch (scan) {
+                case "HSCAN" -> "HMGET";
+                case "SSCAN" -> "SMISMEMBER";
+                default -> "ZMSCORE";
+            };
+            byte[][] args = new byte[members.size() + 1][];
+            args[0] = key;
+            for (int i = 0; i < members.size(); i++) {
+                args[i + 1] = members.get(i);
+            }
+            return Replies.list(one(right, command, args));
+        }
+        for (byte[] member : members) {
+            right.add(scan.equals("SSCAN") ? "SISMEMBER" : "ZSCORE", key, member);
+        }
+        return right.flush();
     }
 
     private String stream(byte[] key, long length) {

@@ -10,17 +10,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Compares a batch of keys on two servers in a few pipelined rounds: type and TTL, then a bounded head (a string
- * up to 64 KiB, a collection's length), then DUMP of small collections, settled by a typed compare when the
+ * Compares a batch of keys on two servers in a few pipelined rounds: type, TTL and short strings
+ * ({@link TypeProbe}), then collection lengths, then DUMP of small collections, settled by a typed compare when the
  * payloads differ (encodings and dict order differ between servers). Big keys go to {@link BigKeyComparer} and
  * are read in chunks, never whole.
  */
 final class KeyComparer {
-    static final int STRING_HEAD = 64 * 1024;
+    /** Strings up to this size are compared in the batch; longer ones a chunk at a time. */
+    static final int STRING_HEAD = 8 * 1024;
     static final int SMALL_ELEMENTS = 512;
     private static final byte[] ZERO = "0".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MINUS_ONE = "-1".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] HEAD_END = Integer.toString(STRING_HEAD).getBytes(StandardCharsets.US_ASCII);
 
     private final KeyReader left;
     private final KeyReader right;
@@ -44,6 +44,10 @@ final class KeyComparer {
         long ttlRight;
         Difference difference;
         Difference ttlDifference;
+        /** True for strings: the type probe read them already. */
+        boolean headed;
+        Object headLeft;
+        Object headRight;
 
         Probe(byte[] key) {
             this.key = key;
@@ -71,26 +75,25 @@ final class KeyComparer {
     }
 
     private List<Probe> typesAndTtls(int db, List<Probe> probes, Tally tally) {
-        for (Probe p : probes) {
-            both("TYPE", p.key);
-            both("PTTL", p.key);
-        }
-        List<List<Object>> replies = exchange();
+        List<TypeProbe.Side> sides = TypeProbe.probe(left, right, probes.stream().map(p -> p.key).toList());
+        TypeProbe.Side l = sides.get(0);
+        TypeProbe.Side r = sides.get(1);
         List<Probe> present = new ArrayList<>();
         for (int i = 0; i < probes.size(); i++) {
             Probe p = probes.get(i);
-            Object tl = replies.get(0).get(2 * i);
-            Object tr = replies.get(1).get(2 * i);
-            Object pl = replies.get(0).get(2 * i + 1);
-            Object pr = replies.get(1).get(2 * i + 1);
-            if (Replies.isError(tl) || Replies.isError(tr) || Replies.isError(pl) || Replies.isError(pr)) {
-                p.difference = diff(db, p, Kind.UNREADABLE, "TYPE/PTTL failed: " + firstError(tl, tr, pl, pr));
+            if (l.type[i].equals("?") || r.type[i].equals("?")) {
+                p.difference = diff(db, p, Kind.UNREADABLE, "PTTL/TYPE failed: " + (l.error != null ? l.error : r.error));
                 continue;
             }
-            String typeLeft = Replies.text(tl);
-            String typeRight = Replies.text(tr);
-            p.ttlLeft = Replies.number(pl);
-            p.ttlRight = Replies.number(pr);
+            String typeLeft = l.type[i];
+            String typeRight = r.type[i];
+            p.ttlLeft = l.pttl[i];
+            p.ttlRight = r.pttl[i];
+            if (typeLeft.equals("string") && typeRight.equals("string")) {
+                p.headed = true;
+                p.headLeft = l.head[i];
+                p.headRight = r.head[i];
+            }
             if (tally != null) {
                 tally.key(typeLeft.equals("none") ? typeRight : typeLeft);
             }
@@ -140,11 +143,11 @@ final class KeyComparer {
         return pttl == -1 ? "none" : pttl < 0 ? "gone" : pttl + "ms";
     }
 
-    /** Strings up to 64 KiB are compared here; returns the small collections, whose DUMPs come next. */
+    /** Strings and lengths are compared here; returns the small collections, whose DUMPs come next. */
     private List<Probe> heads(int db, List<Probe> present) {
-        for (Probe p : present) {
+        List<Probe> unheaded = present.stream().filter(p -> !p.headed).toList();
+        for (Probe p : unheaded) {
             switch (p.type) {
-                case "string" -> both("GETRANGE", p.key, ZERO, HEAD_END);
                 case "list" -> both("LLEN", p.key);
                 case "hash" -> both("HLEN", p.key);
                 case "set" -> both("SCARD", p.key);
@@ -154,15 +157,18 @@ final class KeyComparer {
             }
         }
         List<List<Object>> replies = exchange();
+        for (int i = 0; i < unheaded.size(); i++) {
+            unheaded.get(i).headLeft = replies.get(0).get(i);
+            unheaded.get(i).headRight = replies.get(1).get(i);
+        }
         List<Probe> small = new ArrayList<>();
-        for (int i = 0; i < present.size(); i++) {
-            Probe p = present.get(i);
-            Object l = replies.get(0).get(i);
-            Object r = replies.get(1).get(i);
+        for (Probe p : present) {
+            Object l = p.headLeft;
+            Object r = p.headRight;
             if (Replies.isError(l) || Replies.isError(r)) {
                 p.difference = diff(db, p, Kind.UNREADABLE, "read failed: " + firstError(l, r));
             } else if (p.type.equals("string")) {
-                compareStringHead(db, p, (byte[]) l, (byte[]) r);
+                compareStrings(db, p, l, r);
             } else if (!isCollection(p.type)) {
                 if (!Replies.deepEquals(l, r)) {
                     p.difference = diff(db, p, Kind.VALUE, p.type + " payloads differ (no typed compare for it)");
@@ -183,16 +189,21 @@ final class KeyComparer {
         return small;
     }
 
-    private void compareStringHead(int db, Probe p, byte[] l, byte[] r) {
-        Optional<String> detail;
-        if (!Arrays.equals(l, r)) {
-            detail = Optional.of(BigKeyComparer.firstDifference(l, r, 0));
-        } else if (l.length > STRING_HEAD) {
-            detail = big.compare("string", p.key, l.length);
+    private void compareStrings(int db, Probe p, Object l, Object r) {
+        String detail = null;
+        if (l == null || r == null) {
+            detail = "changed while read";
+        } else if (l instanceof TypeProbe.BigString bl && r instanceof TypeProbe.BigString br) {
+            detail = bl.length() != br.length() ? "strings of " + bl.length() + " and " + br.length() + " bytes"
+                    : big.compare("string", p.key, bl.length()).orElse(null);
+        } else if (l instanceof byte[] x && r instanceof byte[] y) {
+            detail = Arrays.equals(x, y) ? null : BigKeyComparer.firstDifference(x, y, 0);
         } else {
-            detail = Optional.empty();
+            detail = "strings of different lengths, one over " + STRING_HEAD + " bytes";
         }
-        detail.ifPresent(d -> p.difference = diff(db, p, Kind.VALUE, d));
+        if (detail != null) {
+            p.difference = diff(db, p, Kind.VALUE, detail);
+        }
     }
 
     private static boolean isCollection(String type) {

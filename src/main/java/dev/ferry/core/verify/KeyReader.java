@@ -2,7 +2,9 @@ package dev.ferry.core.verify;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.redis.Info;
 import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.redis.RedisVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +29,7 @@ final class KeyReader implements AutoCloseable {
     private final ReadConnection connection;
     private final List<CommandArguments> pending = new ArrayList<>();
     private int db;
+    private RedisVersion version;
 
     KeyReader(RedisNode node, String nameSuffix, OpsLimiter limiter) {
         this.node = node;
@@ -36,6 +39,16 @@ final class KeyReader implements AutoCloseable {
 
     String label() {
         return node.label();
+    }
+
+    /** Asked on this connection: the node's own connection belongs to another thread. */
+    RedisVersion version() {
+        if (version == null) {
+            add("INFO", "server".getBytes(StandardCharsets.US_ASCII));
+            Info server = Info.parse(Replies.text(flush().get(0)));
+            version = RedisVersion.parse(server.get("redis_version", "0.0.0"), server.get("server_name", "redis"));
+        }
+        return version;
     }
 
     void select(int newDb) {

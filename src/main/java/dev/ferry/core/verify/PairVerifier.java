@@ -3,6 +3,7 @@ package dev.ferry.core.verify;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.redis.RedisVersion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class PairVerifier {
     /** Suspects a worker holds before it re-checks them: bounds memory when one side is nearly empty. */
     private static final int SUSPECT_LIMIT = 5000;
-    private static final byte[][] NO_ARGS = {};
+    private static final RedisVersion VARIADIC_EXISTS = RedisVersion.parse("3.0.3", "redis");
 
     private final RedisNode left;
     private final RedisNode right;
@@ -49,16 +50,34 @@ final class PairVerifier {
 
     PairResult run() {
         long start = System.nanoTime();
-        pass(true);
-        pass(false);
+        Map<Integer, Long> leftDbs = left.info("keyspace").keysPerDb();
+        Map<Integer, Long> rightDbs = right.info("keyspace").keysPerDb();
+        // both directions at once: the forward pass loads the left server most, the reverse pass the right one
+        AtomicReference<RuntimeException> reverseFailure = new AtomicReference<>();
+        Thread reverse = new Thread(() -> {
+            try {
+                pass(false, rightDbs);
+            } catch (RuntimeException e) {
+                reverseFailure.set(e);
+            }
+        }, "ferry-verify-" + pair() + "-reverse");
+        reverse.setDaemon(true);
+        reverse.start();
+        try {
+            pass(true, leftDbs);
+        } finally {
+            join(reverse);
+        }
+        if (reverseFailure.get() != null) {
+            throw reverseFailure.get();
+        }
         return new PairResult(left.label(), right.label(), options.isFull() ? "full" : "sample " + options.sample(),
                 tally.keys(), tally.perType(), sink.total(), sink.perKind(), sink.kept(), rechecked.sum(),
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
-    private void pass(boolean forward) {
+    private void pass(boolean forward, Map<Integer, Long> dbs) {
         RedisNode from = forward ? left : right;
-        Map<Integer, Long> dbs = from.info("keyspace").keysPerDb();
         BlockingQueue<KeySource.Batch> queue = new ArrayBlockingQueue<>(options.workers() * 2);
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
@@ -130,8 +149,9 @@ final class PairVerifier {
         public void run() {
             try (KeyReader l = new KeyReader(left, "left", limiter); KeyReader r = new KeyReader(right, "right", limiter)) {
                 KeyComparer comparer = new KeyComparer(l, r, pair(), options.ttlTolerance().toMillis());
-                for (KeySource.Batch b = queue.take(); b != DONE; b = queue.take()) {
-                    if (failure.get() == null) {
+                // polls, so that a failed sibling (which may leave DONE undelivered) ends this worker too
+                for (KeySource.Batch b = poll(); b != DONE && failure.get() == null; b = poll()) {
+                    if (b != null) {
                         suspects.addAll(forward ? comparer.compare(b.db(), b.keys(), tally) : missingOnLeft(l, comparer, b));
                         progress.add(b.keys().size());
                         if (suspects.size() >= SUSPECT_LIMIT) {
@@ -150,9 +170,19 @@ final class PairVerifier {
             }
         }
 
+        private KeySource.Batch poll() throws InterruptedException {
+            return queue.poll(100, TimeUnit.MILLISECONDS);
+        }
+
         /** Reverse pass: keys of the right that the left lacks; everything else the forward pass compared. */
         private List<Suspect> missingOnLeft(KeyReader l, KeyComparer comparer, KeySource.Batch b) {
             l.select(b.db());
+            if (l.version().compareTo(VARIADIC_EXISTS) >= 0) {
+                l.add("EXISTS", b.keys().toArray(new byte[0][]));
+                if (Long.valueOf(b.keys().size()).equals(l.flush().get(0))) {
+                    return List.of(); // one command per batch in the usual case: all there
+                }
+            }
             b.keys().forEach(k -> l.add("EXISTS", k));
             List<Object> found = l.flush();
             List<byte[]> missing = new ArrayList<>();
