@@ -17,6 +17,7 @@ final class Console implements RunListener {
     private final boolean tty;
     private ProgressBar bar;
     private long lastLine;
+    private long lastLag;
 
     Console(PrintWriter out, boolean tty) {
         this.out = out;
@@ -45,6 +46,17 @@ final class Console implements RunListener {
         closeBar();
         out.println("    FAILED: " + error);
         out.flush();
+    }
+
+    @Override
+    public void lag(Map<String, Long> lagMillis) {
+        if (System.nanoTime() - lastLag > LOG_EVERY_NANOS && lagMillis.values().stream().anyMatch(ms -> ms >= 0)) {
+            lastLag = System.nanoTime();
+            out.println("    lag: " + lagMillis.entrySet().stream()
+                    .map(e -> e.getKey() + " " + (e.getValue() < 0 ? "-" : e.getValue() + " ms"))
+                    .collect(Collectors.joining(", ")));
+            out.flush();
+        }
     }
 
     @Override

@@ -115,10 +115,14 @@ public final class Runner {
         try (Servers servers = Servers.of(spec, secrets, clientName)) {
             RunContext ctx = new RunContext(spec, servers, journal, Switches.of(spec), options, confirmer, listener, clock);
             journal.append(Journal.RUN, null, verb.toUpperCase(java.util.Locale.ROOT), runFacts(verb));
-            for (Step step : Procedure.steps(spec)) {
-                if (!journal.completed(step.name())) {
-                    runStep(ctx, step);
+            try {
+                for (Step step : Procedure.steps(spec)) {
+                    if (!journal.completed(step.name())) {
+                        runStep(ctx, step);
+                    }
                 }
+            } finally {
+                ctx.canary().stop(); // a run that stops before the cutover leaves no heartbeat running or behind
             }
             journal.ended(RunStatus.COMPLETED, Map.of());
             return new RunResult(RunStatus.COMPLETED, Report.from(spec, journal));

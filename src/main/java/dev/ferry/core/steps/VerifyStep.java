@@ -66,6 +66,9 @@ public final class VerifyStep implements Step {
 
     @Override
     public Map<String, Object> run(RunContext ctx) {
+        if (beforeCutover) {
+            ctx.canary().start(); // on resume: the lag canary runs up to the cutover fence
+        }
         List<RedisNode> pair = pair(ctx);
         VerifyOptions options = mode(ctx) == VerifySpec.Mode.FULL ? VerifyOptions.full()
                 : VerifyOptions.sampled(ctx.spec().verify().sample());
