@@ -49,7 +49,7 @@ final class Console implements RunListener {
     }
 
     @Override
-    public void lag(Map<String, Long> lagMillis) {
+    public void lag(Map<String, Double> lagMillis) {
         if (System.nanoTime() - lastLag > LOG_EVERY_NANOS && lagMillis.values().stream().anyMatch(ms -> ms >= 0)) {
             lastLag = System.nanoTime();
             out.println("    lag: " + lagMillis.entrySet().stream()

@@ -1,6 +1,7 @@
 package dev.ferry.core.plan;
 
 import dev.ferry.core.journal.Journal;
+import dev.ferry.core.redis.Info;
 import dev.ferry.core.redis.RedisNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +24,11 @@ public final class LagCanary implements AutoCloseable {
     private static final int TIMEOUT_MILLIS = 1000;
     private static final int MAX_SAMPLES = 1200;
 
-    /** Lag of each replica at one moment; -1 when that replica does not (yet) replicate the heartbeat. */
-    public record Sample(long atMillis, Map<String, Long> lagMillis) {
+    /**
+     * Lag of each replica at one moment (-1 when that replica does not replicate the heartbeat yet), and the bytes
+     * b has received from a so far: the RDB while it syncs, its replication offset after.
+     */
+    public record Sample(long atMillis, Map<String, Double> lagMillis, long bReceivedBytes) {
     }
 
     private final String key;
@@ -135,15 +139,27 @@ public final class LagCanary implements AutoCloseable {
             return; // a unreachable for a moment: the steps will notice; the canary just skips a beat
         }
         long writtenNanos = System.nanoTime();
-        Map<String, Long> lag = new LinkedHashMap<>();
+        Map<String, Double> lag = new LinkedHashMap<>();
         for (RedisNode r : replicas) {
             lag.put(r.label(), watch(r, value, written, writtenNanos));
         }
-        record(lag);
+        record(lag, receivedBytes(replicas.get(0)));
+    }
+
+    private static long receivedBytes(RedisNode b) {
+        try {
+            Info info = b.info("replication");
+            if (info.getLong("master_sync_in_progress", 0) == 1) {
+                return info.getLong("master_sync_read_bytes", 0);
+            }
+            return info.getLong("slave_repl_offset", info.getLong("master_repl_offset", 0));
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Milliseconds until {@code value} shows on the replica, or how old the value it shows is. */
-    private long watch(RedisNode replica, String value, long written, long writtenNanos) throws InterruptedException {
+    private double watch(RedisNode replica, String value, long written, long writtenNanos) throws InterruptedException {
         long deadline = writtenNanos + WATCH.toNanos();
         String seen = null;
         while (true) {
@@ -153,7 +169,7 @@ public final class LagCanary implements AutoCloseable {
                 return -1; // loading, or not reachable yet
             }
             if (value.equals(seen)) {
-                return (System.nanoTime() - writtenNanos) / 1_000_000;
+                return Math.round((System.nanoTime() - writtenNanos) / 100_000.0) / 10.0; // 0.1 ms steps
             }
             if (System.nanoTime() > deadline || !running) {
                 break;
@@ -171,11 +187,11 @@ public final class LagCanary implements AutoCloseable {
         }
     }
 
-    private void record(Map<String, Long> lag) {
+    private void record(Map<String, Double> lag, long bReceivedBytes) {
         listener.lag(lag);
         synchronized (samples) {
             if (tick++ % keepEvery == 0) {
-                samples.add(new Sample((System.nanoTime() - startedAt) / 1_000_000, Map.copyOf(lag)));
+                samples.add(new Sample((System.nanoTime() - startedAt) / 1_000_000, Map.copyOf(lag), bReceivedBytes));
             }
             if (samples.size() >= MAX_SAMPLES) {
                 // halve the resolution instead of growing: the plot needs the shape, not every beat
@@ -211,8 +227,8 @@ public final class LagCanary implements AutoCloseable {
         List<Sample> all = samples();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("key", key);
-        Map<String, Long> max = new LinkedHashMap<>();
-        Map<String, Long> last = new LinkedHashMap<>();
+        Map<String, Double> max = new LinkedHashMap<>();
+        Map<String, Double> last = new LinkedHashMap<>();
         for (Sample s : all) {
             s.lagMillis().forEach((replica, ms) -> {
                 max.merge(replica, ms, Math::max);
@@ -225,12 +241,13 @@ public final class LagCanary implements AutoCloseable {
         for (Sample s : all) {
             List<Object> row = new ArrayList<>();
             row.add(s.atMillis());
-            row.add(s.lagMillis().getOrDefault("b", -1L));
-            row.add(s.lagMillis().getOrDefault("c", -1L));
+            row.add(s.lagMillis().getOrDefault("b", -1.0));
+            row.add(s.lagMillis().getOrDefault("c", -1.0));
+            row.add(s.bReceivedBytes());
             series.add(row);
         }
         facts.put("series", series);
-        facts.put("seriesColumns", List.of("atMillis", "b", "c"));
+        facts.put("seriesColumns", List.of("atMillis", "bLagMillis", "cLagMillis", "bReceivedBytes"));
         return facts;
     }
 }

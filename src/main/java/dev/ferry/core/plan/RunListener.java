@@ -19,7 +19,7 @@ public interface RunListener {
     }
 
     /** Replication lag per replica label in ms (-1: not replicating the heartbeat yet), a few times a second. */
-    default void lag(java.util.Map<String, Long> lagMillis) {
+    default void lag(java.util.Map<String, Double> lagMillis) {
     }
 
     default void note(String message) {
