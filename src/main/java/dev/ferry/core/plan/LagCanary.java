@@ -17,9 +17,9 @@ import java.util.Map;
  */
 public final class LagCanary implements AutoCloseable {
     public static final String KEY_PREFIX = "ferry:heartbeat:";
-    static final Duration INTERVAL = Duration.ofMillis(250);
+    static final Duration INTERVAL = Duration.ofMillis(100);
     /** How long a heartbeat is watched for on the replicas; longer lags are read off the older value. */
-    private static final Duration WATCH = Duration.ofMillis(100);
+    private static final Duration WATCH = Duration.ofMillis(50);
     private static final Duration POLL = Duration.ofMillis(2);
     private static final int TIMEOUT_MILLIS = 1000;
     private static final int MAX_SAMPLES = 1200;
