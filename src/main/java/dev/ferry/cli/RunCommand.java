@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.plan.RunListener;
 import dev.ferry.core.plan.RunOptions;
 import dev.ferry.core.run.RunResult;
 import dev.ferry.core.run.Runner;
@@ -30,8 +31,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--restart", description = "discard a finished or failed journal and start a new run (the old one is kept as .old)")
     boolean restart;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "write the run report as JSON")
+    @Option(names = "--report", paramLabel = "FILE", description = "write the run report: JSON to FILE, Markdown to FILE.md, a plot to FILE.svg")
     Path report;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "serve Prometheus metrics (step, lag, sync, pause, verify) on http://HOST:PORT/metrics while running")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "address the metrics server listens on (default: ${DEFAULT-VALUE})")
+    String metricsHost;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
@@ -40,16 +47,25 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Spec spec = specOptions.load();
         RunOptions options = new RunOptions(yes, forceWipe, specOptions.stateDir, restart);
-        return execute(cmd.commandLine(), spec, options, report, false);
+        if (metricsPort == null) {
+            return execute(cmd.commandLine(), spec, options, report, false);
+        }
+        Console console = new Console(cmd.commandLine().getOut(), Console.isTerminal());
+        try (RunMetrics metrics = new RunMetrics(console, metricsHost, metricsPort, Runner.plannedSteps(spec))) {
+            return execute(cmd.commandLine(), spec, options, report, false, metrics);
+        }
     }
 
     static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume) {
+        return execute(cl, spec, options, report, resume, new Console(cl.getOut(), Console.isTerminal()));
+    }
+
+    static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume, RunListener listener) {
         if (!options.yes() && !Console.isTerminal()) {
             throw new FerryException(ExitCode.DECLINED, "no terminal to ask for confirmation on: pass --yes to run "
                     + "without asking (it does not imply --force-wipe-target)");
         }
-        Console console = new Console(cl.getOut(), Console.isTerminal());
-        Runner runner = new Runner(spec, options, new TerminalConfirmer(cl.getOut()), console, SecretSource.system(),
+        Runner runner = new Runner(spec, options, new TerminalConfirmer(cl.getOut()), listener, SecretSource.system(),
                 Clock.systemUTC());
         RunResult result;
         try {

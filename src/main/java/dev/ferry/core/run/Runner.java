@@ -181,6 +181,11 @@ public final class Runner {
         return Report.from(spec, journal);
     }
 
+    /** The steps a run of {@code spec} goes through, by name. */
+    public static List<String> plannedSteps(Spec spec) {
+        return stepNames(spec);
+    }
+
     static List<String> stepNames(Spec spec) {
         return Procedure.steps(spec).stream().map(Step::name).toList();
     }
