@@ -64,7 +64,19 @@ class ReportIT {
             rendersAsPicture(svg);
 
             canaryLeftNothingAndStoppedBeforeTheFence(demo, result);
+            statusWatchRefreshes(demo);
         }
+    }
+
+    private static void statusWatchRefreshes(Demo demo) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cl = Main.commandLine();
+        cl.setOut(new java.io.PrintWriter(out));
+        int code = cl.execute("status", demo.writeSpec().toString(), "--state-dir", demo.workDir().resolve(".ferry")
+                .toString(), "--watch", "--interval", "50ms", "--times", "2");
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(out.toString().split("ferry status demo at ", -1)).as(out.toString()).hasSize(3);
+        assertThat(out.toString()).contains("COMPLETED");
     }
 
     private static void rendersAsPicture(Path svg) throws Exception {
