@@ -5,5 +5,5 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-(mvn -q -B -o -DskipTests -Dmaven.test.skip=true package || mvn -q -B -DskipTests -Dmaven.test.skip=true package) >&2
+(mvn -q -B -o -DskipTests -Dmaven.test.skip=true -DskipDocs=true package || mvn -q -B -DskipTests -Dmaven.test.skip=true -DskipDocs=true package) >&2
 exec java -Xmx256m ${BENCH_JAVA_OPTS:-} -cp target/ferry.jar dev.ferry.bench.VerifyBench "$@"
