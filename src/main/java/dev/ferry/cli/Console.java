@@ -5,6 +5,7 @@ import dev.ferry.core.plan.SyncProgress;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Collectors;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -16,6 +17,7 @@ final class Console implements RunListener {
     private final boolean tty;
     private ProgressBar bar;
     private long lastLine;
+    private long lastLag;
 
     Console(PrintWriter out, boolean tty) {
         this.out = out;
@@ -45,6 +47,17 @@ final class Console implements RunListener {
         closeBar();
         out.println("    FAILED: " + error);
         out.flush();
+    }
+
+    @Override
+    public void lag(Map<String, Double> lagMillis) {
+        if (System.nanoTime() - lastLag > LOG_EVERY_NANOS && lagMillis.values().stream().anyMatch(ms -> ms >= 0)) {
+            lastLag = System.nanoTime();
+            out.println("    lag: " + lagMillis.entrySet().stream()
+                    .map(e -> e.getKey() + " " + (e.getValue() < 0 ? "-" : e.getValue() + " ms"))
+                    .collect(Collectors.joining(", ")));
+            out.flush();
+        }
     }
 
     @Override

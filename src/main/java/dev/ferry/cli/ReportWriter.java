@@ -2,6 +2,8 @@ package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ferry.core.journal.Journal;
+import dev.ferry.core.run.ReportMarkdown;
+import dev.ferry.core.run.ReportPlot;
 import dev.ferry.core.run.Runner;
 import dev.ferry.core.spec.Spec;
 import java.io.IOException;
@@ -22,15 +24,32 @@ final class ReportWriter {
         write(file, Runner.report(spec, Journal.open(stateDir, spec.name(), Clock.systemUTC())));
     }
 
+    /** FILE gets the JSON; FILE.md the Markdown, linking FILE.svg, the plot of lag and throughput. */
     static void write(Path file, Map<String, Object> report) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             dev.ferry.core.journal.PrivateFiles.ensure(file);
             Journal.json().copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
+            Path svg = sibling(file, ".svg");
+            Files.writeString(svg, ReportPlot.svg(series(report)));
+            Files.writeString(sibling(file, ".md"), ReportMarkdown.render(report, svg.getFileName().toString()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write report " + file, e);
         }
+    }
+
+    private static Path sibling(Path file, String suffix) {
+        return file.resolveSibling(file.getFileName() + suffix);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<List<Number>> series(Map<String, Object> report) {
+        Object lag = report.get("lag");
+        if (lag instanceof Map<?, ?> m && m.get("series") instanceof List<?> rows) {
+            return (List<List<Number>>) rows;
+        }
+        return List.of();
     }
 
     @SuppressWarnings("unchecked")

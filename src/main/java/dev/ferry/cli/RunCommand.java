@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.plan.RunListener;
 import dev.ferry.core.plan.RunOptions;
 import dev.ferry.core.run.RunResult;
 import dev.ferry.core.run.Runner;
@@ -30,6 +31,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--restart", description = "discard a finished or failed journal and start a new run (the old one is kept as .old)")
     boolean restart;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "serve Prometheus metrics (step, lag, sync, pause, verify) on http://HOST:PORT/metrics while running")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "address the metrics server listens on (default: ${DEFAULT-VALUE})")
+    String metricsHost;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
@@ -45,13 +52,23 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Spec spec = specOptions.load();
         RunOptions options = new RunOptions(flags.yes, forceWipe, specOptions.stateDir, restart, flags.acceptDivergence);
-        return execute(cmd.commandLine(), spec, options, flags.report, false);
+        requireAnswerable(options);
+        if (metricsPort == null) {
+            return execute(cmd.commandLine(), spec, options, flags.report, false);
+        }
+        Console console = new Console(cmd.commandLine().getOut(), Console.isTerminal());
+        try (RunMetrics metrics = new RunMetrics(console, metricsHost, metricsPort, Runner.plannedSteps(spec))) {
+            return execute(cmd.commandLine(), spec, options, flags.report, false, metrics);
+        }
     }
 
     static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume) {
+        return execute(cl, spec, options, report, resume, new Console(cl.getOut(), Console.isTerminal()));
+    }
+
+    static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume, RunListener listener) {
         requireAnswerable(options);
-        Console console = new Console(cl.getOut(), Console.isTerminal());
-        Runner runner = new Runner(spec, options, new TerminalConfirmer(cl.getOut()), console, SecretSource.system(),
+        Runner runner = new Runner(spec, options, new TerminalConfirmer(cl.getOut()), listener, SecretSource.system(),
                 Clock.systemUTC());
         RunResult result;
         try {

@@ -12,6 +12,6 @@ final class RunFlags {
             + "(writes on b never reach c, writes on a after b's promotion are lost); measured and reported")
     boolean acceptDivergence;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "write the run report as JSON")
+    @Option(names = "--report", paramLabel = "FILE", description = "write the run report: JSON to FILE, Markdown to FILE.md, a plot to FILE.svg")
     Path report;
 }

@@ -1,7 +1,11 @@
 package dev.ferry.cli;
 
 import dev.ferry.core.run.StatusReader;
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.spec.Durations;
 import dev.ferry.core.spec.SecretSource;
+import dev.ferry.core.spec.Spec;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -14,13 +18,50 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     SpecOptions specOptions;
 
+    @CommandLine.Option(names = "--watch", description = "refresh the view until interrupted (Ctrl-C)")
+    boolean watch;
+
+    @CommandLine.Option(names = "--interval", paramLabel = "DURATION", defaultValue = "2s",
+            description = "with --watch: time between refreshes (default: ${DEFAULT-VALUE})")
+    String interval;
+
+    @CommandLine.Option(names = "--times", hidden = true, defaultValue = "0", description = "with --watch: stop after N views (tests)")
+    int times;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
     @Override
-    public Integer call() {
-        Map<String, Object> status = StatusReader.read(specOptions.load(), specOptions.stateDir, SecretSource.system());
+    public Integer call() throws InterruptedException {
+        Spec spec = specOptions.load();
         PrintWriter out = cmd.commandLine().getOut();
+        if (!watch) {
+            print(out, spec);
+            return 0;
+        }
+        long pause;
+        try {
+            pause = Durations.parse(interval).toMillis();
+        } catch (IllegalArgumentException e) {
+            throw new FerryException(ExitCode.BAD_SPEC, "invalid --interval '" + interval + "': " + e.getMessage()
+                    + " (write e.g. 2s or 500ms)");
+        }
+        for (int n = 1; times == 0 || n <= times; n++) {
+            if (Console.isTerminal()) {
+                out.print("\033[H\033[2J"); // one screen, redrawn in place
+            }
+            out.println("ferry status " + spec.name() + " at " + java.time.LocalTime.now().withNano(0)
+                    + " (every " + interval + ", Ctrl-C to stop)");
+            print(out, spec);
+            if (times == 0 || n < times) {
+                Thread.sleep(pause);
+            }
+        }
+        return 0;
+    }
+
+    private void print(PrintWriter out, Spec spec) {
+        Map<String, Object> status = StatusReader.read(spec, specOptions.stateDir, SecretSource.system());
         status.forEach((k, v) -> {
             if (v instanceof Map<?, ?> m) {
                 out.println(k + ":");
@@ -30,6 +71,5 @@ final class StatusCommand implements Callable<Integer> {
             }
         });
         out.flush();
-        return 0;
     }
 }

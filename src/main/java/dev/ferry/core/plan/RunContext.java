@@ -23,6 +23,7 @@ public final class RunContext {
     private final RunListener listener;
     private final Clock clock;
     private final List<String> warnings = new ArrayList<>();
+    private final LagCanary canary;
 
     public RunContext(Spec spec, Servers servers, Journal journal, TrafficSwitch trafficSwitch, RunOptions options,
             Confirmer confirmer, RunListener listener, Clock clock) {
@@ -35,6 +36,12 @@ public final class RunContext {
         this.confirmer = confirmer;
         this.listener = listener;
         this.clock = clock;
+        this.canary = new LagCanary(spec.name(), servers, journal, listener);
+    }
+
+    /** The heartbeat that measures replication lag; runs from the sync up to the cutover fence. */
+    public LagCanary canary() {
+        return canary;
     }
 
     public Spec spec() {

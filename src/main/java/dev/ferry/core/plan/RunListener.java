@@ -18,6 +18,10 @@ public interface RunListener {
     default void progress(SyncProgress progress) {
     }
 
+    /** Replication lag per replica label in ms (-1: not replicating the heartbeat yet), a few times a second. */
+    default void lag(java.util.Map<String, Double> lagMillis) {
+    }
+
     default void note(String message) {
     }
 

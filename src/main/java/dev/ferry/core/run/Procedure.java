@@ -13,6 +13,7 @@ import dev.ferry.core.steps.PostChecks;
 import dev.ferry.core.steps.Preflight;
 import dev.ferry.core.steps.SwitchTraffic;
 import dev.ferry.core.steps.SyncFromSource;
+import dev.ferry.core.steps.VerifyStep;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,12 +38,20 @@ public final class Procedure {
         if (spec.backup().isPresent()) {
             steps.add(new ChainBackup());
         }
+        add(steps, spec, VerifyStep.beforeCutover());
         steps.add(cutover(spec));
         steps.add(new SwitchTraffic());
         steps.add(new DrainWatch());
         steps.add(new AfterSource());
         steps.add(new PersistRoles());
         steps.add(new PostChecks());
+        add(steps, spec, VerifyStep.afterCutover());
         return steps;
+    }
+
+    private static void add(List<Step> steps, Spec spec, VerifyStep verify) {
+        if (verify.wanted(spec)) {
+            steps.add(verify);
+        }
     }
 }

@@ -32,6 +32,7 @@ public final class Report {
                 .map(e -> String.valueOf(e.fact("message"))).distinct().toList());
         entries.stream().filter(e -> Journal.END.equals(e.kind()) && e.fact("why") != null).reduce((x, y) -> y)
                 .ifPresent(e -> report.put("why", e.fact("why")));
+        Observations.addTo(report, journal);
         return report;
     }
 

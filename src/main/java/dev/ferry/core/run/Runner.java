@@ -140,10 +140,14 @@ public final class Runner {
             refuseIfAnotherRunIsConnected(servers);
             RunContext ctx = new RunContext(spec, servers, journal, Switches.of(spec), options, confirmer, listener, clock);
             journal.append(Journal.RUN, null, verb.toUpperCase(java.util.Locale.ROOT), runFacts(verb));
-            for (Step step : Procedure.steps(spec)) {
-                if (!journal.completed(step.name())) {
-                    runStep(ctx, step);
+            try {
+                for (Step step : Procedure.steps(spec)) {
+                    if (!journal.completed(step.name())) {
+                        runStep(ctx, step);
+                    }
                 }
+            } finally {
+                ctx.canary().stop(); // a run that stops before the cutover leaves no heartbeat running or behind
             }
             journal.ended(RunStatus.COMPLETED, Map.of());
             return new RunResult(RunStatus.COMPLETED, Report.from(spec, journal));
@@ -209,6 +213,11 @@ public final class Runner {
     /** The journal's report, for status or a report file of the last run. */
     public static Map<String, Object> report(Spec spec, Journal journal) {
         return Report.from(spec, journal);
+    }
+
+    /** The steps a run of {@code spec} goes through, by name. */
+    public static List<String> plannedSteps(Spec spec) {
+        return stepNames(spec);
     }
 
     static List<String> stepNames(Spec spec) {

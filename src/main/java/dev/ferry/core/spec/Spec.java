@@ -14,7 +14,7 @@ import java.util.Optional;
  * replica. Built by {@link SpecLoader}; it holds where secrets come from, never the secrets.
  */
 public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, Cutover cutover,
-        Switch switchSpec, After after, Path specFile) {
+        Switch switchSpec, After after, Path specFile, VerifySpec verify) {
 
     public Spec {
         requireNonNull(name, "name");
@@ -25,6 +25,13 @@ public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpo
         requireNonNull(switchSpec, "switchSpec");
         requireNonNull(after, "after");
         requireNonNull(specFile, "specFile");
+        requireNonNull(verify, "verify");
+    }
+
+    /** A spec with the default verify steps. */
+    public Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, Cutover cutover,
+            Switch switchSpec, After after, Path specFile) {
+        this(name, source, target, backup, cutover, switchSpec, after, specFile, VerifySpec.DEFAULT);
     }
 
     /** The folder of the spec file: relative hook commands and paths in the spec are relative to it. */
@@ -70,6 +77,8 @@ public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpo
         view.put("cutover", SpecView.cutover(cutover));
         view.put("switch", SpecView.switchSpec(switchSpec));
         view.put("after", Map.of("source", after.source().label()));
+        view.put("verify", Map.of("before", verify.before().label(), "after", verify.after().label(),
+                "sample", verify.sample()));
         return SpecView.freeze(view);
     }
 }

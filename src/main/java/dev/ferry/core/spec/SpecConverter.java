@@ -51,7 +51,7 @@ final class SpecConverter {
                 .map(host -> endpoint("backup", host, auth, renames));
         requireDistinct(root, source, target, backup);
         return new Spec(name(root.name), source, target, backup, cutover(root.cutover),
-                switchSpec(root.switchBlock), after(root.after), specFile);
+                switchSpec(root.switchBlock), after(root.after), specFile, verify(root.verify));
     }
 
     private void requireTopLevel(Root root) {
@@ -306,6 +306,26 @@ final class SpecConverter {
             return After.DEFAULT;
         }
         return new After(choice(block.source, "after.source", After.SourceFate.values(), After.DEFAULT.source()));
+    }
+
+    private VerifySpec verify(SpecDocument.VerifyBlock block) {
+        if (block == null) {
+            return VerifySpec.DEFAULT;
+        }
+        VerifySpec.Mode before = choice(block.before, "verify.before", VerifySpec.Mode.values(), VerifySpec.DEFAULT.before());
+        VerifySpec.Mode after = choice(block.after, "verify.after", VerifySpec.Mode.values(), VerifySpec.DEFAULT.after());
+        int sample = VerifySpec.DEFAULT_SAMPLE;
+        if (block.sample != null) {
+            try {
+                sample = Integer.parseInt(block.sample.text().strip());
+            } catch (NumberFormatException e) {
+                throw problems.at(block.sample.line(), "invalid verify.sample '" + block.sample.text()
+                        + "' (write a whole number of keys, e.g. sample: 1000)");
+            }
+        }
+        int keys = sample;
+        return checked(line(block.sample, block), "e.g. sample: 1000",
+                () -> new VerifySpec(before, after, keys));
     }
 
     private Duration duration(Scalar value, String key, Duration fallback) {

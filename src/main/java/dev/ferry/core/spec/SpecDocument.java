@@ -54,7 +54,7 @@ final class SpecDocument {
         int line;
     }
 
-    @JsonPropertyOrder({"name", "source", "target", "backup", "auth", "rename", "cutover", "switch", "after"})
+    @JsonPropertyOrder({"name", "source", "target", "backup", "auth", "rename", "cutover", "switch", "after", "verify"})
     static final class Root extends Block {
         @JsonProperty("name") Scalar name;
         @JsonProperty("source") Host source;
@@ -65,6 +65,7 @@ final class SpecDocument {
         @JsonProperty("cutover") CutoverBlock cutover;
         @JsonProperty("switch") SwitchBlock switchBlock;
         @JsonProperty("after") AfterBlock after;
+        @JsonProperty("verify") VerifyBlock verify;
     }
 
     @JsonPropertyOrder({"host", "port", "auth", "rename", "exec"})
@@ -107,6 +108,13 @@ final class SpecDocument {
     @JsonPropertyOrder({"source"})
     static final class AfterBlock extends Block {
         @JsonProperty("source") Scalar source;
+    }
+
+    @JsonPropertyOrder({"before", "after", "sample"})
+    static final class VerifyBlock extends Block {
+        @JsonProperty("before") Scalar before;
+        @JsonProperty("after") Scalar after;
+        @JsonProperty("sample") Scalar sample;
     }
 
     private static int line(JsonParser parser) {

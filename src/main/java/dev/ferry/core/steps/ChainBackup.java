@@ -27,6 +27,7 @@ public final class ChainBackup implements Step {
 
     @Override
     public Map<String, Object> run(RunContext ctx) {
+        ctx.canary().start(); // lag shows once b replicates; stopped by the cutover before the fence
         RedisNode b = ctx.servers().b();
         RedisNode c = ctx.servers().c().orElseThrow();
         if (!c.replication().replicatesFrom(b.host(), b.port())) {

@@ -159,6 +159,7 @@ public final class Cutover implements Step {
 
     private Map<String, Object> fenceAndPromote(RunContext ctx, Fence fence) {
         RedisNode b = direction.to(ctx);
+        ctx.canary().stop(); // invariant 1: its last write on a is answered before the fence captures a's offset
         waitForSmallLag(ctx);
         String markerKey = markerKey(ctx.spec().name());
         String marker = UUID.randomUUID().toString();

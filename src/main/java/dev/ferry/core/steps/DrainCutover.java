@@ -63,6 +63,7 @@ public final class DrainCutover implements Step {
                 throw new FerryException(ExitCode.PREFLIGHT, "b no longer replicates from a: check b, then ferry run SPEC --restart");
             }
             ctx.confirm("drain cutover: make b writable, move traffic, promote b (a and b may both take writes)?");
+            ctx.canary().stop(); // a heartbeat on a after b leaves it would be one more lost write
             ctx.warn("drain mode: writes on b before its promotion do not reach c, and writes on a after b stops following it are lost");
             ctx.ledger().set(b, "replica-read-only", "no");
             ctx.journal().stepFact(Cutover.NAME, WRITABLE, Map.of());

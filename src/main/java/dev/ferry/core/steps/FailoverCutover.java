@@ -66,6 +66,7 @@ public final class FailoverCutover implements Step {
                     + "): nothing was changed by the cutover; check b, then ferry run SPEC --restart");
         }
         ctx.confirm("cut over now: FAILOVER a (" + a.address() + ") to b (" + b.address() + ")?");
+        ctx.canary().stop(); // its writes on a must be answered before a pauses and hands over
         FORWARD.waitForSmallLag(ctx);
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", "FAILOVER TO b TIMEOUT " + ctx.spec().cutover().maxPause().toMillis());

@@ -23,6 +23,7 @@ public final class SyncFromSource implements Step {
 
     @Override
     public Map<String, Object> run(RunContext ctx) {
+        ctx.canary().start(); // lag shows once b replicates; stopped by the cutover before the fence
         RedisNode a = ctx.servers().a();
         RedisNode b = ctx.servers().b();
         if (!b.replication().replicatesFrom(a.host(), a.port())) {

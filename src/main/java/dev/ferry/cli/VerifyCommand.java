@@ -1,0 +1,85 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.plan.Servers;
+import dev.ferry.core.spec.SecretSource;
+import dev.ferry.core.spec.Spec;
+import dev.ferry.core.verify.Difference;
+import dev.ferry.core.verify.PairResult;
+import dev.ferry.core.verify.Verifier;
+import dev.ferry.core.verify.VerifyOptions;
+import dev.ferry.core.verify.VerifyResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "verify", description = {
+        "Compares a with b, and b with c when the spec has a backup: type, value and TTL of every key, in every",
+        "database, in both directions. Reads only. Keys that change while compared are re-checked before they count.",
+        "Exit 0: they match; 10: differences found; 4: could not verify (a server could not be reached)."})
+final class VerifyCommand implements Callable<Integer> {
+    @Mixin
+    SpecOptions specOptions;
+
+    @ArgGroup(exclusive = true)
+    Mode mode = new Mode();
+
+    static final class Mode {
+        @Option(names = "--full", description = "compare every key (the default)")
+        boolean full;
+
+        @Option(names = "--sample", paramLabel = "N", description = "compare N random keys from each side instead")
+        int sample;
+    }
+
+    @Option(names = "--max-ops", paramLabel = "N", defaultValue = "0",
+            description = "at most N commands per second over all servers (default: no limit)")
+    long maxOps;
+
+    @Option(names = "--mismatches", paramLabel = "FILE", description = "write every difference to FILE, one a line")
+    Path mismatchFile;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "2", description = "batches compared in parallel")
+    int workers;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec cmd;
+
+    @Override
+    public Integer call() {
+        Spec spec = specOptions.load();
+        VerifyOptions options = VerifyOptions.full().withSample(mode.sample).withMaxOps(maxOps).withWorkers(workers);
+        if (mismatchFile != null) {
+            options = options.withMismatchFile(mismatchFile);
+        }
+        VerifyResult result;
+        try (Servers servers = Servers.of(spec, SecretSource.system(), Servers.clientNameFor(spec.name()) + "-verify")) {
+            result = new Verifier(options).verify(Verifier.pairsOf(servers));
+        }
+        PrintWriter out = cmd.commandLine().getOut();
+        print(out, result);
+        out.flush();
+        return result.matches() ? ExitCode.OK.value() : ExitCode.DIFFERENCES.value();
+    }
+
+    static void print(PrintWriter out, VerifyResult result) {
+        for (PairResult p : result.pairs()) {
+            out.printf("%s (%s): %d keys in %.1f s (%.0f keys/s), %s%n", p.pair(), p.mode(), p.keys(),
+                    p.took().toMillis() / 1000.0, p.keysPerSecond(),
+                    p.matches() ? "match" : p.differences() + " differ " + p.perKind());
+            p.perType().forEach((type, n) -> out.printf("  %-7s %d%n", type, n));
+            for (Difference d : p.shown()) {
+                out.println("  " + d.line());
+            }
+            if (p.differences() > p.shown().size()) {
+                out.printf("  ... %d more (--mismatches FILE lists them all)%n", p.differences() - p.shown().size());
+            }
+        }
+        out.println(result.matches() ? "verify: match" : "verify: " + result.differences() + " differences");
+    }
+}

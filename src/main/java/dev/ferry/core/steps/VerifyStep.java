@@ -1,0 +1,106 @@
+package dev.ferry.core.steps;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.plan.PlannedCommand;
+import dev.ferry.core.plan.RunContext;
+import dev.ferry.core.plan.Step;
+import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.spec.After;
+import dev.ferry.core.spec.VerifySpec;
+import dev.ferry.core.verify.Difference;
+import dev.ferry.core.verify.PairResult;
+import dev.ferry.core.verify.Verifier;
+import dev.ferry.core.verify.VerifyOptions;
+import dev.ferry.core.verify.VerifyResult;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Compares two servers of the run (reads only): b against a before the cutover, so that a b that is not a
+ * faithful copy stops the run while nothing is changed yet; c against b after it (a against b when there is no
+ * c). Keys still changing are re-checked, so live traffic is no difference.
+ */
+public final class VerifyStep implements Step {
+    public static final String BEFORE = "verify b against a";
+    public static final String AFTER = "verify c against b";
+
+    private final boolean beforeCutover;
+
+    private VerifyStep(boolean beforeCutover) {
+        this.beforeCutover = beforeCutover;
+    }
+
+    public static VerifyStep beforeCutover() {
+        return new VerifyStep(true);
+    }
+
+    public static VerifyStep afterCutover() {
+        return new VerifyStep(false);
+    }
+
+    /** Whether the spec asks for this step at all. */
+    public boolean wanted(dev.ferry.core.spec.Spec spec) {
+        VerifySpec v = spec.verify();
+        if ((beforeCutover ? v.before() : v.after()) == VerifySpec.Mode.OFF) {
+            return false;
+        }
+        return beforeCutover || spec.backup().isPresent() || spec.after().source() == After.SourceFate.REPLICA;
+    }
+
+    @Override
+    public String name() {
+        return beforeCutover ? BEFORE : AFTER;
+    }
+
+    @Override
+    public List<PlannedCommand> plan(RunContext ctx) {
+        List<RedisNode> pair = pair(ctx);
+        String what = mode(ctx) == VerifySpec.Mode.FULL ? "every key"
+                : ctx.spec().verify().sample() + " random keys from each side";
+        return List.of(PlannedCommand.redis(pair.get(0).label() + "," + pair.get(1).label(),
+                "SCAN/RANDOMKEY; PTTL, STRLEN, MGET, TYPE, *LEN, DUMP, *SCAN, LRANGE, XRANGE (reads only)",
+                "compare " + what + ": type, value and TTL"));
+    }
+
+    @Override
+    public Map<String, Object> run(RunContext ctx) {
+        if (beforeCutover) {
+            ctx.canary().start(); // on resume: the lag canary runs up to the cutover fence
+        }
+        List<RedisNode> pair = pair(ctx);
+        VerifyOptions options = mode(ctx) == VerifySpec.Mode.FULL ? VerifyOptions.full()
+                : VerifyOptions.sampled(ctx.spec().verify().sample());
+        List<RedisNode> own = List.of(pair.get(0).sibling("verify"), pair.get(1).sibling("verify"));
+        VerifyResult result;
+        try {
+            result = new Verifier(options).verify(List.of(own));
+        } finally {
+            own.forEach(RedisNode::close);
+        }
+        PairResult p = result.pairs().get(0);
+        ctx.listener().note(String.format("%s: %d keys compared (%s), %s", p.pair(), p.keys(), p.mode(),
+                p.matches() ? "they match" : p.differences() + " differ"));
+        if (!p.matches()) {
+            String example = p.shown().stream().findFirst().map(Difference::line).orElse("");
+            throw new FerryException(ExitCode.DIFFERENCES, p.differences() + " keys differ between "
+                    + p.pair() + " (" + example + "): " + (beforeCutover
+                            ? "nothing was changed yet; run ferry verify SPEC --full --mismatches FILE, fix b, then ferry resume"
+                            : "b is master now; run ferry verify SPEC --full --mismatches FILE, resync c, then ferry resume"));
+        }
+        return result.facts();
+    }
+
+    private VerifySpec.Mode mode(RunContext ctx) {
+        return beforeCutover ? ctx.spec().verify().before() : ctx.spec().verify().after();
+    }
+
+    private List<RedisNode> pair(RunContext ctx) {
+        if (beforeCutover) {
+            return List.of(ctx.servers().a(), ctx.servers().b());
+        }
+        Optional<RedisNode> c = ctx.servers().c();
+        return List.of(ctx.servers().b(), c.orElse(ctx.servers().a()));
+    }
+}

@@ -1,0 +1,96 @@
+package dev.ferry.core.verify;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/** Raw RESP2 replies as Jedis returns them (byte[], Long, List, null, or an error object), compared by content. */
+final class Replies {
+    private Replies() {
+    }
+
+    static boolean isError(Object reply) {
+        return reply instanceof JedisDataException;
+    }
+
+    static String text(Object reply) {
+        return reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(reply);
+    }
+
+    static long number(Object reply) {
+        return reply instanceof Long l ? l : Long.parseLong(text(reply));
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object reply) {
+        return reply instanceof List<?> l ? (List<Object>) l : List.of();
+    }
+
+    /** Nested replies (a stream range: ids, field lists) equal element by element. */
+    static boolean deepEquals(Object a, Object b) {
+        if (a instanceof byte[] x && b instanceof byte[] y) {
+            return Arrays.equals(x, y);
+        }
+        if (a instanceof List<?> x && b instanceof List<?> y) {
+            if (x.size() != y.size()) {
+                return false;
+            }
+            for (int i = 0; i < x.size(); i++) {
+                if (!deepEquals(x.get(i), y.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return a == null ? b == null : a.equals(b);
+    }
+
+    /** HGETALL-style alternating field, value replies as a map (dict order differs between servers). */
+    static Map<ByteBuffer, ByteBuffer> pairs(Object reply) {
+        List<Object> flat = list(reply);
+        Map<ByteBuffer, ByteBuffer> map = new HashMap<>(flat.size());
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            map.put(wrap(flat.get(i)), wrap(flat.get(i + 1)));
+        }
+        return map;
+    }
+
+    /** ZRANGE WITHSCORES as member to score: scores by value, because servers format floats differently. */
+    static Map<ByteBuffer, Double> scores(Object reply) {
+        List<Object> flat = list(reply);
+        Map<ByteBuffer, Double> map = new HashMap<>(flat.size());
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            map.put(wrap(flat.get(i)), score(flat.get(i + 1)));
+        }
+        return map;
+    }
+
+    static Set<ByteBuffer> members(Object reply) {
+        List<Object> flat = list(reply);
+        Set<ByteBuffer> set = new HashSet<>(flat.size() * 2);
+        flat.forEach(m -> set.add(wrap(m)));
+        return set;
+    }
+
+    static Double score(Object reply) {
+        if (reply == null) {
+            return null;
+        }
+        String s = text(reply);
+        return switch (s) {
+            case "inf", "+inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.valueOf(s);
+        };
+    }
+
+    static ByteBuffer wrap(Object reply) {
+        return ByteBuffer.wrap(reply instanceof byte[] b ? b : text(reply).getBytes(StandardCharsets.UTF_8));
+    }
+}
