@@ -48,7 +48,7 @@ class ReportIT {
             assertThat(lag.path("key").asText()).isEqualTo(LagCanary.keyFor("demo"));
             assertThat(lag.path("maxLagMillis").has("b")).isTrue();
             assertThat(lag.path("maxLagMillis").has("c")).isTrue();
-            assertThat(lag.path("series").size()).isGreaterThan(3);
+            assertThat(lag.path("series").size()).as("lag samples, one per 100 ms of canary").isGreaterThanOrEqualTo(2);
             JsonNode verify = report.path("verify");
             assertThat(verify.path("verify b against a").path("matches").asBoolean()).isTrue();
             assertThat(verify.path("verify c against b").path("matches").asBoolean()).isTrue();

@@ -82,7 +82,10 @@ public final class VerifyStep implements Step {
         PairResult p = result.pairs().get(0);
         ctx.listener().note(String.format("%s: %d keys compared (%s), %s", p.pair(), p.keys(), p.mode(),
                 p.matches() ? "they match" : p.differences() + " differ"));
-        if (!p.matches()) {
+        if (!p.matches() && divergenceAccepted(ctx)) {
+            ctx.warn(p.differences() + " keys differ between " + p.pair() + " after the drain cutover (accepted with "
+                    + "--accept-divergence): resync c from b to repair it");
+        } else if (!p.matches()) {
             String example = p.shown().stream().findFirst().map(Difference::line).orElse("");
             throw new FerryException(ExitCode.DIFFERENCES, p.differences() + " keys differ between "
                     + p.pair() + " (" + example + "): " + (beforeCutover
@@ -90,6 +93,12 @@ public final class VerifyStep implements Step {
                             : "b is master now; run ferry verify SPEC --full --mismatches FILE, resync c, then ferry resume"));
         }
         return result.facts();
+    }
+
+    /** The drain mode's b and c differ by design; the operator accepted it and the cutover measured it. */
+    private boolean divergenceAccepted(RunContext ctx) {
+        return !beforeCutover && ctx.spec().cutover().mode() == dev.ferry.core.spec.Cutover.Mode.DRAIN
+                && ctx.options().acceptDivergence();
     }
 
     private VerifySpec.Mode mode(RunContext ctx) {
