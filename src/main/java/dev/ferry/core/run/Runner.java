@@ -113,7 +113,7 @@ public final class Runner {
     private RunResult execute(Journal journal, String verb) {
         String clientName = Servers.clientNameFor(spec.name());
         try (Servers servers = Servers.of(spec, secrets, clientName)) {
-            RunContext ctx = new RunContext(spec, servers, journal, Switches.of(spec), options, confirmer, listener, clock);
+            RunContext ctx = new RunContext(spec, servers, journal, Switches.of(spec, servers), options, confirmer, listener, clock);
             journal.append(Journal.RUN, null, verb.toUpperCase(java.util.Locale.ROOT), runFacts(verb));
             for (Step step : Procedure.steps(spec)) {
                 if (!journal.completed(step.name())) {

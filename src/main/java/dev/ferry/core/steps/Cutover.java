@@ -162,9 +162,19 @@ public final class Cutover implements Step {
             return new FerryException(ExitCode.INCOMPLETE, why + "; lifting the fence on a also failed (" + e.getMessage()
                     + "): a is fenced; run ferry resume or ferry rollback");
         }
+        restoreSwitch(ctx);
         ctx.journal().stepFact(NAME, "ABORTED", Map.of("why", why));
         return new FerryException(ExitCode.ABORTED, "cutover aborted: " + why
                 + ": a is master again with b as its replica, nothing was lost; raise cutover.max-pause or lower the load, then ferry run SPEC --restart");
+    }
+
+    /** Before b's promotion a is master again: whatever the switch changed (keepalived configs) goes back too. */
+    private static void restoreSwitch(RunContext ctx) {
+        try {
+            ctx.trafficSwitch().restore();
+        } catch (RuntimeException e) {
+            ctx.warn("could not restore the switch's configs: " + e.getMessage() + ": put the backups back by hand");
+        }
     }
 
     private void promote(RunContext ctx, Fence fence, RedisNode b) {
