@@ -15,13 +15,18 @@ public final class Switches {
     private Switches() {
     }
 
+    /** DEMOTE_FIRST unless -Dferry.keepalived.order=MOVE_FIRST (kept to measure the other order). */
+    private static KeepalivedSwitch.Order keepalivedOrder() {
+        return KeepalivedSwitch.Order.valueOf(System.getProperty("ferry.keepalived.order", "DEMOTE_FIRST"));
+    }
+
     public static TrafficSwitch of(Spec spec, Servers servers) {
         Switch s = spec.switchSpec();
         return switch (s.type()) {
             case NONE -> new NoSwitch();
             case HOOK -> new HookSwitch(s.command(), s.timeout(), spec.specDir());
             case KEEPALIVED -> new KeepalivedSwitch(KeepalivedSettings.from(spec, Redactor.NONE), servers,
-                    KeepalivedSwitch.Order.DEMOTE_FIRST);
+                    keepalivedOrder());
         };
     }
 }

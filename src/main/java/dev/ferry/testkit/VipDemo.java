@@ -1,0 +1,191 @@
+package dev.ferry.testkit;
+
+import dev.ferry.core.generate.KeepalivedPair;
+import dev.ferry.core.journal.Journal;
+import dev.ferry.core.plan.Confirmer;
+import dev.ferry.core.plan.RunListener;
+import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.run.RunResult;
+import dev.ferry.core.run.Runner;
+import dev.ferry.core.spec.SecretSource;
+import dev.ferry.core.spec.Spec;
+import dev.ferry.core.spec.SpecLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The seed's real topology in network namespaces: a, b, c on their own addresses, keepalived on a and b holding
+ * the VIP on a, writers (in the root namespace, the client host) connecting through the VIP with a finite socket
+ * timeout, and {@code ferry run} with a pause cutover and the keepalived switch.
+ */
+public final class VipDemo implements AutoCloseable {
+    public static final String INSTANCE = "VI_1";
+    /** Writers give up on a reply after this long: a writer stuck on a host without the VIP shows as a gap this long. */
+    public static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
+
+    private final DemoConfig config;
+    private final NetnsBed bed;
+    private final KeepalivedPair pair;
+    private NsRedis a;
+    private NsRedis b;
+    private NsRedis c;
+    private NsKeepalived keepalivedA;
+    private NsKeepalived keepalivedB;
+    private Writers writers;
+
+    public VipDemo(DemoConfig config) {
+        this.config = config;
+        this.bed = NetnsBed.create();
+        this.pair = KeepalivedPair.defaults(INSTANCE, NetnsBed.IFACE, NetnsBed.VRID, bed.vip() + "/24");
+    }
+
+    /** Starts a, b, c and keepalived on a and b, waits until the VIP is on a, loads a's dataset. */
+    public VipDemo start(Consumer<String> say) {
+        a = bed.startRedis("a", config.sourceBinary(), config.serverConfig());
+        b = bed.startRedis("b", config.targetBinary(), config.serverConfig());
+        c = bed.startRedis("c", config.backupBinary(), config.serverConfig());
+        keepalivedA = bed.startKeepalived("a", pair.source());
+        keepalivedB = bed.startKeepalived("b", pair.target());
+        Duration elected = bed.awaitVip("a", Duration.ofSeconds(15));
+        say.accept("namespaces " + bed.prefix() + "-{a,b,c}: a=" + a.address() + " b=" + b.address() + " c="
+                + c.address() + "; keepalived put VIP " + bed.vip() + " on a in " + elected.toMillis() + "ms");
+        try (Jedis jedis = new Jedis(a.address(), NsRedis.PORT, 30_000)) {
+            DatasetSummary summary = Dataset.load(jedis, config.keys(), 42);
+            say.accept("loaded " + summary.totalKeys() + " keys on a");
+        }
+        return this;
+    }
+
+    /** The spec: each host reached with {@code ip netns exec}, keepalived reloaded and checked by its pid. */
+    public Path writeSpec(Duration switchTimeout) {
+        String yaml = String.join("\n",
+                "name: vip-demo",
+                "source: { host: " + a.address() + ", port: 6379, exec: \"ip netns exec " + bed.netns("a") + "\" }",
+                "target: { host: " + b.address() + ", port: 6379, exec: \"ip netns exec " + bed.netns("b") + "\" }",
+                "backup: { host: " + c.address() + ", port: 6379, exec: \"ip netns exec " + bed.netns("c") + "\" }",
+                "cutover: { mode: pause, max-pause: " + config.maxPause().toMillis() + "ms, drain-watch: 1s }",
+                "switch:",
+                "  type: keepalived",
+                "  vip: " + bed.vip(),
+                "  instance: " + INSTANCE,
+                "  timeout: " + switchTimeout.toMillis() + "ms",
+                "  source: " + side(keepalivedA),
+                "  target: " + side(keepalivedB),
+                "after: { source: " + config.after() + " }",
+                "");
+        Path spec = bed.dir().resolve("vip-demo.yaml");
+        try {
+            Files.writeString(spec, yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return spec;
+    }
+
+    private static String side(NsKeepalived k) {
+        return "{ config: " + k.config() + ", reload: \"" + k.reloadCommand() + "\", running: \"" + k.runningCommand()
+                + "\" }";
+    }
+
+    public Writers startWriters() {
+        writers = new Writers(Writers.Config.builder().writers(config.writers()).ratePerWriter(config.ratePerWriter())
+                .evalShare(config.evalShare()).endpoint(new HostAndPort(bed.vip(), NsRedis.PORT))
+                .socketTimeout(SOCKET_TIMEOUT).maxDuration(Duration.ofMinutes(5)).keyPrefix("vip-writer").build()).start();
+        writers.awaitAcknowledged(config.writers() * 10L, Duration.ofSeconds(10));
+        return writers;
+    }
+
+    public RunResult runFerry(Path spec, RunListener listener) {
+        return new Runner(SpecLoader.load(spec), new RunOptions(true, false, bed.dir().resolve(".ferry"), false),
+                Confirmer.YES, listener, SecretSource.system(), Clock.systemUTC()).run();
+    }
+
+    /** The whole demo: servers, keepalived, writers through the VIP, ferry's run, the writers' verdict. */
+    public DemoResult run(RunListener listener, Consumer<String> say) {
+        start(say);
+        Path specFile = writeSpec(Duration.ofSeconds(15));
+        startWriters();
+        say.accept("writers running through VIP " + bed.vip() + ": " + config.writers() + " x " + config.ratePerWriter()
+                + " writes/s, socket timeout " + SOCKET_TIMEOUT.toSeconds() + "s");
+        RunResult result = runFerry(specFile, listener);
+        NetnsBed.sleep(config.writeAfter().toMillis());
+        writers.stop();
+        return verdict(SpecLoader.load(specFile), result);
+    }
+
+    public DemoResult verdict(Spec spec, RunResult result) {
+        WriterStats stats = writers.stats();
+        LossReport onB;
+        LossReport onC;
+        awaitBackupCaughtUp();
+        try (Jedis jb = b.client(); Jedis jc = c.client()) {
+            onB = writers.checkLost(jb);
+            onC = writers.checkLost(jc);
+        }
+        Map<String, Object> report = new LinkedHashMap<>(result.report());
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("throughVip", bed.vip());
+        w.put("acknowledged", stats.acknowledged());
+        w.put("errors", stats.errors());
+        w.put("longestGapMillis", stats.longestGap().toMillis());
+        w.put("socketTimeoutMillis", SOCKET_TIMEOUT.toMillis());
+        w.put("lostOnB", onB.lost());
+        w.put("lostOnC", onC.lost());
+        w.put("vipOnB", bed.holdsVip("b") && !bed.holdsVip("a"));
+        report.put("writers", w);
+        return new DemoResult(result, stats, onB, onC, report, Journal.fileFor(bed.dir().resolve(".ferry"), spec.name()));
+    }
+
+    private void awaitBackupCaughtUp() {
+        try (Jedis jb = b.client(); Jedis jc = c.client()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (offset(jc, "slave_repl_offset") >= offset(jb, "master_repl_offset")) {
+                    return;
+                }
+                NetnsBed.sleep(20);
+            }
+        }
+    }
+
+    private static long offset(Jedis j, String field) {
+        return Long.parseLong(InfoParser.field(j.info("replication"), field).orElse("-1"));
+    }
+
+    public NetnsBed bed() {
+        return bed;
+    }
+
+    public NsKeepalived keepalived(String host) {
+        return host.equals("a") ? keepalivedA : keepalivedB;
+    }
+
+    public NsRedis redis(String host) {
+        return switch (host) {
+            case "a" -> a;
+            case "b" -> b;
+            default -> c;
+        };
+    }
+
+    public Writers writers() {
+        return writers;
+    }
+
+    @Override
+    public void close() {
+        if (writers != null) {
+            writers.close();
+        }
+        bed.close();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.ferry.netns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.plan.RunListener;
+import dev.ferry.core.journal.RunStatus;
+import dev.ferry.testkit.DemoConfig;
+import dev.ferry.testkit.DemoResult;
+import dev.ferry.testkit.NsRedis;
+import dev.ferry.testkit.VipDemo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/** ferry run with the keepalived switch on the seed's topology in namespaces, writers through the VIP. */
+@Tag("netns")
+class KeepalivedSwitchIT {
+    private static final DemoConfig SMALL = DemoConfig.defaults().withKeys(2000).withWriters(4, 200);
+
+    @BeforeAll
+    static void needsNamespaces() {
+        String why = dev.ferry.testkit.NetnsBed.unavailableReason();
+        assumeTrue(why.isEmpty(), why);
+    }
+
+    @Test
+    void vipMovesToBWithNothingLost() throws Exception {
+        List<String> namespaces;
+        try (VipDemo demo = new VipDemo(SMALL)) {
+            DemoResult result = demo.run(RunListener.SILENT, System.out::println);
+            System.out.println("VIP run: " + result.report());
+            assertEquals(RunStatus.COMPLETED, result.run().status(), () -> String.valueOf(result.report()));
+            assertEquals(0, result.lostOnB().lost(), "acknowledged writes lost on b");
+            assertEquals(0, result.lostOnC().lost(), "acknowledged writes lost on c");
+            assertTrue(demo.bed().holdsVip("b") && !demo.bed().holdsVip("a"), "VIP on b only");
+            assertTrue(result.writers().longestGap().compareTo(VipDemo.SOCKET_TIMEOUT) < 0,
+                    "a writer hung until its socket timeout: " + result.writers().summary());
+            assertTrue(String.valueOf(result.report()).contains("switchMillis"), "VIP move time reported");
+            assertRole(demo.redis("b"), "master");
+            assertRole(demo.redis("c"), "slave");
+            assertRole(demo.redis("a"), "slave");
+            String aConf = Files.readString(demo.keepalived("a").config());
+            String bConf = Files.readString(demo.keepalived("b").config());
+            assertTrue(aConf.contains("priority 100") && bConf.contains("priority 150"), aConf + "\n" + bConf);
+            assertTrue(Files.exists(Path.of(demo.keepalived("a").config() + ".ferry-backup")), "a's original kept");
+            namespaces = List.of(demo.bed().prefix());
+        }
+        assertNoLeftovers(namespaces.get(0));
+    }
+
+    @Test
+    void targetKeepalivedNotRunningFailsPreflightAndChangesNothing() {
+        try (VipDemo demo = new VipDemo(SMALL.withKeys(100))) {
+            demo.start(System.out::println);
+            Path spec = demo.writeSpec(Duration.ofSeconds(10));
+            demo.keepalived("b").stop();
+            FerryException e = assertThrows(FerryException.class, () -> demo.runFerry(spec, RunListener.SILENT));
+            assertEquals(ExitCode.PREFLIGHT, e.code(), e.getMessage());
+            assertTrue(e.getMessage().contains("keepalived does not run on b's host"), e.getMessage());
+            assertRole(demo.redis("a"), "master");
+            assertTrue(demo.bed().holdsVip("a"));
+        }
+    }
+
+    /** b's VRRP adverts never reach a: after the swap both hosts claim the VIP; ferry stops forward, b keeps all. */
+    @Test
+    void vipThatDoesNotMoveStopsForwardWithNothingLostAndRestoreRevertsTheConfigs() throws Exception {
+        try (VipDemo demo = new VipDemo(SMALL.withKeys(100))) {
+            demo.start(System.out::println);
+            Path spec = demo.writeSpec(Duration.ofSeconds(6));
+            String aOriginal = Files.readString(demo.keepalived("a").config());
+            demo.bed().dropVrrpFrom("b");
+            demo.startWriters();
+            FerryException e = assertThrows(FerryException.class, () -> demo.runFerry(spec, RunListener.SILENT));
+            demo.writers().stop();
+            System.out.println("VIP stuck: " + e.getMessage());
+            assertEquals(ExitCode.INCOMPLETE, e.code(), e.getMessage());
+            assertTrue(e.getMessage().contains("VIP " + demo.bed().vip() + " is"), e.getMessage());
+            assertRole(demo.redis("b"), "master");
+            try (Jedis jb = demo.redis("b").client()) {
+                assertEquals(0, demo.writers().checkLost(jb).lost(), "b holds every acknowledged write");
+            }
+            new dev.ferry.core.switching.keepalived.KeepalivedSwitch(
+                    dev.ferry.core.switching.keepalived.KeepalivedSettings.from(
+                            dev.ferry.core.spec.SpecLoader.load(spec), dev.ferry.core.host.Redactor.NONE),
+                    null, dev.ferry.core.switching.keepalived.KeepalivedSwitch.Order.DEMOTE_FIRST).restore();
+            assertEquals(aOriginal, Files.readString(demo.keepalived("a").config()), "a's config restored");
+            assertFalse(Files.exists(Path.of(demo.keepalived("a").config() + ".ferry-backup")));
+        }
+    }
+
+    private static void assertRole(NsRedis redis, String role) {
+        try (Jedis j = redis.client()) {
+            assertTrue(j.info("replication").contains("role:" + role), redis.address() + " should be " + role);
+        }
+    }
+
+    private static void assertNoLeftovers(String prefix) throws Exception {
+        Process p = new ProcessBuilder("ip", "netns", "list").start();
+        String list = new String(p.getInputStream().readAllBytes());
+        assertFalse(list.contains(prefix + "-"), "namespaces left: " + list);
+        assertEquals(Map.of(), Map.of());
+    }
+}
