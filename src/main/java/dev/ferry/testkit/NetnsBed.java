@@ -189,13 +189,6 @@ public final class NetnsBed implements AutoCloseable {
         }
     }
 
-    /** Drops every VRRP packet leaving this host: its keepalived goes deaf to the other side's view of it. */
-    public void dropVrrpFrom(String host) {
-        String ns = netns(host);
-        Netns.shellIn(ns, "tc qdisc add dev " + IFACE + " root handle 1: prio && tc filter add dev " + IFACE
-                + " parent 1: protocol ip u32 match ip protocol 112 0xff action drop");
-    }
-
     /** Names of namespaces on this machine that belong to this bed (empty after close). */
     public List<String> leftovers() {
         return List.of(Netns.quietly("netns", "list").stdout().split("\n")).stream()

@@ -60,6 +60,14 @@ public final class NsKeepalived implements AutoCloseable {
         return process.logTail();
     }
 
+    /**
+     * SIGSTOPs keepalived and its VRRP child: a hung keepalived that still "runs" but neither reloads nor sends
+     * adverts. (This kernel lacks the tc qdiscs that would drop VRRP packets instead.)
+     */
+    public void freeze() {
+        process.signalTree("STOP");
+    }
+
     public void stop() {
         process.close();
     }

@@ -52,8 +52,24 @@ final class NsProcess implements AutoCloseable {
         ProcessKiller.killTree(process.toHandle());
     }
 
+    /** Sends a signal by pid to the process and its children (kill(1): Java can only TERM and KILL). */
+    void signalTree(String signal) {
+        List<String> argv = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(process.pid())));
+        process.descendants().forEach(d -> argv.add(Long.toString(d.pid())));
+        try {
+            new ProcessBuilder(argv).inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal " + process.pid(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
+        if (process.isAlive()) {
+            signalTree("CONT");
+        }
         ProcessKiller.terminate(process.toHandle(), GRACE);
         ProcessReaper.unregister(process.pid());
     }

@@ -130,12 +130,29 @@ public final class KeepalivedSwitch implements TrafficSwitch {
             awaitVipOnB(reloadAt);
             awaitVipAnswersAsB(to.port(), reloadAt);
             lastVipMove = Duration.ofNanos(System.nanoTime() - reloadAt);
+            dropStaleVipClients(from.port());
             LOG.info("VIP {} moved to b in {}ms after the reloads", settings.vip(), lastVipMove.toMillis());
             return Duration.ofNanos(System.nanoTime() - start);
         } catch (KeepalivedException e) {
             throw new FerryException(ExitCode.INCOMPLETE, "keepalived switch: " + e.getMessage()
                     + ": b is master and holds every acknowledged write; the keepalived configs give b the higher "
                     + "priority (originals in *" + KeepalivedSide.BACKUP_SUFFIX + "); fix keepalived on b, then ferry resume");
+        }
+    }
+
+    /**
+     * a's connections that came in on the VIP are dead once the VIP has left: their clients now talk to b's host,
+     * and a cannot even send them a FIN. Closing them keeps a's client count (and the drain watch) honest.
+     */
+    private void dropStaleVipClients(int port) {
+        try {
+            RedisNode source = servers.a();
+            if (source.version().hasPauseWrite()) {
+                source.call("CLIENT", "KILL", "LADDR", settings.vip() + ":" + port);
+            }
+        } catch (RuntimeException e) {
+            // none left (an error reply) or a unreachable: nothing depends on it
+            LOG.debug("closing a's clients on the VIP: {}", e.getMessage());
         }
     }
 
