@@ -123,42 +123,13 @@ public final class VipDemo implements AutoCloseable {
     }
 
     public DemoResult verdict(Spec spec, RunResult result) {
-        WriterStats stats = writers.stats();
-        LossReport onB;
-        LossReport onC;
-        awaitBackupCaughtUp();
+        Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("throughVip", bed.vip());
+        setup.put("socketTimeoutMillis", SOCKET_TIMEOUT.toMillis());
+        setup.put("vipOnB", bed.holdsVip("b") && !bed.holdsVip("a"));
         try (Jedis jb = b.client(); Jedis jc = c.client()) {
-            onB = writers.checkLost(jb);
-            onC = writers.checkLost(jc);
+            return DemoVerdict.of(result, writers, jb, jc, setup, Journal.fileFor(bed.dir().resolve(".ferry"), spec.name()));
         }
-        Map<String, Object> report = new LinkedHashMap<>(result.report());
-        Map<String, Object> w = new LinkedHashMap<>();
-        w.put("throughVip", bed.vip());
-        w.put("acknowledged", stats.acknowledged());
-        w.put("errors", stats.errors());
-        w.put("longestGapMillis", stats.longestGap().toMillis());
-        w.put("socketTimeoutMillis", SOCKET_TIMEOUT.toMillis());
-        w.put("lostOnB", onB.lost());
-        w.put("lostOnC", onC.lost());
-        w.put("vipOnB", bed.holdsVip("b") && !bed.holdsVip("a"));
-        report.put("writers", w);
-        return new DemoResult(result, stats, onB, onC, report, Journal.fileFor(bed.dir().resolve(".ferry"), spec.name()));
-    }
-
-    private void awaitBackupCaughtUp() {
-        try (Jedis jb = b.client(); Jedis jc = c.client()) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (System.nanoTime() < deadline) {
-                if (offset(jc, "slave_repl_offset") >= offset(jb, "master_repl_offset")) {
-                    return;
-                }
-                NetnsBed.sleep(20);
-            }
-        }
-    }
-
-    private static long offset(Jedis j, String field) {
-        return Long.parseLong(InfoParser.field(j.info("replication"), field).orElse("-1"));
     }
 
     public NetnsBed bed() {
