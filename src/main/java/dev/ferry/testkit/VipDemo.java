@@ -35,6 +35,7 @@ public final class VipDemo implements AutoCloseable {
     private final DemoConfig config;
     private final NetnsBed bed;
     private final KeepalivedPair pair;
+    private final boolean fastHandover;
     private NsRedis a;
     private NsRedis b;
     private NsRedis c;
@@ -42,10 +43,34 @@ public final class VipDemo implements AutoCloseable {
     private NsKeepalived keepalivedB;
     private Writers writers;
 
-    public VipDemo(DemoConfig config) {
+    /** With {@code fastHandover} a's keepalived gives the VIP up through a tracked file (FAULT, priority-0 advert). */
+    public VipDemo(DemoConfig config, boolean fastHandover) {
         this.config = config;
+        this.fastHandover = fastHandover;
         this.bed = NetnsBed.create();
         this.pair = KeepalivedPair.defaults(INSTANCE, NetnsBed.IFACE, NetnsBed.VRID, bed.vip() + "/24");
+    }
+
+    public VipDemo(DemoConfig config) {
+        this(config, true);
+    }
+
+    /** Each host has its own handover file (the namespaces share one file system). */
+    private Path handoverFile(String host) {
+        return bed.dir().resolve("handover-" + host);
+    }
+
+    private String keepalivedConfig(String host) {
+        if (!fastHandover) {
+            return host.equals("a") ? pair.source() : pair.target();
+        }
+        try {
+            Files.writeString(handoverFile(host), "0\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        KeepalivedPair tracked = pair.withHandoverFile(handoverFile(host).toString());
+        return host.equals("a") ? tracked.source() : tracked.target();
     }
 
     /** Starts a, b, c and keepalived on a and b, waits until the VIP is on a, loads a's dataset. */
@@ -53,8 +78,8 @@ public final class VipDemo implements AutoCloseable {
         a = bed.startRedis("a", config.sourceBinary(), config.serverConfig());
         b = bed.startRedis("b", config.targetBinary(), config.serverConfig());
         c = bed.startRedis("c", config.backupBinary(), config.serverConfig());
-        keepalivedA = bed.startKeepalived("a", pair.source());
-        keepalivedB = bed.startKeepalived("b", pair.target());
+        keepalivedA = bed.startKeepalived("a", keepalivedConfig("a"));
+        keepalivedB = bed.startKeepalived("b", keepalivedConfig("b"));
         Duration elected = bed.awaitVip("a", Duration.ofSeconds(15));
         say.accept("namespaces " + bed.prefix() + "-{a,b,c}: a=" + a.address() + " b=" + b.address() + " c="
                 + c.address() + "; keepalived put VIP " + bed.vip() + " on a in " + elected.toMillis() + "ms");
@@ -78,8 +103,8 @@ public final class VipDemo implements AutoCloseable {
                 "  vip: " + bed.vip(),
                 "  instance: " + INSTANCE,
                 "  timeout: " + switchTimeout.toMillis() + "ms",
-                "  source: " + side(keepalivedA),
-                "  target: " + side(keepalivedB),
+                "  source: " + side(keepalivedA, fastHandover ? handoverFile("a") : null),
+                "  target: " + side(keepalivedB, null),
                 "after: { source: " + config.after() + " }",
                 "");
         Path spec = bed.dir().resolve("vip-demo.yaml");
@@ -91,9 +116,9 @@ public final class VipDemo implements AutoCloseable {
         return spec;
     }
 
-    private static String side(NsKeepalived k) {
+    private static String side(NsKeepalived k, Path handoverFile) {
         return "{ config: " + k.config() + ", reload: \"" + k.reloadCommand() + "\", running: \"" + k.runningCommand()
-                + "\" }";
+                + "\"" + (handoverFile == null ? "" : ", handover-file: " + handoverFile) + " }";
     }
 
     public Writers startWriters() {

@@ -35,10 +35,27 @@ class KeepalivedSwitchIT {
         assumeTrue(why.isEmpty(), why);
     }
 
+    /** The fast hand-over: a's instance is put in FAULT, b takes the VIP after its skew time. */
+    @Test
+    void vipMovesThroughFaultWithinTheGapGoal() throws Exception {
+        try (VipDemo demo = new VipDemo(SMALL, true)) {
+            DemoResult result = demo.run(RunListener.SILENT, System.out::println);
+            System.out.println("VIP fast run: " + result.report().get("cutover") + " " + result.report().get("writers"));
+            assertEquals(RunStatus.COMPLETED, result.run().status(), () -> String.valueOf(result.report()));
+            assertEquals(0, result.lost(), "acknowledged writes lost");
+            assertTrue(demo.bed().holdsVip("b") && !demo.bed().holdsVip("a"), "VIP on b only");
+            assertTrue(result.writers().longestGap().compareTo(Duration.ofMillis(1500)) <= 0,
+                    "longest gap over the 1.5 s goal: " + result.writers().summary());
+            assertEquals("0", Files.readString(demo.bed().dir().resolve("handover-a")).strip(), "a released from FAULT");
+            assertTrue(Files.readString(demo.keepalived("a").config()).contains("priority 100"));
+        }
+    }
+
+    /** The plain hand-over of seed step 6: priorities swapped, both reloaded, b waits for its master-down timer. */
     @Test
     void vipMovesToBWithNothingLost() throws Exception {
         List<String> namespaces;
-        try (VipDemo demo = new VipDemo(SMALL)) {
+        try (VipDemo demo = new VipDemo(SMALL, false)) {
             DemoResult result = demo.run(RunListener.SILENT, System.out::println);
             System.out.println("VIP run: " + result.report());
             assertEquals(RunStatus.COMPLETED, result.run().status(), () -> String.valueOf(result.report()));

@@ -55,7 +55,7 @@ class GeneratorsTest {
     void keepalivedPairRejectsBadInput() {
         assertThrows(IllegalArgumentException.class, () -> KeepalivedPair.defaults("VI_1", "eth0", 256, "198.18.0.100/24"));
         assertThrows(IllegalArgumentException.class, () -> KeepalivedPair.defaults("VI_1", "eth0", 51, "198.18.0.100"));
-        assertThrows(IllegalArgumentException.class, () -> new KeepalivedPair("VI_1", "eth0", 51, "198.18.0.1/24", 1, 100, 100));
+        assertThrows(IllegalArgumentException.class, () -> new KeepalivedPair("VI_1", "eth0", 51, "198.18.0.1/24", 1, 100, 100, java.util.Optional.empty()));
     }
 
     @Test

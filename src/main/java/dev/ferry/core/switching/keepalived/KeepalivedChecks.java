@@ -47,6 +47,7 @@ final class KeepalivedChecks {
             problems.add("only " + (a.unicastPeers().isEmpty() ? "b" : "a") + " uses unicast_peer: the two keepalived "
                     + "would not hear each other; configure both the same way");
         }
+        settings.source().handoverFile().ifPresent(file -> handoverProblem(a, file).ifPresent(problems::add));
         if (!settings.target().runs()) {
             problems.add("keepalived does not run on b's host ('" + settings.target().running()
                     + "' failed): start it, the VIP cannot move to a host without it");
@@ -58,6 +59,22 @@ final class KeepalivedChecks {
             problems.add("VIP " + vip + " is on b's host already: two hosts hold it; fix VRRP before the move");
         }
         return problems;
+    }
+
+    /** The handover file must be tracked by a's instance with weight 0 and say 0 now (a not in FAULT). */
+    private java.util.Optional<String> handoverProblem(VrrpInstance a, String file) {
+        List<String> tracked = a.block().child("track_file").map(t -> t.children().stream()
+                .map(ConfStatement::keyword).toList()).orElse(List.of());
+        boolean ok = aConf.trackFiles().entrySet().stream().anyMatch(e -> e.getValue().equals(file)
+                && tracked.contains(e.getKey()));
+        if (!ok) {
+            return java.util.Optional.of("a's " + settings.instance() + " does not track " + file + " (vrrp_track_file "
+                    + "with file " + file + ", weight 0, listed in the instance's track_file): add it, or drop "
+                    + "switch.source.handover-file");
+        }
+        String value = settings.source().handoverValue();
+        return "0".equals(value) ? java.util.Optional.empty() : java.util.Optional.of("a's handover file " + file
+                + " says " + value + ", not 0: a's instance is in FAULT; write 0 into it");
     }
 
     List<String> warnings() {

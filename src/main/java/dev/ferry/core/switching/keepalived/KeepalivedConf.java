@@ -35,6 +35,14 @@ public final class KeepalivedConf {
                 .map(VrrpInstance::new).findFirst();
     }
 
+    /** vrrp_track_file name -> the file it watches. */
+    public Map<String, String> trackFiles() {
+        Map<String, String> files = new LinkedHashMap<>();
+        statements.stream().filter(s -> s.keyword().equals("vrrp_track_file"))
+                .forEach(s -> s.child("file").flatMap(f -> f.arg(1)).ifPresent(f -> files.put(s.arg(1).orElse(""), f)));
+        return files;
+    }
+
     /** The sync groups that name this instance: their other members move with it. */
     public List<String> syncGroupsOf(String instance) {
         List<String> groups = new ArrayList<>();

@@ -15,7 +15,7 @@ import java.util.Set;
 /** The keys of a keepalived switch, checked, with the host defaults filled in from the spec's servers. */
 public record KeepalivedSettings(String vip, String instance, KeepalivedSide source, KeepalivedSide target,
         Duration timeout) {
-    private static final Set<String> SIDE_KEYS = Set.of("exec", "config", "reload", "running");
+    private static final Set<String> SIDE_KEYS = Set.of("exec", "config", "reload", "running", "handover-file");
     /** Each host command gets this long; the VIP wait is bounded by switch.timeout. */
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(15);
 
@@ -39,18 +39,19 @@ public record KeepalivedSettings(String vip, String instance, KeepalivedSide sou
     private static KeepalivedSide side(String role, Object block, Endpoint server, String file, Redactor redactor) {
         Map<?, ?> keys = block == null ? Map.of() : block instanceof Map<?, ?> m ? m : null;
         if (keys == null) {
-            throw bad(file, "switch." + role + " must be a map (exec, config, reload, running)");
+            throw bad(file, "switch." + role + " must be a map (exec, config, reload, running, handover-file)");
         }
         for (Object key : keys.keySet()) {
             if (!SIDE_KEYS.contains(String.valueOf(key))) {
-                throw bad(file, "unknown key switch." + role + "." + key + " (use exec, config, reload, running)");
+                throw bad(file, "unknown key switch." + role + "." + key + " (use exec, config, reload, running, handover-file)");
             }
         }
         List<String> exec = keys.containsKey("exec") ? execOf(keys.get("exec"), role, file) : server.exec();
         String label = (role.equals("source") ? "a" : "b") + " (" + (exec.isEmpty() ? "local" : String.join(" ", exec)) + ")";
         HostExec host = new HostExec(label, exec, COMMAND_TIMEOUT, redactor);
         return new KeepalivedSide(role, host, text(keys, "config", KeepalivedSide.DEFAULT_CONFIG),
-                text(keys, "reload", KeepalivedSide.DEFAULT_RELOAD), text(keys, "running", KeepalivedSide.DEFAULT_RUNNING));
+                text(keys, "reload", KeepalivedSide.DEFAULT_RELOAD), text(keys, "running", KeepalivedSide.DEFAULT_RUNNING),
+                java.util.Optional.ofNullable(keys.get("handover-file")).map(String::valueOf));
     }
 
     private static List<String> execOf(Object value, String role, String file) {

@@ -8,7 +8,8 @@ import dev.ferry.core.host.ShellQuote;
  * One keepalived host of the switch (a's or b's): how to reach it, its config file, how to reload it, and how
  * to tell that it runs.
  */
-public record KeepalivedSide(String role, HostExec host, String config, String reload, String running) {
+public record KeepalivedSide(String role, HostExec host, String config, String reload, String running,
+        java.util.Optional<String> handoverFile) {
     public static final String DEFAULT_CONFIG = "/etc/keepalived/keepalived.conf";
     public static final String DEFAULT_RELOAD = "systemctl reload keepalived";
     public static final String DEFAULT_RUNNING = "pidof keepalived";
@@ -62,8 +63,17 @@ public record KeepalivedSide(String role, HostExec host, String config, String r
         return true;
     }
 
-    void dropBackup(String file) {
-        host.shell("rm -f -- " + ShellQuote.quote(file + BACKUP_SUFFIX));
+    /** Writes the tracked handover file: 1 puts the instance in FAULT (it gives the VIP up at once), 0 lifts it. */
+    void handover(String value) {
+        String file = handoverFile.orElseThrow(() -> new IllegalStateException("no handover-file on " + role));
+        check(host.shell("echo " + value + " > " + ShellQuote.quote(file)), "write " + file);
+    }
+
+    String handoverValue() {
+        String file = handoverFile.orElseThrow(() -> new IllegalStateException("no handover-file on " + role));
+        ExecResult r = host.shell("cat -- " + ShellQuote.quote(file));
+        check(r, "read " + file);
+        return r.stdout().strip();
     }
 
     private static void check(ExecResult r, String what) {

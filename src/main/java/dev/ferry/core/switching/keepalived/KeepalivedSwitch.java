@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class KeepalivedSwitch implements TrafficSwitch {
     private static final Logger LOG = LoggerFactory.getLogger(KeepalivedSwitch.class);
     private static final Duration POLL = Duration.ofMillis(50);
+    /** keepalived applies a SIGHUP asynchronously; 0.3 s was enough in every measured run, this leaves room. */
+    private static final Duration RELOAD_SETTLE = Duration.ofSeconds(1);
 
     /** When the VIP moves relative to a's demotion. */
     public enum Order { DEMOTE_FIRST, MOVE_FIRST }
@@ -119,25 +121,49 @@ public final class KeepalivedSwitch implements TrafficSwitch {
         return lastVipMove;
     }
 
+    /** Returns the VIP move time: from the reloads until {@code vip:port} answers as b (what clients wait for). */
     @Override
     public Duration move(Endpoint from, Endpoint to) {
-        long start = System.nanoTime();
         try {
             swapPriorities();
             long reloadAt = System.nanoTime();
-            b().reloadKeepalived();
-            a().reloadKeepalived();
+            if (a().handoverFile().isPresent()) {
+                b().reloadKeepalived();
+                // no wait for b's reload: after a priority-0 advert any backup takes over, at its old priority within 0.61 s
+                a().handover("1");
+            } else {
+                b().reloadKeepalived();
+                a().reloadKeepalived();
+            }
             awaitVipOnB(reloadAt);
             awaitVipAnswersAsB(to.port(), reloadAt);
             lastVipMove = Duration.ofNanos(System.nanoTime() - reloadAt);
-            dropStaleVipClients(from.port());
             LOG.info("VIP {} moved to b in {}ms after the reloads", settings.vip(), lastVipMove.toMillis());
-            return Duration.ofNanos(System.nanoTime() - start);
+            dropStaleVipClients(from.port());
+            if (a().handoverFile().isPresent()) {
+                releaseFromFault();
+            }
+            return lastVipMove;
         } catch (KeepalivedException e) {
-            throw new FerryException(ExitCode.INCOMPLETE, "keepalived switch: " + e.getMessage()
+            String fault = a().handoverFile().map(f -> "; a's keepalived is held in FAULT (" + f + " says 1, so the "
+                    + "VIP cannot return to a, now a replica): write 0 into it once b's keepalived holds the VIP").orElse("");
+            throw new FerryException(ExitCode.INCOMPLETE, "keepalived switch: " + e.getMessage() + fault
                     + ": b is master and holds every acknowledged write; the keepalived configs give b the higher "
                     + "priority (originals in *" + KeepalivedSide.BACKUP_SUFFIX + "); fix keepalived on b, then ferry resume");
         }
+    }
+
+    /**
+     * The end of the fast hand-over (switch.source.handover-file). There b is reloaded with the higher priority and
+     * a's instance is put in FAULT: a master entering FAULT sends a priority-0 advert, so b takes over after its
+     * skew time ((256 - priority) / 256 s) instead of three advert intervals plus skew (3.5 s with advert_int 1).
+     * Here a is reloaded with the lower priority while still in FAULT and released only once that reload has
+     * settled, so it comes back as a backup below b instead of tying with it at the old priority.
+     */
+    private void releaseFromFault() {
+        a().reloadKeepalived();
+        sleep(RELOAD_SETTLE);
+        a().handover("0");
     }
 
     /**
@@ -224,6 +250,9 @@ public final class KeepalivedSwitch implements TrafficSwitch {
     /** Puts both original configs back and reloads (rollback, or a cutover aborted before b's promotion). */
     @Override
     public void restore() {
+        if (a().handoverFile().isPresent()) {
+            a().handover("0");
+        }
         for (KeepalivedSide side : List.of(b(), a())) {
             boolean restored = false;
             for (String file : side.load().files()) {
