@@ -68,6 +68,10 @@ final class GenerateCommand {
                 + "(default: ${DEFAULT-VALUE})")
         int vrid;
 
+        @Option(names = "--handover-file", paramLabel = "PATH", description = "a file both configs track with weight 0 "
+                + "(create it with 0 first); with switch.source.handover-file ferry moves the VIP in under a second")
+        String handoverFile;
+
         @Override
         public Integer call() {
             Map<String, Object> options = spec().map(s -> s.switchSpec().options()).orElse(Map.of());
@@ -78,6 +82,9 @@ final class GenerateCommand {
             KeepalivedPair pair;
             try {
                 pair = KeepalivedPair.defaults(name, iface, vrid, address);
+                if (handoverFile != null) {
+                    pair = pair.withHandoverFile(handoverFile);
+                }
             } catch (IllegalArgumentException e) {
                 throw new FerryException(ExitCode.BAD_SPEC, "generate keepalived: " + e.getMessage());
             }

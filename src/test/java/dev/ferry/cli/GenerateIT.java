@@ -42,7 +42,10 @@ class GenerateIT {
             iface = names.map(p -> p.getFileName().toString()).filter(n -> !n.equals("lo")).sorted().findFirst().orElse("");
         }
         assumeTrue(!iface.isEmpty(), "no network interface but lo");
-        run("generate", "keepalived", "--vip", "198.18.7.100/24", "--interface", iface, "--out", dir.toString());
+        Path handover = Files.writeString(dir.resolve("handover"), "0\n");
+        run("generate", "keepalived", "--vip", "198.18.7.100/24", "--interface", iface, "--handover-file",
+                handover.toString(), "--out", dir.toString());
+        assertTrue(Files.readString(dir.resolve("keepalived-a.conf")).contains("track_file {"));
         for (String name : new String[] {"keepalived-a.conf", "keepalived-b.conf"}) {
             Process check = new ProcessBuilder("keepalived", "-t", "-f", dir.resolve(name).toString())
                     .redirectErrorStream(true).start();

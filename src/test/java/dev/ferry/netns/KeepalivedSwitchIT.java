@@ -91,10 +91,13 @@ class KeepalivedSwitchIT {
         }
     }
 
-    /** b's keepalived hangs (SIGSTOP): the VIP stays on a; ferry stops forward after the timeout, b keeps all. */
+    /**
+     * b's keepalived hangs (SIGSTOP) during a fast hand-over: a gives the VIP up, nobody takes it; ferry stops forward
+     * after the timeout, b keeps every write, and restore puts a's config back and releases a from FAULT.
+     */
     @Test
     void vipThatDoesNotMoveStopsForwardWithNothingLostAndRestoreRevertsTheConfigs() throws Exception {
-        try (VipDemo demo = new VipDemo(SMALL.withKeys(100))) {
+        try (VipDemo demo = new VipDemo(SMALL.withKeys(100), true)) {
             demo.start(System.out::println);
             Path spec = demo.writeSpec(Duration.ofSeconds(6));
             String aOriginal = Files.readString(demo.keepalived("a").config());
@@ -104,7 +107,8 @@ class KeepalivedSwitchIT {
             demo.writers().stop();
             System.out.println("VIP stuck: " + e.getMessage());
             assertEquals(ExitCode.INCOMPLETE, e.code(), e.getMessage());
-            assertTrue(e.getMessage().contains("VIP " + demo.bed().vip() + " is still on a's host"), e.getMessage());
+            assertTrue(e.getMessage().contains("VIP " + demo.bed().vip() + " is on neither host"), e.getMessage());
+            assertTrue(e.getMessage().contains("held in FAULT"), e.getMessage());
             assertRole(demo.redis("b"), "master");
             try (Jedis jb = demo.redis("b").client()) {
                 assertEquals(0, demo.writers().checkLost(jb).lost(), "b holds every acknowledged write");
@@ -115,6 +119,7 @@ class KeepalivedSwitchIT {
                     null, dev.ferry.core.switching.keepalived.KeepalivedSwitch.Order.DEMOTE_FIRST).restore();
             assertEquals(aOriginal, Files.readString(demo.keepalived("a").config()), "a's config restored");
             assertFalse(Files.exists(Path.of(demo.keepalived("a").config() + ".ferry-backup")));
+            assertEquals("0", Files.readString(demo.bed().dir().resolve("handover-a")).strip(), "a released from FAULT");
         }
     }
 
