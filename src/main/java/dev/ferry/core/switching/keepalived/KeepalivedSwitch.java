@@ -38,6 +38,7 @@ public final class KeepalivedSwitch implements TrafficSwitch {
     private final Servers servers;
     private final Order order;
     private volatile Duration lastVipMove = Duration.ZERO;
+    private volatile boolean edited;
 
     public KeepalivedSwitch(KeepalivedSettings settings, Servers servers, Order order) {
         this.settings = settings;
@@ -198,10 +199,11 @@ public final class KeepalivedSwitch implements TrafficSwitch {
         setPriority(a(), aConf, ai, low);
     }
 
-    private static void setPriority(KeepalivedSide side, KeepalivedConf conf, VrrpInstance instance, int priority) {
+    private void setPriority(KeepalivedSide side, KeepalivedConf conf, VrrpInstance instance, int priority) {
         if (instance.priority() == priority) {
             return;
         }
+        edited = true;
         String file = instance.block().file();
         side.backUp(file);
         side.write(file, conf.withPriority(instance, priority));
@@ -247,9 +249,19 @@ public final class KeepalivedSwitch implements TrafficSwitch {
         throw new KeepalivedException("VIP " + settings.vip() + ":" + port + " does not answer as b (saw " + seen + ")");
     }
 
-    /** Puts both original configs back and reloads (rollback, or a cutover aborted before b's promotion). */
+    /**
+     * Undoes this switch's own edits (a cutover aborted before b's promotion). Backups left by an earlier run are
+     * not touched here: putting them back would hand the VIP to a server that is no longer the master.
+     */
     @Override
     public void restore() {
+        if (edited) {
+            restoreBackups();
+        }
+    }
+
+    /** Puts both original configs back from their backups and reloads (rollback, by the operator's decision). */
+    public void restoreBackups() {
         if (a().handoverFile().isPresent()) {
             a().handover("0");
         }
