@@ -5,7 +5,9 @@ import dev.ferry.core.FerryException;
 import dev.ferry.testkit.Demo;
 import dev.ferry.testkit.DemoConfig;
 import dev.ferry.testkit.DemoResult;
+import dev.ferry.testkit.NetnsBed;
 import dev.ferry.testkit.RedisBinary;
+import dev.ferry.testkit.VipDemo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Option;
         + "a dataset, writers that count acknowledged writes, then the writers' own count of lost writes. "
         + "Cleans up everything it started.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--local", description = "servers on loopback (the default until the namespace demo exists)")
+    @Option(names = "--local", description = "servers on loopback with a hook switch; without it the demo runs the "
+            + "seed's topology in network namespaces with keepalived moving a VIP, when this machine allows it")
     boolean local;
 
     @Option(names = "--keys", defaultValue = "100000", description = "keys loaded on a (default: ${DEFAULT-VALUE})")
@@ -49,21 +52,36 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = cmd.commandLine().getOut();
         DemoConfig config = config();
-        try (Demo demo = new Demo(config)) {
-            DemoResult result = demo.run(new Console(out, Console.isTerminal()), line -> {
-                out.println(line);
-                out.flush();
-            });
-            if (report != null) {
-                ReportWriter.write(report, result.report());
-            }
-            ReportWriter.summary(out, result.report());
-            if (result.lost() > 0) {
-                throw new FerryException(ExitCode.INTERNAL, "the writers lost " + result.lost()
-                        + " acknowledged writes: this is a bug in ferry, please report it with the journal");
-            }
+        DemoResult result = runDemo(config, out);
+        if (report != null) {
+            ReportWriter.write(report, result.report());
+        }
+        ReportWriter.summary(out, result.report());
+        if (result.lost() > 0) {
+            throw new FerryException(ExitCode.INTERNAL, "the writers lost " + result.lost()
+                    + " acknowledged writes: this is a bug in ferry, please report it with the journal");
         }
         return 0;
+    }
+
+    private DemoResult runDemo(DemoConfig config, PrintWriter out) {
+        java.util.function.Consumer<String> say = line -> {
+            out.println(line);
+            out.flush();
+        };
+        Console console = new Console(out, Console.isTerminal());
+        if (!local) {
+            String why = NetnsBed.unavailableReason();
+            if (why.isEmpty()) {
+                try (VipDemo demo = new VipDemo(config)) {
+                    return demo.run(console, say);
+                }
+            }
+            say.accept("cannot run the namespace demo (" + why + "): running ferry demo --local instead");
+        }
+        try (Demo demo = new Demo(config)) {
+            return demo.run(console, say);
+        }
     }
 
     private DemoConfig config() {

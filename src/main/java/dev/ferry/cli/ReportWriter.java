@@ -61,6 +61,10 @@ final class ReportWriter {
             out.println("  write pause on a: " + cutover.get("pauseMillis") + " ms (fence to unpause), b caught up in "
                     + cutover.get("catchUpMillis") + " ms");
         }
+        if (cutover.containsKey("switchMillis")) {
+            out.println("  traffic switch: " + cutover.get("switchMillis") + " ms (for a keepalived switch: priority "
+                    + "swap and reloads until the VIP answers as b)");
+        }
         Object writers = report.get("writers");
         if (writers instanceof Map<?, ?> w) {
             out.println("  writers: " + w.get("acknowledged") + " acknowledged writes, lost on b: " + w.get("lostOnB")

@@ -150,49 +150,12 @@ public final class Demo implements AutoCloseable {
     private DemoResult finish(RunResult result, Path journal) {
         sleepQuietly(config.writeAfter());
         writers.stop();
-        WriterStats stats = writers.stats();
-        awaitBackupCaughtUp();
-        LossReport onB;
-        LossReport onC;
+        Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("writers", config.writers());
+        setup.put("ratePerWriter", config.ratePerWriter());
         try (Jedis jb = b.client(Duration.ofSeconds(30)); Jedis jc = c.client(Duration.ofSeconds(30))) {
-            onB = writers.checkLost(jb);
-            onC = writers.checkLost(jc);
+            return DemoVerdict.of(result, writers, jb, jc, setup, journal);
         }
-        Map<String, Object> report = new LinkedHashMap<>(result.report());
-        Map<String, Object> w = new LinkedHashMap<>();
-        w.put("writers", config.writers());
-        w.put("ratePerWriter", config.ratePerWriter());
-        w.put("acknowledged", stats.acknowledged());
-        w.put("errors", stats.errors());
-        w.put("longestGapMillis", stats.longestGap().toMillis());
-        w.put("lostOnB", onB.lost());
-        w.put("lostOnC", onC.lost());
-        w.put("missingSample", onB.missingSample());
-        report.put("writers", w);
-        return new DemoResult(result, stats, onB, onC, report, journal);
-    }
-
-    /** c replicates asynchronously: compare only once it has b's offset. */
-    private void awaitBackupCaughtUp() {
-        try (Jedis jb = b.client(); Jedis jc = c.client()) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (System.nanoTime() < deadline) {
-                long master = offset(jb.info("replication"), "master_repl_offset");
-                if (offset(jc.info("replication"), "slave_repl_offset") >= master) {
-                    return;
-                }
-                sleepQuietly(Duration.ofMillis(20));
-            }
-        }
-    }
-
-    private static long offset(String info, String field) {
-        for (String line : info.split("\r?\n")) {
-            if (line.startsWith(field + ":")) {
-                return Long.parseLong(line.substring(field.length() + 1).trim());
-            }
-        }
-        return -1;
     }
 
     private static void sleepQuietly(Duration d) {

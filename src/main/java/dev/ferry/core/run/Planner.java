@@ -40,15 +40,15 @@ public final class Planner {
 
     public List<CheckResult> preflight() {
         try (Servers servers = Servers.of(spec, secrets, Servers.readOnlyClientNameFor(spec.name()))) {
-            return Preflight.check(spec, servers, Switches.of(spec), options.forceWipeTarget(), false);
+            return Preflight.check(spec, servers, Switches.of(spec, servers), options.forceWipeTarget(), false);
         }
     }
 
     public Plan plan() {
         try (Servers servers = Servers.of(spec, secrets, Servers.readOnlyClientNameFor(spec.name()))) {
-            List<CheckResult> checks = Preflight.check(spec, servers, Switches.of(spec), options.forceWipeTarget(), false);
+            List<CheckResult> checks = Preflight.check(spec, servers, Switches.of(spec, servers), options.forceWipeTarget(), false);
             Journal dryJournal = Journal.open(options.stateDir(), spec.name(), Clock.systemUTC());
-            RunContext ctx = new RunContext(spec, servers, dryJournal, Switches.of(spec), options, q -> false,
+            RunContext ctx = new RunContext(spec, servers, dryJournal, Switches.of(spec, servers), options, q -> false,
                     RunListener.SILENT, Clock.systemUTC());
             List<PlannedStep> steps = new ArrayList<>();
             for (Step step : Procedure.steps(spec)) {

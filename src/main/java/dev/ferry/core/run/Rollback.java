@@ -52,7 +52,7 @@ public final class Rollback {
         checkSomethingToUndo(journal);
         try (RunLock lock = RunLock.acquire(options.stateDir(), spec.name(), "rollback");
                 Servers servers = Servers.of(spec, secrets, Servers.clientNameFor(spec.name()))) {
-            RunContext ctx = new RunContext(spec, servers, journal, Switches.of(spec), options, confirmer, listener, clock);
+            RunContext ctx = new RunContext(spec, servers, journal, Switches.of(spec, servers), options, confirmer, listener, clock);
             boolean promoted = Cutover.promoted(journal)
                     || (journal.reached(Cutover.NAME, "PROMOTING") && servers.b().replication().isMaster());
             Step step = promoted ? new SwitchBack() : new DetachTargets();

@@ -138,7 +138,7 @@ public final class Runner {
         String clientName = Servers.clientNameFor(spec.name());
         try (Servers servers = Servers.of(spec, secrets, clientName)) {
             refuseIfAnotherRunIsConnected(servers);
-            RunContext ctx = new RunContext(spec, servers, journal, Switches.of(spec), options, confirmer, listener, clock);
+            RunContext ctx = new RunContext(spec, servers, journal, Switches.of(spec, servers), options, confirmer, listener, clock);
             journal.append(Journal.RUN, null, verb.toUpperCase(java.util.Locale.ROOT), runFacts(verb));
             try {
                 for (Step step : Procedure.steps(spec)) {

@@ -1,25 +1,32 @@
 package dev.ferry.core.run;
 
-import dev.ferry.core.ExitCode;
-import dev.ferry.core.FerryException;
+import dev.ferry.core.host.Redactor;
+import dev.ferry.core.plan.Servers;
 import dev.ferry.core.spec.Spec;
 import dev.ferry.core.spec.Switch;
 import dev.ferry.core.switching.HookSwitch;
 import dev.ferry.core.switching.NoSwitch;
 import dev.ferry.core.switching.TrafficSwitch;
+import dev.ferry.core.switching.keepalived.KeepalivedSettings;
+import dev.ferry.core.switching.keepalived.KeepalivedSwitch;
 
 /** The traffic switch a spec asks for. */
 public final class Switches {
     private Switches() {
     }
 
-    public static TrafficSwitch of(Spec spec) {
+    /** DEMOTE_FIRST unless -Dferry.keepalived.order=MOVE_FIRST (kept to measure the other order). */
+    private static KeepalivedSwitch.Order keepalivedOrder() {
+        return KeepalivedSwitch.Order.valueOf(System.getProperty("ferry.keepalived.order", "DEMOTE_FIRST"));
+    }
+
+    public static TrafficSwitch of(Spec spec, Servers servers) {
         Switch s = spec.switchSpec();
         return switch (s.type()) {
             case NONE -> new NoSwitch();
             case HOOK -> new HookSwitch(s.command(), s.timeout(), spec.specDir(), passwordVariables(spec));
-            case KEEPALIVED -> throw new FerryException(ExitCode.BAD_SPEC, spec.specFile().getFileName()
-                    + ": switch type keepalived is not available yet: use type: hook with a script that moves the VIP");
+            case KEEPALIVED -> new KeepalivedSwitch(KeepalivedSettings.from(spec, Redactor.NONE), servers,
+                    keepalivedOrder());
         };
     }
 

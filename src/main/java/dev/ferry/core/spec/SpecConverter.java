@@ -254,7 +254,10 @@ final class SpecConverter {
     private void rejectMisplaced(SwitchBlock block, Switch.Type type) {
         if (type != Switch.Type.HOOK) {
             misplaced("command", block.command == null ? null : block.command.line(), "hook");
-            misplaced("timeout", block.timeout == null ? null : block.timeout.line(), "hook");
+        }
+        if (type == Switch.Type.NONE) {
+            // a keepalived switch uses it too: how long the VIP may take to move
+            misplaced("timeout", block.timeout == null ? null : block.timeout.line(), "hook or keepalived");
         }
         if (type != Switch.Type.KEEPALIVED) {
             keepalivedOptions(block).keySet().forEach(key -> misplaced(key, block.line, "keepalived"));

@@ -277,6 +277,7 @@ public final class Cutover implements Step {
                     + " also failed (" + e.getMessage() + "): " + direction.from + " is fenced; run ferry resume or ferry rollback");
         }
         ctx.journal().stepFact(name(), "ABORTED", Map.of("why", why));
+        restoreSwitch(ctx);
         if (direction == Direction.BACK) {
             return new FerryException(ExitCode.ABORTED, "switch-back aborted: " + why + ": b is master again with a as"
                     + " its replica, nothing was lost; raise cutover.max-pause or lower the load, then ferry rollback SPEC again");
@@ -290,6 +291,15 @@ public final class Cutover implements Step {
             fence.holdWithoutFerry();
         } catch (RuntimeException e) {
             throw abort(ctx, fence, "could not make a's fence outlive ferry: " + e.getMessage());
+        }
+    }
+
+    /** Before b's promotion a is master again: whatever the switch changed (keepalived configs) goes back too. */
+    private static void restoreSwitch(RunContext ctx) {
+        try {
+            ctx.trafficSwitch().restore();
+        } catch (RuntimeException e) {
+            ctx.warn("could not restore the switch's configs: " + e.getMessage() + ": put the backups back by hand");
         }
     }
 

@@ -254,7 +254,11 @@ public final class Preflight implements Step {
     private static CheckResult switchReady(TrafficSwitch trafficSwitch) {
         List<String> problems = trafficSwitch.preflight();
         if (!problems.isEmpty()) {
-            return CheckResult.fail("switch", problems.get(0), "");
+            return CheckResult.fail("switch", String.join("; ", problems), "");
+        }
+        List<String> warnings = trafficSwitch.warnings();
+        if (!warnings.isEmpty()) {
+            return CheckResult.warn("switch", String.join("; ", warnings), "");
         }
         return CheckResult.pass("switch", trafficSwitch.describe());
     }

@@ -24,6 +24,15 @@ public interface TrafficSwitch {
     /** Moves the traffic; throws a FerryException naming what failed. Returns how long it took. */
     Duration move(Endpoint from, Endpoint to);
 
+    /** Things worth the operator's attention that do not stop the run (shown as WARN by preflight). */
+    default List<String> warnings() {
+        return List.of();
+    }
+
+    /** Undoes what {@link #move} changed outside Redis (keepalived configs); a no-op when nothing was changed. */
+    default void restore() {
+    }
+
     /** Whether this switch moves anything at all (for the report and the drain watch). */
     default boolean movesTraffic() {
         return true;

@@ -1,0 +1,289 @@
+package dev.ferry.core.switching.keepalived;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.plan.PlannedCommand;
+import dev.ferry.core.plan.Servers;
+import dev.ferry.core.redis.ClientInfo;
+import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.spec.Endpoint;
+import dev.ferry.core.switching.TrafficSwitch;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code switch: { type: keepalived }}: moves the VIP from a's host to b's by swapping the two keepalived
+ * priorities (b higher, a lower, so the VIP does not float back: seed step 9) and reloading both, then waits
+ * until the VIP is on b's host only and {@code vip:port} answers with b's run_id.
+ *
+ * <p>By default the VIP moves after a is demoted and its clients are closed ({@link Order#DEMOTE_FIRST}): a
+ * client blocked on the paused a still reaches a, gets its connection closed, and retries until the VIP lands on
+ * b. Moving the VIP first leaves those clients waiting for replies from a host that no longer holds the address
+ * (a's FIN cannot reach them), so they hang until their socket timeout.
+ */
+public final class KeepalivedSwitch implements TrafficSwitch {
+    private static final Logger LOG = LoggerFactory.getLogger(KeepalivedSwitch.class);
+    private static final Duration POLL = Duration.ofMillis(50);
+    /** keepalived applies a SIGHUP asynchronously; 0.3 s was enough in every measured run, this leaves room. */
+    private static final Duration RELOAD_SETTLE = Duration.ofSeconds(1);
+
+    /** When the VIP moves relative to a's demotion. */
+    public enum Order { DEMOTE_FIRST, MOVE_FIRST }
+
+    private final KeepalivedSettings settings;
+    private final Servers servers;
+    private final Order order;
+    private volatile Duration lastVipMove = Duration.ZERO;
+    private volatile boolean edited;
+
+    public KeepalivedSwitch(KeepalivedSettings settings, Servers servers, Order order) {
+        this.settings = settings;
+        this.servers = servers;
+        this.order = order;
+    }
+
+    private KeepalivedSide a() {
+        return settings.source();
+    }
+
+    private KeepalivedSide b() {
+        return settings.target();
+    }
+
+    @Override
+    public String describe() {
+        return "keepalived VIP " + settings.vip() + " (" + settings.instance() + ") from " + a().host().label()
+                + " to " + b().host().label() + ", timeout " + settings.timeout().toMillis() + "ms";
+    }
+
+    @Override
+    public List<PlannedCommand> plan(Endpoint from, Endpoint to) {
+        String inst = settings.instance();
+        return List.of(
+                PlannedCommand.host("b", b().host().display("cp -p " + b().config() + " " + b().config()
+                        + KeepalivedSide.BACKUP_SUFFIX), "back up b's keepalived config"),
+                PlannedCommand.host("a", a().host().display("cp -p " + a().config() + " " + a().config()
+                        + KeepalivedSide.BACKUP_SUFFIX), "back up a's keepalived config"),
+                PlannedCommand.host("b", "(edit " + b().config() + ": " + inst + " priority := a's)", "b wins the VIP"),
+                PlannedCommand.host("a", "(edit " + a().config() + ": " + inst + " priority := b's)",
+                        "a loses it and does not take it back"),
+                PlannedCommand.host("b", b().host().display(b().reload()), "reload b's keepalived"),
+                PlannedCommand.host("a", a().host().display(a().reload()), "reload a's keepalived"),
+                PlannedCommand.host("a,b", "ip -o addr show (every " + POLL.toMillis() + "ms)",
+                        "wait until " + settings.vip() + " is on b's host only"),
+                PlannedCommand.redis(settings.vip() + ":" + to.port(), "INFO server", "wait until the VIP answers as b"));
+    }
+
+    @Override
+    public List<String> preflight() {
+        try {
+            return new KeepalivedChecks(settings, servers).problems();
+        } catch (KeepalivedException e) {
+            return List.of("keepalived: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<String> warnings() {
+        try {
+            List<String> warnings = new ArrayList<>(new KeepalivedChecks(settings, servers).warnings());
+            directClients().ifPresent(warnings::add);
+            return warnings;
+        } catch (KeepalivedException e) {
+            return List.of("keepalived: " + e.getMessage());
+        }
+    }
+
+    /** Clients that reach a on its own address will not follow the VIP (Redis 6.2+ reports laddr). */
+    private java.util.Optional<String> directClients() {
+        RedisNode source = servers.a();
+        List<ClientInfo> clients = source.clients().stream().filter(ClientInfo::isApplication)
+                .filter(c -> !c.laddr().isEmpty()).filter(c -> !c.name().startsWith(RedisNode.CLIENT_NAME_PREFIX))
+                .toList();
+        long direct = clients.stream().filter(c -> !c.laddr().startsWith(settings.vip() + ":")).count();
+        if (direct == 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(direct + " of " + clients.size() + " clients of a connect to a's own address, not "
+                + "the VIP " + settings.vip() + ": they will not follow the switch (point them at the VIP first)");
+    }
+
+    @Override
+    public boolean movesBeforeDemotion() {
+        return order == Order.MOVE_FIRST;
+    }
+
+    /** How long the last move took from the reloads to b answering on the VIP. */
+    public Duration lastVipMove() {
+        return lastVipMove;
+    }
+
+    /** Returns the VIP move time: from the reloads until {@code vip:port} answers as b (what clients wait for). */
+    @Override
+    public Duration move(Endpoint from, Endpoint to) {
+        try {
+            swapPriorities();
+            long reloadAt = System.nanoTime();
+            if (a().handoverFile().isPresent()) {
+                // b is not reloaded first: a keepalived busy with a reload can miss a's priority-0 advert and then
+                // waits out its master-down timer (measured: 3.4 s instead of 0.5 s); at its old priority b takes
+                // over within its skew time all the same
+                a().handover("1");
+            } else {
+                b().reloadKeepalived();
+                a().reloadKeepalived();
+            }
+            awaitVipOnB(reloadAt);
+            awaitVipAnswersAsB(to.port(), reloadAt);
+            lastVipMove = Duration.ofNanos(System.nanoTime() - reloadAt);
+            LOG.info("VIP {} moved to b in {}ms after the reloads", settings.vip(), lastVipMove.toMillis());
+            dropStaleVipClients(from.port());
+            if (a().handoverFile().isPresent()) {
+                releaseFromFault();
+            }
+            return lastVipMove;
+        } catch (KeepalivedException e) {
+            String fault = a().handoverFile().map(f -> "; a's keepalived is held in FAULT (" + f + " says 1, so the "
+                    + "VIP cannot return to a, now a replica): write 0 into it once b's keepalived holds the VIP").orElse("");
+            throw new FerryException(ExitCode.INCOMPLETE, "keepalived switch: " + e.getMessage() + fault
+                    + ": b is master and holds every acknowledged write; the keepalived configs give b the higher "
+                    + "priority (originals in *" + KeepalivedSide.BACKUP_SUFFIX + "); fix keepalived on b, then ferry resume");
+        }
+    }
+
+    /**
+     * The end of the fast hand-over (switch.source.handover-file). There a's instance was put in FAULT: a master
+     * entering FAULT sends a priority-0 advert, so b takes over after its skew time ((256 - priority) / 256 s)
+     * instead of three advert intervals plus skew (3.5 s with advert_int 1). Here both are reloaded with the
+     * swapped priorities while a is still in FAULT, and a is released only once that has settled, so it comes
+     * back as a backup below b instead of tying with it at its old priority.
+     */
+    private void releaseFromFault() {
+        b().reloadKeepalived();
+        a().reloadKeepalived();
+        sleep(RELOAD_SETTLE);
+        a().handover("0");
+    }
+
+    /**
+     * a's connections that came in on the VIP are dead once the VIP has left: their clients now talk to b's host,
+     * and a cannot even send them a FIN. Closing them keeps a's client count (and the drain watch) honest.
+     */
+    private void dropStaleVipClients(int port) {
+        try {
+            RedisNode source = servers.a();
+            if (source.version().hasPauseWrite()) {
+                source.call("CLIENT", "KILL", "LADDR", settings.vip() + ":" + port);
+            }
+        } catch (RuntimeException e) {
+            // none left (an error reply) or a unreachable: nothing depends on it
+            LOG.debug("closing a's clients on the VIP: {}", e.getMessage());
+        }
+    }
+
+    /** b gets the higher priority, a the lower; each file is backed up and written only if not yet edited. */
+    private void swapPriorities() {
+        KeepalivedConf aConf = a().load();
+        KeepalivedConf bConf = b().load();
+        VrrpInstance ai = KeepalivedChecks.instance(aConf, settings.instance(), "a");
+        VrrpInstance bi = KeepalivedChecks.instance(bConf, settings.instance(), "b");
+        int high = Math.max(ai.priority(), bi.priority());
+        int low = Math.min(ai.priority(), bi.priority());
+        if (high == low) {
+            // a crash between the two edits of an earlier attempt: keep b's win clear
+            low = Math.max(1, high - 50);
+        }
+        setPriority(b(), bConf, bi, high);
+        setPriority(a(), aConf, ai, low);
+    }
+
+    private void setPriority(KeepalivedSide side, KeepalivedConf conf, VrrpInstance instance, int priority) {
+        if (instance.priority() == priority) {
+            return;
+        }
+        edited = true;
+        String file = instance.block().file();
+        side.backUp(file);
+        side.write(file, conf.withPriority(instance, priority));
+    }
+
+    private void awaitVipOnB(long since) {
+        long deadline = since + settings.timeout().toNanos();
+        boolean onA = true;
+        boolean onB = false;
+        while (System.nanoTime() < deadline) {
+            onB = b().holds(settings.vip());
+            onA = a().holds(settings.vip());
+            if (onB && !onA) {
+                return;
+            }
+            sleep(POLL);
+        }
+        String where = onA && onB ? "on both a's and b's hosts" : onA ? "still on a's host" : onB ? "?" : "on neither host";
+        throw new KeepalivedException("VIP " + settings.vip() + " is " + where + " " + settings.timeout().toMillis()
+                + "ms after the reloads");
+    }
+
+    private void awaitVipAnswersAsB(int port, long since) {
+        long deadline = since + settings.timeout().toNanos();
+        String want = servers.b().runId();
+        String seen = "nothing";
+        RedisNode probe = new RedisNode("the VIP", settings.vip(), port, servers.b().credentials(),
+                servers.clientName() + "-vip", 1000, Map.of());
+        try (probe) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    seen = probe.runId();
+                    if (want.equals(seen)) {
+                        return;
+                    }
+                } catch (RuntimeException e) {
+                    seen = e.getMessage();
+                    probe.close();
+                }
+                sleep(POLL);
+            }
+        }
+        throw new KeepalivedException("VIP " + settings.vip() + ":" + port + " does not answer as b (saw " + seen + ")");
+    }
+
+    /**
+     * Undoes this switch's own edits (a cutover aborted before b's promotion). Backups left by an earlier run are
+     * not touched here: putting them back would hand the VIP to a server that is no longer the master.
+     */
+    @Override
+    public void restore() {
+        if (edited) {
+            restoreBackups();
+        }
+    }
+
+    /** Puts both original configs back from their backups and reloads (rollback, by the operator's decision). */
+    public void restoreBackups() {
+        if (a().handoverFile().isPresent()) {
+            a().handover("0");
+        }
+        for (KeepalivedSide side : List.of(b(), a())) {
+            boolean restored = false;
+            for (String file : side.load().files()) {
+                restored |= side.restore(file);
+            }
+            if (restored) {
+                side.reloadKeepalived();
+            }
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KeepalivedException("interrupted while waiting for the VIP");
+        }
+    }
+}

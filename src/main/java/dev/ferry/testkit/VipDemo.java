@@ -1,0 +1,187 @@
+package dev.ferry.testkit;
+
+import dev.ferry.core.generate.KeepalivedPair;
+import dev.ferry.core.journal.Journal;
+import dev.ferry.core.plan.Confirmer;
+import dev.ferry.core.plan.RunListener;
+import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.run.RunResult;
+import dev.ferry.core.run.Runner;
+import dev.ferry.core.spec.SecretSource;
+import dev.ferry.core.spec.Spec;
+import dev.ferry.core.spec.SpecLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The seed's real topology in network namespaces: a, b, c on their own addresses, keepalived on a and b holding
+ * the VIP on a, writers (in the root namespace, the client host) connecting through the VIP with a finite socket
+ * timeout, and {@code ferry run} with a pause cutover and the keepalived switch.
+ */
+public final class VipDemo implements AutoCloseable {
+    public static final String INSTANCE = "VI_1";
+    /** Writers give up on a reply after this long: a writer stuck on a host without the VIP shows as a gap this long. */
+    public static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
+
+    private final DemoConfig config;
+    private final NetnsBed bed;
+    private final KeepalivedPair pair;
+    private final boolean fastHandover;
+    private NsRedis a;
+    private NsRedis b;
+    private NsRedis c;
+    private NsKeepalived keepalivedA;
+    private NsKeepalived keepalivedB;
+    private Writers writers;
+
+    /** With {@code fastHandover} a's keepalived gives the VIP up through a tracked file (FAULT, priority-0 advert). */
+    public VipDemo(DemoConfig config, boolean fastHandover) {
+        this.config = config;
+        this.fastHandover = fastHandover;
+        this.bed = NetnsBed.create();
+        this.pair = KeepalivedPair.defaults(INSTANCE, NetnsBed.IFACE, NetnsBed.VRID, bed.vip() + "/24");
+    }
+
+    public VipDemo(DemoConfig config) {
+        this(config, true);
+    }
+
+    /** Each host has its own handover file (the namespaces share one file system). */
+    private Path handoverFile(String host) {
+        return bed.dir().resolve("handover-" + host);
+    }
+
+    private String keepalivedConfig(String host) {
+        if (!fastHandover) {
+            return host.equals("a") ? pair.source() : pair.target();
+        }
+        try {
+            Files.writeString(handoverFile(host), "0\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        KeepalivedPair tracked = pair.withHandoverFile(handoverFile(host).toString());
+        return host.equals("a") ? tracked.source() : tracked.target();
+    }
+
+    /** Starts a, b, c and keepalived on a and b, waits until the VIP is on a, loads a's dataset. */
+    public VipDemo start(Consumer<String> say) {
+        a = bed.startRedis("a", config.sourceBinary(), config.serverConfig());
+        b = bed.startRedis("b", config.targetBinary(), config.serverConfig());
+        c = bed.startRedis("c", config.backupBinary(), config.serverConfig());
+        keepalivedA = bed.startKeepalived("a", keepalivedConfig("a"));
+        keepalivedB = bed.startKeepalived("b", keepalivedConfig("b"));
+        Duration elected = bed.awaitVip("a", Duration.ofSeconds(15));
+        say.accept("namespaces " + bed.prefix() + "-{a,b,c}: a=" + a.address() + " b=" + b.address() + " c="
+                + c.address() + "; keepalived put VIP " + bed.vip() + " on a in " + elected.toMillis() + "ms");
+        try (Jedis jedis = new Jedis(a.address(), NsRedis.PORT, 30_000)) {
+            DatasetSummary summary = Dataset.load(jedis, config.keys(), 42);
+            say.accept("loaded " + summary.totalKeys() + " keys on a");
+        }
+        return this;
+    }
+
+    /** The spec: each host reached with {@code ip netns exec}, keepalived reloaded and checked by its pid. */
+    public Path writeSpec(Duration switchTimeout) {
+        String yaml = String.join("\n",
+                "name: vip-demo",
+                "source: { host: " + a.address() + ", port: 6379, exec: \"ip netns exec " + bed.netns("a") + "\" }",
+                "target: { host: " + b.address() + ", port: 6379, exec: \"ip netns exec " + bed.netns("b") + "\" }",
+                "backup: { host: " + c.address() + ", port: 6379, exec: \"ip netns exec " + bed.netns("c") + "\" }",
+                "cutover: { mode: pause, max-pause: " + config.maxPause().toMillis() + "ms, drain-watch: 1s }",
+                "switch:",
+                "  type: keepalived",
+                "  vip: " + bed.vip(),
+                "  instance: " + INSTANCE,
+                "  timeout: " + switchTimeout.toMillis() + "ms",
+                "  source: " + side(keepalivedA, fastHandover ? handoverFile("a") : null),
+                "  target: " + side(keepalivedB, null),
+                "after: { source: " + config.after() + " }",
+                "");
+        Path spec = bed.dir().resolve("vip-demo.yaml");
+        try {
+            Files.writeString(spec, yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return spec;
+    }
+
+    private static String side(NsKeepalived k, Path handoverFile) {
+        return "{ config: " + k.config() + ", reload: \"" + k.reloadCommand() + "\", running: \"" + k.runningCommand()
+                + "\"" + (handoverFile == null ? "" : ", handover-file: " + handoverFile) + " }";
+    }
+
+    public Writers startWriters() {
+        writers = new Writers(Writers.Config.builder().writers(config.writers()).ratePerWriter(config.ratePerWriter())
+                .evalShare(config.evalShare()).endpoint(new HostAndPort(bed.vip(), NsRedis.PORT))
+                .socketTimeout(SOCKET_TIMEOUT).maxDuration(Duration.ofMinutes(5)).keyPrefix("vip-writer").build()).start();
+        writers.awaitAcknowledged(config.writers() * 10L, Duration.ofSeconds(10));
+        return writers;
+    }
+
+    public RunResult runFerry(Path spec, RunListener listener) {
+        return new Runner(SpecLoader.load(spec), new RunOptions(true, false, bed.dir().resolve(".ferry"), false),
+                Confirmer.YES, listener, SecretSource.system(), Clock.systemUTC()).run();
+    }
+
+    /** The whole demo: servers, keepalived, writers through the VIP, ferry's run, the writers' verdict. */
+    public DemoResult run(RunListener listener, Consumer<String> say) {
+        start(say);
+        Path specFile = writeSpec(Duration.ofSeconds(15));
+        startWriters();
+        say.accept("writers running through VIP " + bed.vip() + ": " + config.writers() + " x " + config.ratePerWriter()
+                + " writes/s, socket timeout " + SOCKET_TIMEOUT.toSeconds() + "s");
+        RunResult result = runFerry(specFile, listener);
+        NetnsBed.sleep(config.writeAfter().toMillis());
+        writers.stop();
+        return verdict(SpecLoader.load(specFile), result);
+    }
+
+    public DemoResult verdict(Spec spec, RunResult result) {
+        Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("throughVip", bed.vip());
+        setup.put("socketTimeoutMillis", SOCKET_TIMEOUT.toMillis());
+        setup.put("vipOnB", bed.holdsVip("b") && !bed.holdsVip("a"));
+        try (Jedis jb = b.client(); Jedis jc = c.client()) {
+            return DemoVerdict.of(result, writers, jb, jc, setup, Journal.fileFor(bed.dir().resolve(".ferry"), spec.name()));
+        }
+    }
+
+    public NetnsBed bed() {
+        return bed;
+    }
+
+    public NsKeepalived keepalived(String host) {
+        return host.equals("a") ? keepalivedA : keepalivedB;
+    }
+
+    public NsRedis redis(String host) {
+        return switch (host) {
+            case "a" -> a;
+            case "b" -> b;
+            default -> c;
+        };
+    }
+
+    public Writers writers() {
+        return writers;
+    }
+
+    @Override
+    public void close() {
+        if (writers != null) {
+            writers.close();
+        }
+        bed.close();
+    }
+}
