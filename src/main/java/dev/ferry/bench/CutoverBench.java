@@ -6,6 +6,7 @@ import dev.ferry.core.plan.RunListener;
 import dev.ferry.testkit.Demo;
 import dev.ferry.testkit.DemoConfig;
 import dev.ferry.testkit.DemoResult;
+import dev.ferry.testkit.VipDemo;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,11 +39,17 @@ public final class CutoverBench {
         BenchArgs opts = BenchArgs.parse(args);
         DemoConfig base = DemoConfig.defaults().withKeys(opts.keys()).withWriters(opts.writers(), opts.rate());
         Map<String, Function<DemoConfig, Run>> modes = new LinkedHashMap<>();
-        modes.put("ferry pause", c -> ferry(c.withMode("pause")));
-        modes.put("ferry failover", c -> ferry(c.withMode("failover")));
-        modes.put("ferry drain", c -> ferry(c.withMode("drain")));
+        modes.put("ferry pause", c -> ferry(c.withMode("pause"), false));
+        modes.put("ferry failover", c -> ferry(c.withMode("failover"), false));
+        modes.put("ferry drain", c -> ferry(c.withMode("drain"), false));
         modes.put("bare FAILOVER", c -> byHand(c, ByHand.bareFailover()));
         modes.put("seed by hand", c -> byHand(c, ByHand.seed(Duration.ofSeconds(1))));
+        if (opts.netns()) {
+            // the same modes through a keepalived VIP in network namespaces (the by-hand baselines stay on loopback)
+            modes.put("netns pause", c -> ferry(c.withMode("pause"), true));
+            modes.put("netns failover", c -> ferry(c.withMode("failover"), true));
+            modes.put("netns drain", c -> ferry(c.withMode("drain"), true));
+        }
         Map<String, Object> results = new LinkedHashMap<>();
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         for (var mode : modes.entrySet()) {
@@ -62,7 +69,8 @@ public final class CutoverBench {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("when", Instant.now().toString());
         json.put("setup", Map.of("runs", opts.runs(), "keys", opts.keys(), "writers", opts.writers(),
-                "ratePerWriter", opts.rate(), "server", base.sourceBinary().label(), "network", "loopback"));
+                "ratePerWriter", opts.rate(), "server", base.sourceBinary().label(),
+                "network", opts.netns() ? "loopback, and netns+keepalived for the netns rows" : "loopback"));
         json.put("modes", results);
         json.put("ratios", ratios);
         Path out = opts.out();
@@ -74,7 +82,17 @@ public final class CutoverBench {
     record Run(long gapMillis, Map<String, Long> errors, long lost, long divergent) {
     }
 
-    private static Run ferry(DemoConfig config) {
+    private static Run ferry(DemoConfig config, boolean netns) {
+        if (netns) {
+            try (VipDemo demo = new VipDemo(config)) {
+                DemoResult result = demo.run(RunListener.SILENT, line -> { });
+                long divergent;
+                try (Jedis b = demo.redis("b").client(); Jedis c = demo.redis("c").client()) {
+                    divergent = onlyOn(b, c);
+                }
+                return new Run(result.writers().longestGap().toMillis(), result.writers().errors(), result.lost(), divergent);
+            }
+        }
         try (Demo demo = new Demo(config)) {
             return measured(demo, demo.run(RunListener.SILENT, line -> { }));
         }

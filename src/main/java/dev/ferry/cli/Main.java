@@ -8,7 +8,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ferry}: moves a live Redis master to a new server without losing an acknowledged write. */
-@Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "ferry", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "Moves a live Redis master a to a new server b (c = b's replica) without losing an acknowledged write.",
         subcommands = {PlanCommand.class, PreflightCommand.class, RunCommand.class, ResumeCommand.class, RollbackCommand.class,
                 StatusCommand.class, VerifyCommand.class, DemoCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class},

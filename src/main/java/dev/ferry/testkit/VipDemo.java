@@ -97,7 +97,7 @@ public final class VipDemo implements AutoCloseable {
                 "source: { host: " + a.address() + ", port: 6379, exec: \"ip netns exec " + bed.netns("a") + "\" }",
                 "target: { host: " + b.address() + ", port: 6379, exec: \"ip netns exec " + bed.netns("b") + "\" }",
                 "backup: { host: " + c.address() + ", port: 6379, exec: \"ip netns exec " + bed.netns("c") + "\" }",
-                "cutover: { mode: pause, max-pause: " + config.maxPause().toMillis() + "ms, drain-watch: 1s }",
+                "cutover: { mode: " + config.mode() + ", max-pause: " + config.maxPause().toMillis() + "ms, drain-watch: 1s }",
                 "switch:",
                 "  type: keepalived",
                 "  vip: " + bed.vip(),
@@ -130,7 +130,8 @@ public final class VipDemo implements AutoCloseable {
     }
 
     public RunResult runFerry(Path spec, RunListener listener) {
-        return new Runner(SpecLoader.load(spec), new RunOptions(true, false, bed.dir().resolve(".ferry"), false),
+        return new Runner(SpecLoader.load(spec), new RunOptions(true, false, bed.dir().resolve(".ferry"), false,
+                "drain".equals(config.mode())),
                 Confirmer.YES, listener, SecretSource.system(), Clock.systemUTC()).run();
     }
 

@@ -25,7 +25,7 @@ public final class DrainCutover implements Step {
     /** Enough to count divergence in a test or demo without walking a production keyspace for hours. */
     private static final int DIVERGENCE_SCAN_LIMIT = 2_000_000;
     /** How long a must stay without application clients before the drain counts as done. */
-    private static final Duration QUIET = Duration.ofMillis(500);
+    private static final Duration QUIET = Duration.ofMillis(150);
 
     /** The pause cutover's forward helpers (moving traffic, demoting a) serve this mode too. */
     private static final Cutover FORWARD = new Cutover();
