@@ -82,8 +82,10 @@ final class Console implements RunListener {
     }
 
     private static String line(SyncProgress p) {
-        String bytes = p.bytesTotal() > 0 ? p.bytesDone() + "/" + p.bytesTotal() + " bytes" : p.bytesDone() + " bytes";
-        return String.format("%s: %s, %s, keys %d/%d%s, %.1fs", p.replica(), p.phase(), bytes, p.keysLoaded(),
+        // a diskless sync streams an RDB of unknown size: then only keys and lag are honest figures
+        String bytes = p.bytesTotal() > 0 ? ", " + p.bytesDone() + "/" + p.bytesTotal() + " bytes"
+                : p.bytesDone() > 0 ? ", " + p.bytesDone() + " bytes" : "";
+        return String.format("%s: %s%s, keys %d/%d%s, %.1fs", p.replica(), p.phase(), bytes, p.keysLoaded(),
                 p.keysTotal(), p.lagBytes() >= 0 ? ", lag " + p.lagBytes() + " bytes" : "", p.elapsed().toMillis() / 1000.0);
     }
 

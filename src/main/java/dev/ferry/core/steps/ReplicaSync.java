@@ -25,6 +25,8 @@ final class ReplicaSync {
     private static final Duration POLL = Duration.ofMillis(20);
     /** More full syncs than this while waiting means the replica keeps failing and retrying. */
     private static final int FULL_SYNC_LOOP = 3;
+    /** The master's key count is re-read this many polls apart (about once a second). */
+    private static final int KEY_COUNT_EVERY = 50;
 
     private ReplicaSync() {
     }
@@ -72,7 +74,10 @@ final class ReplicaSync {
         long fullSyncsAtStart = master.info("stats").getLong("sync_full", 0);
         long targetOffset = -1;
         long masterKeys = master.totalKeys();
-        while (true) {
+        for (int round = 1; ; round++) {
+            if (round % KEY_COUNT_EVERY == 0) {
+                masterKeys = master.totalKeys(); // writers keep adding keys: a total read once goes stale
+            }
             Info info = Info.parse(replica.callString("INFO", "replication") + "\n" + replica.callString("INFO", "persistence")
                     + "\n" + replica.callString("INFO", "keyspace"));
             ReplicationState state = ReplicationState.of(info);
