@@ -3,7 +3,6 @@ package dev.ferry.core.steps;
 import dev.ferry.core.plan.ConfigLedger;
 import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.redis.RedisNode;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -49,12 +48,7 @@ final class ClosedDoorFence implements Fence {
      */
     @Override
     public long raise(String markerKey, String markerValue) {
-        List<List<String>> tx = new ArrayList<>();
-        tx.add(List.of("SET", markerKey, markerValue));
-        if ("0".equals(a.configGet(MAX_LAG).orElse("10"))) {
-            tx.add(ledger.record(a, MAX_LAG, "10"));
-        }
-        tx.add(ledger.record(a, TO_WRITE, MIN_REPLICAS_FENCE));
+        List<List<String>> tx = Fence.markerAndWriteFence(a, ledger, markerKey, markerValue);
         tx.add(ledger.record(a, MAXCLIENTS, "1"));
         tx.add(List.of("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"));
         tx.add(List.of("CLIENT", "KILL", "TYPE", "pubsub", "SKIPME", "yes"));

@@ -46,6 +46,20 @@ interface Fence {
     /** after: detach without a pause before it (failover and drain modes): fence a durably, then hold it. */
     String detachUnpaused();
 
+    /**
+     * The start of every fence's MULTI: the marker, then {@code min-replicas-to-write} above any replica count
+     * (journaled first). It is ignored while {@code min-replicas-max-lag} is 0, so that gets a non-zero value too.
+     */
+    static List<List<String>> markerAndWriteFence(RedisNode a, ConfigLedger ledger, String markerKey, String markerValue) {
+        List<List<String>> tx = new java.util.ArrayList<>();
+        tx.add(List.of("SET", markerKey, markerValue));
+        if ("0".equals(a.configGet("min-replicas-max-lag").orElse("10"))) {
+            tx.add(ledger.record(a, "min-replicas-max-lag", "10"));
+        }
+        tx.add(ledger.record(a, "min-replicas-to-write", MIN_REPLICAS_FENCE));
+        return tx;
+    }
+
     static Fence forSource(RedisNode a, ConfigLedger ledger, Duration maxPause) {
         return a.version().hasPauseWrite() ? new PauseWriteFence(a, ledger, maxPause) : new ClosedDoorFence(a, ledger);
     }

@@ -5,7 +5,6 @@ import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.redis.RedisNode;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,13 +40,7 @@ final class PauseWriteFence implements Fence {
 
     @Override
     public long raise(String markerKey, String markerValue) {
-        List<List<String>> tx = new ArrayList<>();
-        tx.add(List.of("SET", markerKey, markerValue));
-        // min-replicas-to-write is ignored while max-lag is 0, so a fence needs a non-zero lag
-        if ("0".equals(a.configGet(MAX_LAG).orElse("10"))) {
-            tx.add(ledger.record(a, MAX_LAG, "10"));
-        }
-        tx.add(ledger.record(a, TO_WRITE, MIN_REPLICAS_FENCE));
+        List<List<String>> tx = Fence.markerAndWriteFence(a, ledger, markerKey, markerValue);
         tx.add(List.of("CLIENT", "PAUSE", Long.toString(maxPause.toMillis()), "WRITE"));
         a.transaction(tx);
         // read after EXEC: the transaction's own propagation is counted only once it has run
