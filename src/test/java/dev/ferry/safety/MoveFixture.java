@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocketFactory;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
@@ -77,8 +78,13 @@ final class MoveFixture implements AutoCloseable {
     }
 
     Writers startWriters() {
+        return startWriters(null);
+    }
+
+    /** Writers over TLS through {@code ssl} (null: plain TCP). */
+    Writers startWriters(SSLSocketFactory ssl) {
         writers = new Writers(Writers.Config.builder().writers(4).ratePerWriter(500).evalShare(0.2)
-                .endpoint(this::endpoint).password(password).maxDuration(Duration.ofMinutes(2)).build()).start();
+                .endpoint(this::endpoint).password(password).ssl(ssl).maxDuration(Duration.ofMinutes(2)).build()).start();
         writers.awaitAcknowledged(500, Duration.ofSeconds(10));
         return writers;
     }

@@ -90,6 +90,7 @@ public final class Preflight implements Step {
         results.add(Guard.check("one run at a time", () -> otherRuns(servers)));
         results.add(switchReady(trafficSwitch));
         results.addAll(ServerConfigChecks.all(survey));
+        results.add(Guard.check("tls replication", () -> TlsChecks.replication(survey)));
         results.addAll(CapacityChecks.all(survey));
         return results;
     }
