@@ -14,7 +14,7 @@ import java.util.Optional;
  * replica. Built by {@link SpecLoader}; it holds where secrets come from, never the secrets.
  */
 public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, Cutover cutover,
-        Switch switchSpec, After after, Path specFile) {
+        Switch switchSpec, After after, Path specFile, Sentinel sentinel) {
 
     public Spec {
         requireNonNull(name, "name");
@@ -25,6 +25,13 @@ public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpo
         requireNonNull(switchSpec, "switchSpec");
         requireNonNull(after, "after");
         requireNonNull(specFile, "specFile");
+        requireNonNull(sentinel, "sentinel");
+    }
+
+    /** A spec without a {@code sentinel:} block. */
+    public Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, Cutover cutover,
+            Switch switchSpec, After after, Path specFile) {
+        this(name, source, target, backup, cutover, switchSpec, after, specFile, Sentinel.NONE);
     }
 
     /** The folder of the spec file: relative hook commands and paths in the spec are relative to it. */
@@ -70,6 +77,9 @@ public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpo
         view.put("cutover", SpecView.cutover(cutover));
         view.put("switch", SpecView.switchSpec(switchSpec));
         view.put("after", Map.of("source", after.source().label()));
+        if (sentinel.action() != Sentinel.Action.FAIL) {
+            view.put("sentinel", SpecView.sentinel(sentinel));
+        }
         return SpecView.freeze(view);
     }
 }

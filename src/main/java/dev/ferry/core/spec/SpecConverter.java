@@ -50,7 +50,7 @@ final class SpecConverter {
         Optional<Endpoint> backup = Optional.ofNullable(root.backup).map(host -> endpoint("backup", host, shared));
         requireDistinct(root, source, target, backup);
         return new Spec(name(root.name), source, target, backup, cutover(root.cutover),
-                switchSpec(root.switchBlock), after(root.after), specFile);
+                switchSpec(root.switchBlock), after(root.after), specFile, sentinel(root.sentinel));
     }
 
     private void requireTopLevel(Root root) {
@@ -320,21 +320,49 @@ final class SpecConverter {
     }
 
     private String checkEndpoint(Scalar value) {
-        String text = value.text().strip();
+        return hostPort(value.text(), value.line(), "switch.check-endpoint",
+                "check-endpoint: \"10.0.0.100:6379\"", "10.0.0.100:6379");
+    }
+
+    private String hostPort(String written, int line, String key, String example, String address) {
+        String text = written.strip();
         int colon = text.lastIndexOf(':');
-        String hint = "(write host:port, e.g. check-endpoint: \"10.0.0.100:6379\")";
+        String hint = "(write host:port, e.g. " + example + ")";
         if (colon <= 0 || colon == text.length() - 1) {
-            throw problems.at(value.line(), "invalid switch.check-endpoint '" + text + "' " + hint);
+            throw problems.at(line, "invalid " + key + " '" + text + "' " + hint);
         }
         int port;
         try {
             port = Integer.parseInt(text.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw problems.at(value.line(), "invalid switch.check-endpoint '" + text + "' " + hint);
+            throw problems.at(line, "invalid " + key + " '" + text + "' " + hint);
         }
-        check(value.line(), "write host:port, e.g. 10.0.0.100:6379",
-                () -> Checks.port("switch.check-endpoint port", port));
+        check(line, "write host:port, e.g. " + address, () -> Checks.port(key + " port", port));
         return text;
+    }
+
+    /** {@code sentinel: { master-name, hosts }} moves the Sentinels' watch to b; {@code action: ignore} only warns. */
+    private Sentinel sentinel(SpecDocument.SentinelBlock block) {
+        if (block == null) {
+            return Sentinel.NONE;
+        }
+        boolean listed = block.hosts != null || block.masterName != null;
+        Sentinel.Action action = choice(block.action, "sentinel.action", Sentinel.Action.values(),
+                listed ? Sentinel.Action.MOVE : Sentinel.Action.FAIL);
+        if (action != Sentinel.Action.MOVE) {
+            if (listed) {
+                throw problems.at(block.line, "sentinel.master-name and hosts apply only to action move (remove"
+                        + " them, or set action: move)");
+            }
+            return new Sentinel(action, Optional.empty(), List.of());
+        }
+        if (isBlank(block.masterName) || block.hosts == null || block.hosts.items().isEmpty()) {
+            throw problems.at(block.line, "sentinel needs master-name and hosts to move the Sentinels' watch from a"
+                    + " to b (add e.g. master-name: orders, hosts: [\"10.0.0.5:26379\"]; or action: ignore)");
+        }
+        List<String> hosts = block.hosts.items().stream().map(host -> hostPort(host, block.hosts.line(),
+                "sentinel.hosts entry", "hosts: [\"10.0.0.5:26379\"]", "10.0.0.5:26379")).toList();
+        return new Sentinel(action, Optional.of(block.masterName.text().strip()), hosts);
     }
 
     private After after(SpecDocument.AfterBlock block) {

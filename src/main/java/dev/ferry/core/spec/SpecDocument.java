@@ -54,7 +54,7 @@ final class SpecDocument {
         int line;
     }
 
-    @JsonPropertyOrder({"name", "source", "target", "backup", "auth", "tls", "rename", "cutover", "switch", "after"})
+    @JsonPropertyOrder({"name", "source", "target", "backup", "auth", "tls", "rename", "cutover", "switch", "after", "sentinel"})
     static final class Root extends Block {
         @JsonProperty("name") Scalar name;
         @JsonProperty("source") Host source;
@@ -66,6 +66,7 @@ final class SpecDocument {
         @JsonProperty("cutover") CutoverBlock cutover;
         @JsonProperty("switch") SwitchBlock switchBlock;
         @JsonProperty("after") AfterBlock after;
+        @JsonProperty("sentinel") SentinelBlock sentinel;
     }
 
     @JsonPropertyOrder({"host", "port", "auth", "tls", "rename", "exec"})
@@ -112,6 +113,13 @@ final class SpecDocument {
         @JsonProperty("instance") Object instance;
         @JsonProperty("source") Object source;
         @JsonProperty("target") Object target;
+    }
+
+    @JsonPropertyOrder({"action", "master-name", "hosts"})
+    static final class SentinelBlock extends Block {
+        @JsonProperty("action") Scalar action;
+        @JsonProperty("master-name") Scalar masterName;
+        @JsonProperty("hosts") Argv hosts;
     }
 
     @JsonPropertyOrder({"source"})

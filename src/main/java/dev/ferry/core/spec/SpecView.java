@@ -43,6 +43,16 @@ final class SpecView {
         return view;
     }
 
+    static Map<String, Object> sentinel(Sentinel sentinel) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("action", sentinel.action().label());
+        sentinel.masterName().ifPresent(name -> view.put("master-name", name));
+        if (!sentinel.hosts().isEmpty()) {
+            view.put("hosts", sentinel.hosts());
+        }
+        return view;
+    }
+
     static Map<String, Object> cutover(Cutover cutover) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("mode", cutover.mode().label());
