@@ -1,14 +1,24 @@
 package dev.ferry.safety;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.plan.Confirmer;
+import dev.ferry.core.plan.RunListener;
+import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.run.Runner;
+import dev.ferry.core.spec.SecretSource;
+import dev.ferry.core.spec.SpecLoader;
+import dev.ferry.core.steps.Cutover;
 import dev.ferry.testkit.LossReport;
 import dev.ferry.testkit.RedisBinary;
 import dev.ferry.testkit.RedisServer;
 import dev.ferry.testkit.Writers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientPauseMode;
 
 /**
  * Real Sentinels (Debian's redis-server started as redis-sentinel) watching a: with {@code sentinel: { master-name,
@@ -109,6 +120,39 @@ class SentinelIT {
             LossReport loss = writers.checkLost(b);
             assertThat(loss.lost()).as(loss.toString()).isZero();
         }
+    }
+
+    /** b held with CLIENT PAUSE WRITE from the cutover on never catches up: the cutover aborts after the Sentinel forgot a. */
+    @Test
+    void anAbortedCutoverGivesTheSentinelItsWatchOnABack() throws Exception {
+        f = new MoveFixture(dir, RedisBinary.system(), Map.of(), "");
+        RedisServer sentinel = sentinelWatching(f.a);
+        specWith("sentinel: { master-name: orders, hosts: [\"127.0.0.1:" + sentinel.port() + "\"] }");
+        Files.writeString(f.spec, Files.readString(f.spec).replace("max-pause: 2s", "max-pause: 500ms"));
+        f.startWriters();
+        RunListener pauseB = new RunListener() {
+            @Override
+            public void stepStarted(String step) {
+                if (Cutover.NAME.equals(step)) {
+                    try (Jedis b = f.b.client()) {
+                        b.clientPause(20_000, ClientPauseMode.WRITE);
+                    }
+                }
+            }
+        };
+        Runner runner = new Runner(SpecLoader.load(f.spec), new RunOptions(true, false, f.state, false), Confirmer.YES,
+                pauseB, SecretSource.system(), Clock.systemUTC());
+
+        FerryException aborted = catchThrowableOfType(FerryException.class, runner::run);
+
+        try (Jedis b = f.b.client()) {
+            b.clientUnpause();
+        }
+        assertThat(aborted.code()).as(aborted.getMessage()).isEqualTo(ExitCode.ABORTED);
+        assertThat(aborted.getMessage()).contains("the Sentinels monitor a again");
+        assertThat(master(sentinel)).containsEntry("port", Integer.toString(f.a.port())).containsEntry("quorum", "1")
+                .containsEntry("failover-timeout", "4000");
+        assertThat(MoveFixture.role(f.a)).startsWith("role:master");
     }
 
     @Test

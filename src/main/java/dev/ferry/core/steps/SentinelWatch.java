@@ -40,22 +40,39 @@ public final class SentinelWatch implements Step {
         Map<String, Object> facts = new LinkedHashMap<>();
         try (Sentinels sentinels = Sentinels.of(ctx.spec(), ctx.servers().clientName())) {
             for (RedisNode sentinel : sentinels.nodes()) {
-                facts.put(sentinel.label(), watch(ctx, sentinels, sentinel));
+                facts.put(sentinel.label(), watch(ctx, sentinels, sentinel, ctx.servers().b()));
             }
         }
         return facts;
     }
 
-    private static String watch(RunContext ctx, Sentinels sentinels, RedisNode sentinel) {
-        RedisNode b = ctx.servers().b();
+    /**
+     * After a cutover that aborted (a still master), the Sentinels {@link SentinelForget} cleared watch a again.
+     * Returns what happened, for the abort message; never throws, the abort itself matters more.
+     */
+    public static String rewatchA(RunContext ctx) {
+        if (!ctx.journal().completed(SentinelForget.NAME)) {
+            return "";
+        }
+        try (Sentinels sentinels = Sentinels.of(ctx.spec(), ctx.servers().clientName())) {
+            for (RedisNode sentinel : sentinels.nodes()) {
+                watch(ctx, sentinels, sentinel, ctx.servers().a());
+            }
+            return "; the Sentinels monitor a again";
+        } catch (RuntimeException e) {
+            return "; the Sentinels no longer monitor a (" + e.getMessage() + "): SENTINEL MONITOR it again by hand";
+        }
+    }
+
+    private static String watch(RunContext ctx, Sentinels sentinels, RedisNode sentinel, RedisNode b) {
         Optional<Map<String, String>> master = sentinels.master(sentinel);
         if (master.isPresent()) {
             if (Sentinels.pointsAt(master.get(), b)) {
-                return "monitors b already"; // done before a crash
+                return "monitors " + b.label() + " already"; // done before a crash
             }
             throw new FerryException(ExitCode.INCOMPLETE, sentinel.label() + " monitors " + sentinels.masterName()
-                    + " at " + Sentinels.address(master.get()) + " again, not b (" + b.address() + "): SENTINEL REMOVE "
-                    + sentinels.masterName() + " there, then ferry resume");
+                    + " at " + Sentinels.address(master.get()) + " again, not " + b.label() + " (" + b.address()
+                    + "): SENTINEL REMOVE " + sentinels.masterName() + " there, then ferry resume");
         }
         Map<String, String> settings = settings(ctx, sentinel, sentinels.nodes().size());
         sentinel.callString("SENTINEL", "MONITOR", sentinels.masterName(), b.host(), Integer.toString(b.port()),
@@ -66,7 +83,7 @@ public final class SentinelWatch implements Step {
         if (set.size() > 2) {
             sentinel.callString("SENTINEL", set.toArray(String[]::new));
         }
-        return "monitors " + sentinels.masterName() + " at b " + b.address() + " " + settings;
+        return "monitors " + sentinels.masterName() + " at " + b.label() + " " + b.address() + " " + settings;
     }
 
     /** What the Sentinel had for a; a majority quorum and its own defaults if a was never recorded. */
