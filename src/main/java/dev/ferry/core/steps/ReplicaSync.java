@@ -72,9 +72,10 @@ final class ReplicaSync {
         long fullSyncsAtStart = master.info("stats").getLong("sync_full", 0);
         long targetOffset = -1;
         long masterKeys = master.totalKeys();
+        SyncFaults faults = new SyncFaults(master, replica);
         while (true) {
             Info info = Info.parse(replica.callString("INFO", "replication") + "\n" + replica.callString("INFO", "persistence")
-                    + "\n" + replica.callString("INFO", "keyspace"));
+                    + "\n" + replica.callString("INFO", "keyspace") + "\n" + replica.callString("INFO", "memory"));
             ReplicationState state = ReplicationState.of(info);
             boolean loading = info.getLong("loading", 0) == 1;
             if (state.linkUp() && !loading && targetOffset < 0) {
@@ -86,6 +87,7 @@ final class ReplicaSync {
             if (synced) {
                 return facts(replica, state, targetOffset, elapsed, master);
             }
+            faults.check(info);
             checkLoop(master, replica, fullSyncsAtStart);
             if (targetOffset < 0) {
                 LoginLoop.check(replica, master, Duration.ofNanos(System.nanoTime() - start),
