@@ -91,6 +91,7 @@ public final class Preflight implements Step {
         results.add(switchReady(trafficSwitch));
         results.addAll(ServerConfigChecks.all(survey));
         results.add(Guard.check("tls replication", () -> TlsChecks.replication(survey)));
+        results.add(ClockChecks.check(spec));
         results.addAll(CapacityChecks.all(survey));
         return results;
     }
