@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,8 +53,12 @@ class SentinelIT {
         }
     }
 
-    /** redis-server runs as Sentinel when started under the name redis-sentinel. */
     private RedisServer sentinelWatching(RedisServer master) throws Exception {
+        return sentinelWatching(master, "");
+    }
+
+    /** redis-server runs as Sentinel when started under the name redis-sentinel; {@code more}: sentinel lines. */
+    private RedisServer sentinelWatching(RedisServer master, String more) throws Exception {
         Path link = dir.resolve("bin").resolve("redis-sentinel");
         if (!Files.exists(link)) {
             Files.createDirectories(link.getParent());
@@ -60,7 +66,7 @@ class SentinelIT {
         }
         RedisServer sentinel = RedisServer.start(RedisBinary.at(link), Map.of("sentinel", "monitor orders 127.0.0.1 "
                 + master.port() + " 1\nsentinel down-after-milliseconds orders 1000\n"
-                + "sentinel failover-timeout orders 4000"));
+                + "sentinel failover-timeout orders 4000" + more));
         sentinels.add(sentinel);
         await("the Sentinel to connect to a", () -> sentinelClients(master) > 0);
         return sentinel;
@@ -153,6 +159,30 @@ class SentinelIT {
         assertThat(master(sentinel)).containsEntry("port", Integer.toString(f.a.port())).containsEntry("quorum", "1")
                 .containsEntry("failover-timeout", "4000");
         assertThat(MoveFixture.role(f.a)).startsWith("role:master");
+    }
+
+    /** b has a password: the Sentinel gets it as auth-pass (it can log in and find b's replicas); ferry never writes it. */
+    @Test
+    void theSentinelLearnsBsPasswordWhichStaysSecret() throws Exception {
+        String password = "sn-Pw77-secret";
+        f = new MoveFixture(dir, RedisBinary.system(), Map.of("requirepass", password),
+                "auth: { password-env: FERRY_SENTINEL_PW }\n");
+        RedisServer sentinel = sentinelWatching(f.a, "\nsentinel auth-pass orders " + password);
+        specWith("sentinel: { master-name: orders, hosts: [\"127.0.0.1:" + sentinel.port() + "\"] }");
+        Runner runner = new Runner(SpecLoader.load(f.spec), new RunOptions(true, false, f.state, false), Confirmer.YES,
+                RunListener.SILENT, name -> Optional.of(password).filter(p -> name.equals("FERRY_SENTINEL_PW")),
+                Clock.systemUTC());
+
+        runner.run();
+
+        assertThat(master(sentinel)).containsEntry("port", Integer.toString(f.b.port()));
+        await("the Sentinel to log in to b and find its replicas", () -> "2".equals(master(sentinel).get("num-slaves")));
+        assertThat(master(sentinel).get("flags")).isEqualTo("master");
+        try (Stream<Path> files = Files.walk(f.state)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(file)).as(file.toString()).doesNotContain(password);
+            }
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.ferry.core.FerryException;
 import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.plan.RunContext;
 import dev.ferry.core.plan.Step;
+import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.spec.Credentials;
 import java.util.ArrayList;
@@ -79,10 +80,10 @@ public final class SentinelWatch implements Step {
                 settings.remove("quorum"));
         List<String> set = new ArrayList<>(List.of("SET", sentinels.masterName()));
         settings.forEach((key, value) -> set.addAll(List.of(key, value)));
-        b.credentials().ifPresent(credentials -> addAuth(set, credentials));
         if (set.size() > 2) {
             sentinel.callString("SENTINEL", set.toArray(String[]::new));
         }
+        b.credentials().ifPresent(credentials -> setAuth(sentinel, sentinels.masterName(), credentials, b));
         return "monitors " + sentinels.masterName() + " at " + b.label() + " " + b.address() + " " + settings;
     }
 
@@ -102,8 +103,17 @@ public final class SentinelWatch implements Step {
         return settings;
     }
 
-    private static void addAuth(List<String> set, Credentials credentials) {
+    /** Alone, so that an error reply (which may quote the arguments) is never shown: it could hold the password. */
+    private static void setAuth(RedisNode sentinel, String name, Credentials credentials, RedisNode master) {
+        List<String> set = new ArrayList<>(List.of("SET", name));
         credentials.username().ifPresent(user -> set.addAll(List.of("auth-user", user)));
         set.addAll(List.of("auth-pass", credentials.password()));
+        try {
+            sentinel.callString("SENTINEL", set.toArray(String[]::new));
+        } catch (RedisError e) {
+            throw new FerryException(ExitCode.INCOMPLETE, sentinel.label() + " refused SENTINEL SET " + name
+                    + " auth-pass (its reply is not shown: it may quote the password): set it by hand so the"
+                    + " Sentinel can log in to " + master.label() + ", then ferry resume");
+        }
     }
 }
