@@ -213,7 +213,10 @@ class FaultsIT {
         assertResumable("sync b from a");
     }
 
-    /** a cannot write the RDB a disk-based sync needs (its dir takes no files): every retry fails, ferry says why. */
+    /**
+     * a cannot write the RDB a disk-based sync needs (its dir takes no files): every retry fails, ferry says why,
+     * quoting a's log through the spec's exec for a (here a local one).
+     */
     @Test
     void aFailingToSnapshotIsNamed() throws Exception {
         RedisServer a = start(RedisBinary.system(), Map.of("dir", "/proc", "repl-diskless-sync", "no"));
@@ -222,11 +225,11 @@ class FaultsIT {
             Dataset.load(j, 1000, 3);
         }
 
-        Cli.Result result = runInBackground(spec(a, "", b, null)).get(30, TimeUnit.SECONDS);
+        Cli.Result result = runInBackground(spec(a, ", exec: [env]", b, null)).get(30, TimeUnit.SECONDS);
 
         assertThat(result.code()).as(result.toString()).isEqualTo(ExitCode.STOPPED.value());
         assertThat(result.errLine()).contains("a could not make the snapshot b needs (rdb_last_bgsave_status:err")
-                .contains("CONFIG GET dir");
+                .contains("(a's log: ").contains("Failed opening the temp RDB file").contains("CONFIG GET dir");
         assertWritableMaster(a);
         assertResumable("sync b from a");
     }

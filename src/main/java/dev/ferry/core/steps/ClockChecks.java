@@ -2,13 +2,11 @@ package dev.ferry.core.steps;
 
 import dev.ferry.core.spec.Endpoint;
 import dev.ferry.core.spec.Spec;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
  * The clocks of the hosts, read through each server's {@code exec} prefix ({@code date +%s%N}) and compared with
@@ -18,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 final class ClockChecks {
     static final String NAME = "clocks";
     private static final Duration MAX_SKEW = Duration.ofSeconds(1);
-    private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(5);
 
     private ClockChecks() {
     }
@@ -26,14 +23,15 @@ final class ClockChecks {
     static CheckResult check(Spec spec) {
         List<String> seen = new ArrayList<>();
         for (Endpoint server : spec.servers()) {
-            if (server.exec().isEmpty()) {
+            Optional<HostExec> exec = HostExec.of(spec, server);
+            if (exec.isEmpty()) {
                 continue;
             }
             String label = label(server);
             Reading reading;
             try {
-                reading = read(program(spec, server.exec()));
-            } catch (ExecFailed e) {
+                reading = read(exec.get());
+            } catch (HostExec.Failed e) {
                 return CheckResult.warn(NAME, "could not read " + label + "'s clock through exec " + server.exec() + ": "
                         + e.getMessage(), "check " + server.role() + ".exec in the spec: it must run a command on "
                         + label + "'s host");
@@ -49,17 +47,7 @@ final class ClockChecks {
                 : String.join(", ", seen) + " ferry's (within " + MAX_SKEW.toMillis() + "ms)");
     }
 
-    /** A relative program path ("./on-host.sh") starts at the spec's folder, like a hook's. */
-    private static List<String> program(Spec spec, List<String> exec) {
-        List<String> argv = new ArrayList<>(exec);
-        String program = argv.get(0);
-        if (program.contains("/") && !Path.of(program).isAbsolute()) {
-            argv.set(0, spec.specDir().resolve(program).normalize().toString());
-        }
-        return argv;
-    }
-
-    private static String label(Endpoint server) {
+    static String label(Endpoint server) {
         return switch (server.role()) {
             case "source" -> "a";
             case "target" -> "b";
@@ -76,58 +64,22 @@ final class ClockChecks {
     private record Reading(Duration skew, Duration uncertainty) {
     }
 
-    private static Reading read(List<String> exec) {
-        List<String> command = new ArrayList<>(exec);
-        command.addAll(List.of("date", "+%s%N"));
+    private static Reading read(HostExec exec) {
         long before = nowNanos();
-        String out = run(command);
+        String out = exec.run("date", "+%s%N");
         long after = nowNanos();
         long remote;
         try {
             remote = Long.parseLong(out.strip());
         } catch (NumberFormatException e) {
-            throw new ExecFailed("it printed '" + abbreviate(out.strip()) + "', not the time in nanoseconds");
+            throw new HostExec.Failed("it printed '" + HostExec.firstLine(out.strip()) + "', not the time in nanoseconds");
         }
         long midpoint = before + (after - before) / 2;
         return new Reading(Duration.ofNanos(remote - midpoint), Duration.ofNanos((after - before) / 2));
     }
 
     private static long nowNanos() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
-
-    private static String run(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            if (!p.waitFor(EXEC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new ExecFailed("no answer within " + EXEC_TIMEOUT.toSeconds() + "s");
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new ExecFailed("exit " + p.exitValue() + ": " + abbreviate(out.strip()));
-            }
-            return out;
-        } catch (IOException e) {
-            throw new ExecFailed("cannot start " + command.get(0) + " (" + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ExecFailed("interrupted");
-        }
-    }
-
-    private static String abbreviate(String text) {
-        String line = text.lines().findFirst().orElse("");
-        return line.length() > 120 ? line.substring(0, 120) + "..." : line;
-    }
-
-    private static final class ExecFailed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        ExecFailed(String message) {
-            super(message);
-        }
     }
 }

@@ -72,7 +72,7 @@ final class ReplicaSync {
         long fullSyncsAtStart = master.info("stats").getLong("sync_full", 0);
         long targetOffset = -1;
         long masterKeys = master.totalKeys();
-        SyncFaults faults = new SyncFaults(master, replica);
+        SyncFaults faults = new SyncFaults(ctx.spec(), master, replica);
         while (true) {
             Info info = Info.parse(replica.callString("INFO", "replication") + "\n" + replica.callString("INFO", "persistence")
                     + "\n" + replica.callString("INFO", "keyspace") + "\n" + replica.callString("INFO", "memory"));

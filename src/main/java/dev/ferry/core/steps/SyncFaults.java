@@ -4,6 +4,7 @@ import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.redis.Info;
 import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.spec.Spec;
 
 /**
  * Faults that make a sync wait forever or end in a b that cannot serve, each stopped with its cause named:
@@ -14,11 +15,13 @@ import dev.ferry.core.redis.RedisNode;
 final class SyncFaults {
     private final RedisNode master;
     private final RedisNode replica;
+    private final Spec spec;
     private final boolean snapshotFailedBefore;
     private final long forksBefore;
     private final long evictedBefore;
 
-    SyncFaults(RedisNode master, RedisNode replica) {
+    SyncFaults(Spec spec, RedisNode master, RedisNode replica) {
+        this.spec = spec;
         this.master = master;
         this.replica = replica;
         Info persistence = master.info("persistence");
@@ -34,15 +37,20 @@ final class SyncFaults {
     }
 
     private void checkSnapshot() {
+        // forks first: a fork that starts or ends between the two reads then never looks like a finished new one
+        long forks = master.info("stats").getLong("total_forks", 0);
         Info persistence = master.info("persistence");
-        boolean failed = "err".equals(persistence.get("rdb_last_bgsave_status", "ok"))
-                && persistence.getLong("rdb_bgsave_in_progress", 0) == 0;
-        // a failure from before this sync counts only once a new fork has been tried
-        boolean sinceStart = !snapshotFailedBefore || master.info("stats").getLong("total_forks", 0) > forksBefore;
-        if (failed && sinceStart) {
+        if (!"err".equals(persistence.get("rdb_last_bgsave_status", "ok"))) {
+            return;
+        }
+        // the status is that of the last finished snapshot: it speaks of this sync once it turned from ok to err, or
+        // once a fork started since has finished (a failing replica retries at once: a fork is nearly always running)
+        long running = persistence.getLong("rdb_bgsave_in_progress", 0);
+        if (!snapshotFailedBefore || forks - running > forksBefore) {
             String m = master.label();
             throw new FerryException(ExitCode.STOPPED, m + " could not make the snapshot " + replica.label()
-                    + " needs (rdb_last_bgsave_status:err on " + m + "; its log says why): the fork failed (free memory,"
+                    + " needs (rdb_last_bgsave_status:err on " + m + ")" + HostLogs.lastWarning(spec, master)
+                    + ": the fork failed (free memory,"
                     + " vm.overcommit_memory=1) or the RDB file could not be written (CONFIG GET dir: writable, with"
                     + " room), or use repl-diskless-sync yes on " + m + "; then ferry resume");
         }
