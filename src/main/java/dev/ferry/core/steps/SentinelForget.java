@@ -35,13 +35,7 @@ public final class SentinelForget implements Step {
 
     @Override
     public Map<String, Object> run(RunContext ctx) {
-        Map<String, Object> facts = new LinkedHashMap<>();
-        try (Sentinels sentinels = Sentinels.of(ctx.spec(), ctx.servers().clientName())) {
-            for (RedisNode sentinel : sentinels.nodes()) {
-                facts.put(sentinel.label(), forget(ctx, sentinels, sentinel));
-            }
-        }
-        return facts;
+        return Sentinels.forEach(ctx, (sentinels, sentinel) -> forget(ctx, sentinels, sentinel));
     }
 
     /** Where the settings of one Sentinel are journaled (apart from the step's result under its label). */

@@ -38,13 +38,7 @@ public final class SentinelWatch implements Step {
 
     @Override
     public Map<String, Object> run(RunContext ctx) {
-        Map<String, Object> facts = new LinkedHashMap<>();
-        try (Sentinels sentinels = Sentinels.of(ctx.spec(), ctx.servers().clientName())) {
-            for (RedisNode sentinel : sentinels.nodes()) {
-                facts.put(sentinel.label(), watch(ctx, sentinels, sentinel, ctx.servers().b()));
-            }
-        }
-        return facts;
+        return Sentinels.forEach(ctx, (sentinels, sentinel) -> watch(ctx, sentinels, sentinel, ctx.servers().b()));
     }
 
     /**
@@ -55,10 +49,8 @@ public final class SentinelWatch implements Step {
         if (!ctx.journal().completed(SentinelForget.NAME)) {
             return "";
         }
-        try (Sentinels sentinels = Sentinels.of(ctx.spec(), ctx.servers().clientName())) {
-            for (RedisNode sentinel : sentinels.nodes()) {
-                watch(ctx, sentinels, sentinel, ctx.servers().a());
-            }
+        try {
+            Sentinels.forEach(ctx, (sentinels, sentinel) -> watch(ctx, sentinels, sentinel, ctx.servers().a()));
             return "; the Sentinels monitor a again";
         } catch (RuntimeException e) {
             return "; the Sentinels no longer monitor a (" + e.getMessage() + "): SENTINEL MONITOR it again by hand";

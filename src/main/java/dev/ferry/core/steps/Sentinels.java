@@ -1,6 +1,7 @@
 package dev.ferry.core.steps;
 
 import dev.ferry.core.plan.PlannedCommand;
+import dev.ferry.core.plan.RunContext;
 import dev.ferry.core.redis.HostNames;
 import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.redis.RedisNode;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * The Sentinels a spec lists under {@code sentinel: hosts}, one connection each, and what each of them knows
@@ -37,6 +39,17 @@ final class Sentinels implements AutoCloseable {
                     TIMEOUT_MILLIS, Map.of()));
         }
         return new Sentinels(sentinel.masterName().orElse(""), nodes);
+    }
+
+    /** Runs {@code action} on every listed Sentinel; what it says, by Sentinel, for the journal. */
+    static Map<String, Object> forEach(RunContext ctx, BiFunction<Sentinels, RedisNode, String> action) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        try (Sentinels sentinels = of(ctx.spec(), ctx.servers().clientName())) {
+            for (RedisNode sentinel : sentinels.nodes()) {
+                facts.put(sentinel.label(), action.apply(sentinels, sentinel));
+            }
+        }
+        return facts;
     }
 
     String masterName() {
