@@ -150,6 +150,18 @@ class TlsIT {
     }
 
     @Test
+    void tlsAgainstAPlainPortIsNamed() throws Exception {
+        files = TlsFiles.create(dir.resolve("tls"));
+        f = new MoveFixture(dir, RedisBinary.system(), Map.of(), "tls: { ca-file: tls/ca.crt }\n");
+
+        Cli.Result run = f.ferry("preflight");
+
+        assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.CONNECTION.value());
+        assertThat(run.errLine()).doesNotContain("\n").contains("no answer to the TLS handshake")
+                .contains("remove tls: for it, or use its tls-port");
+    }
+
+    @Test
     void missingClientCertificateIsNamed() throws Exception {
         tlsOnly("yes", "tls: { ca-file: tls/ca.crt }\n");
 

@@ -1,5 +1,6 @@
 package dev.ferry.core.redis;
 
+import java.net.SocketTimeoutException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
@@ -35,6 +36,11 @@ final class TlsErrors {
                 return Optional.of(sslProblem(text(t), firstLine(t)));
             }
         }
+        if (timedOut(failure)) {
+            // a plain port reads the ClientHello as the start of an inline command and waits for its newline
+            return Optional.of("TLS: no answer to the TLS handshake: if this is the server's plain port, remove tls:"
+                    + " for it, or use its tls-port; otherwise check that the server runs");
+        }
         if (droppedAtOnce(failure)) {
             // TLS 1.3 finishes the client's side of the handshake before the server has checked its certificate
             return Optional.of("the server dropped ferry right after the TLS handshake: if it has tls-auth-clients"
@@ -59,6 +65,15 @@ final class TlsErrors {
         return droppedAtOnce(failure) ? Optional.of("the server dropped the connection at once: if this port is its"
                 + " tls-port, add tls: { ca-file: ... } to the spec; otherwise check the server's log")
                 : Optional.empty();
+    }
+
+    private static boolean timedOut(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean droppedAtOnce(Throwable failure) {
