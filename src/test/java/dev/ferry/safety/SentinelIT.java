@@ -186,6 +186,19 @@ class SentinelIT {
     }
 
     @Test
+    void aSentinelThatKnowsTheNameAsAnotherServerFailsPreflight() throws Exception {
+        f = new MoveFixture(dir, RedisBinary.system(), Map.of(), "");
+        RedisServer sentinel = sentinelWatching(f.c);
+        specWith("sentinel: { master-name: orders, hosts: [\"127.0.0.1:" + sentinel.port() + "\"] }");
+
+        Cli.Result preflight = f.ferry("preflight");
+
+        assertThat(preflight.code()).as(preflight.toString()).isEqualTo(ExitCode.PREFLIGHT.value());
+        assertThat(preflight.out() + preflight.err()).contains("monitors orders at 127.0.0.1:" + f.c.port()
+                + ", which is neither a nor b");
+    }
+
+    @Test
     void ignoreOnlyWarns() throws Exception {
         f = new MoveFixture(dir, RedisBinary.system(), Map.of(), "");
         sentinelWatching(f.a);

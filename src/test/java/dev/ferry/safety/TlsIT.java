@@ -162,6 +162,19 @@ class TlsIT {
     }
 
     @Test
+    void aReplicaSpeakingTlsToAPlainPortFailsPreflight() throws Exception {
+        files = TlsFiles.create(dir.resolve("tls"));
+        // every server has tls-replication yes, but the spec names their plain ports
+        f = new MoveFixture(dir, RedisBinary.system(), files.serverConfig("optional"), "");
+
+        Cli.Result run = f.ferry("preflight");
+
+        assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.PREFLIGHT.value());
+        assertThat(run.out() + run.err()).contains("b has tls-replication yes but a's port " + f.a.port()
+                + " in the spec is not its tls-port").contains("CONFIG SET tls-replication no on b");
+    }
+
+    @Test
     void missingClientCertificateIsNamed() throws Exception {
         tlsOnly("yes", "tls: { ca-file: tls/ca.crt }\n");
 
