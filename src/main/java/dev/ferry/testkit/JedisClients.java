@@ -1,6 +1,7 @@
 package dev.ferry.testkit;
 
 import java.time.Duration;
+import javax.net.ssl.SSLSocketFactory;
 
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -21,6 +22,11 @@ public final class JedisClients {
      * then Jedis sends no HELLO either, which servers before 6.0 would reject.
      */
     public static JedisClientConfig config(String password, Duration timeout) {
+        return config(password, timeout, null);
+    }
+
+    /** As {@link #config(String, Duration)}, over TLS through {@code ssl} unless it is null. */
+    public static JedisClientConfig config(String password, Duration timeout, SSLSocketFactory ssl) {
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
                 .socketTimeoutMillis(millis)
@@ -29,12 +35,20 @@ public final class JedisClients {
         if (password != null && !password.isEmpty()) {
             b.password(password);
         }
+        if (ssl != null) {
+            b.ssl(true).sslSocketFactory(ssl);
+        }
         return b.build();
     }
 
     /** A new connected client; the caller closes it. */
     public static Jedis connect(HostAndPort endpoint, String password, Duration timeout) {
         return new Jedis(endpoint, config(password, timeout));
+    }
+
+    /** A new connected client over TLS through {@code ssl} (plain TCP when null); the caller closes it. */
+    public static Jedis connect(HostAndPort endpoint, String password, Duration timeout, SSLSocketFactory ssl) {
+        return new Jedis(endpoint, config(password, timeout, ssl));
     }
 
     public static Jedis connect(HostAndPort endpoint, String password) {

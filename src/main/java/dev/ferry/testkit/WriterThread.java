@@ -83,7 +83,7 @@ final class WriterThread implements Runnable {
             // Re-read every time: the test "repoints the application" by changing what the supplier returns.
             // Inside the try: a supplier reading a file may fail mid-switch, which is one more failed connect.
             endpoint = config.endpoint().get();
-            jedis = JedisClients.connect(endpoint, config.password(), config.socketTimeout());
+            jedis = JedisClients.connect(endpoint, config.password(), config.socketTimeout(), config.ssl());
         } catch (RuntimeException e) {
             counters.connectFailures.increment();
             counters.lastConnectError = endpoint + ": " + e;

@@ -7,6 +7,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLSocketFactory;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,7 +166,7 @@ public final class Writers implements AutoCloseable {
 
     /**
      * Writer settings; see {@link #builder()} for defaults. {@code ratePerWriter} 0 means as fast as
-     * possible; {@code endpoint} is read again on every reconnect.
+     * possible; {@code endpoint} is read again on every reconnect; {@code ssl} null means plain TCP.
      */
     public record Config(
             int writers,
@@ -176,7 +177,8 @@ public final class Writers implements AutoCloseable {
             Duration socketTimeout,
             Duration maxDuration,
             long maxWritesPerWriter,
-            String keyPrefix) {
+            String keyPrefix,
+            SSLSocketFactory ssl) {
 
         public Config {
             Objects.requireNonNull(endpoint, "endpoint");
@@ -216,6 +218,7 @@ public final class Writers implements AutoCloseable {
         private Duration maxDuration = Duration.ofMinutes(5);
         private long maxWritesPerWriter = 10_000_000L;
         private String keyPrefix = "w";
+        private SSLSocketFactory ssl;
 
         private Builder() {
         }
@@ -271,9 +274,15 @@ public final class Writers implements AutoCloseable {
             return this;
         }
 
+        /** Talk TLS through {@code value} (null: plain TCP, the default). */
+        public Builder ssl(SSLSocketFactory value) {
+            ssl = value;
+            return this;
+        }
+
         public Config build() {
             return new Config(writers, ratePerWriter, evalShare, endpoint, password, socketTimeout, maxDuration,
-                    maxWritesPerWriter, keyPrefix);
+                    maxWritesPerWriter, keyPrefix, ssl);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.journal.Journal;
 import dev.ferry.core.journal.RunStatus;
+import dev.ferry.testkit.Dataset;
 import dev.ferry.testkit.RedisBinary;
 import dev.ferry.testkit.RedisServer;
 import java.nio.file.Files;
@@ -179,6 +180,56 @@ class FaultsIT {
         }
 
         assertThat(result.errLine()).as(result.toString()).contains("full syncs from a").contains("client-output-buffer-limit");
+        assertWritableMaster(a);
+        assertResumable("sync b from a");
+    }
+
+    /** a's data grows past b's maxmemory while a waits to stream its snapshot: named, not waited on. */
+    @Test
+    void bOutOfMemoryDuringSyncIsNamed() throws Exception {
+        RedisServer a = start(RedisBinary.system(), DEBUG);
+        RedisServer b = start(RedisBinary.system(), Map.of());
+        populate(a, 20_000, 100);
+        // preflight wants b's maxmemory above a's used_memory (with a margin): twice is enough for it
+        long used;
+        try (Jedis j = a.client()) {
+            used = Long.parseLong(j.info("memory").lines().filter(l -> l.startsWith("used_memory:")).findFirst()
+                    .orElseThrow().substring("used_memory:".length()).strip());
+        }
+        config(b, "maxmemory", Long.toString(2 * used));
+        config(a, "repl-diskless-sync-delay", "3");
+        CompletableFuture<Cli.Result> run = runInBackground(spec(a, "", b, null));
+        await("b to follow a", () -> replicates(b));
+        try (Jedis j = a.client(Duration.ofSeconds(30))) {
+            j.sendCommand(() -> "DEBUG".getBytes(), "POPULATE", "100000", "more", "100");
+        }
+
+        Cli.Result result = run.get(60, TimeUnit.SECONDS);
+
+        assertThat(result.code()).as(result.toString()).isEqualTo(ExitCode.STOPPED.value());
+        assertThat(result.errLine()).contains("b ran out of memory while syncing from a")
+                .contains("raise maxmemory on b");
+        assertWritableMaster(a);
+        assertResumable("sync b from a");
+    }
+
+    /**
+     * a cannot write the RDB a disk-based sync needs (its dir takes no files): every retry fails, ferry says why,
+     * quoting a's log through the spec's exec for a (here a local one).
+     */
+    @Test
+    void aFailingToSnapshotIsNamed() throws Exception {
+        RedisServer a = start(RedisBinary.system(), Map.of("dir", "/proc", "repl-diskless-sync", "no"));
+        RedisServer b = start(RedisBinary.system(), Map.of());
+        try (Jedis j = a.client()) {
+            Dataset.load(j, 1000, 3);
+        }
+
+        Cli.Result result = runInBackground(spec(a, ", exec: [env]", b, null)).get(30, TimeUnit.SECONDS);
+
+        assertThat(result.code()).as(result.toString()).isEqualTo(ExitCode.STOPPED.value());
+        assertThat(result.errLine()).contains("a could not make the snapshot b needs (rdb_last_bgsave_status:err")
+                .contains("(a's log: ").contains("Failed opening the temp RDB file").contains("CONFIG GET dir");
         assertWritableMaster(a);
         assertResumable("sync b from a");
     }

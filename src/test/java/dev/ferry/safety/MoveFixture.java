@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocketFactory;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
@@ -49,6 +50,11 @@ final class MoveFixture implements AutoCloseable {
                 + b.port() + " }\nbackup: { host: 127.0.0.1, port: " + c.port() + " }\n" + authLine
                 + "cutover: { max-pause: 2s, drain-watch: 0s }\n"
                 + "switch: { type: hook, command: [\"./repoint.sh\"], timeout: 5s }\n");
+        writeHook(dir, "127.0.0.1:" + a.port());
+    }
+
+    /** ./repoint.sh, the hook that writes b's address to ./endpoint, where the writers look; it starts at {@code a}. */
+    static void writeHook(Path dir, String a) {
         Path hook = dir.resolve("repoint.sh");
         write(hook, "#!/bin/sh\nprintf '%s:%s\\n' \"$FERRY_TARGET_HOST\" \"$FERRY_TARGET_PORT\" > endpoint.tmp"
                 + " && mv endpoint.tmp endpoint\n");
@@ -57,7 +63,7 @@ final class MoveFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        write(dir.resolve("endpoint"), "127.0.0.1:" + a.port() + "\n");
+        write(dir.resolve("endpoint"), a + "\n");
     }
 
     static void write(Path file, String text) {
@@ -69,6 +75,11 @@ final class MoveFixture implements AutoCloseable {
     }
 
     HostAndPort endpoint() {
+        return endpointIn(dir);
+    }
+
+    /** Where the hook in {@code dir} points the applications now. */
+    static HostAndPort endpointIn(Path dir) {
         try {
             return HostAndPort.from(Files.readString(dir.resolve("endpoint")).trim());
         } catch (IOException e) {
@@ -77,8 +88,13 @@ final class MoveFixture implements AutoCloseable {
     }
 
     Writers startWriters() {
+        return startWriters(null);
+    }
+
+    /** Writers over TLS through {@code ssl} (null: plain TCP). */
+    Writers startWriters(SSLSocketFactory ssl) {
         writers = new Writers(Writers.Config.builder().writers(4).ratePerWriter(500).evalShare(0.2)
-                .endpoint(this::endpoint).password(password).maxDuration(Duration.ofMinutes(2)).build()).start();
+                .endpoint(this::endpoint).password(password).ssl(ssl).maxDuration(Duration.ofMinutes(2)).build()).start();
         writers.awaitAcknowledged(500, Duration.ofSeconds(10));
         return writers;
     }

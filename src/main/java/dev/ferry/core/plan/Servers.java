@@ -1,6 +1,7 @@
 package dev.ferry.core.plan;
 
 import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.redis.TlsSockets;
 import dev.ferry.core.spec.Endpoint;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
@@ -51,7 +52,7 @@ public final class Servers implements AutoCloseable {
 
     private static RedisNode node(String label, Spec spec, Endpoint e, SecretSource secrets, String clientName) {
         return new RedisNode(label, e.host(), e.port(), spec.credentials(e, secrets), clientName, TIMEOUT_MILLIS,
-                e.renames());
+                e.renames(), e.tls().map(tls -> TlsSockets.factory(e.role(), tls)));
     }
 
     public RedisNode a() {

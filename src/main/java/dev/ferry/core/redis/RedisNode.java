@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLSocketFactory;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
@@ -32,11 +33,19 @@ public final class RedisNode implements AutoCloseable {
     private final String clientName;
     private final int timeoutMillis;
     private final Map<String, String> renames;
+    private final Optional<SSLSocketFactory> tls;
     private Connection connection;
     private RedisVersion version;
 
     public RedisNode(String label, String host, int port, Optional<Credentials> credentials, String clientName,
             int timeoutMillis, Map<String, String> renames) {
+        this(label, host, port, credentials, clientName, timeoutMillis, renames, Optional.empty());
+    }
+
+    /** A node spoken to over TLS when {@code tls} is present (see {@link TlsSockets}). */
+    public RedisNode(String label, String host, int port, Optional<Credentials> credentials, String clientName,
+            int timeoutMillis, Map<String, String> renames, Optional<SSLSocketFactory> tls) {
+        this.tls = tls;
         this.label = label;
         this.host = host;
         this.port = port;
@@ -66,6 +75,11 @@ public final class RedisNode implements AutoCloseable {
         return credentials;
     }
 
+    /** The TLS socket factory ferry uses for this server, empty for plain TCP. */
+    public Optional<SSLSocketFactory> tls() {
+        return tls;
+    }
+
     /** A new node to the same server with its own connection (for pollers that must not share one). */
     public RedisNode sibling(String nameSuffix) {
         return withTimeout(nameSuffix, timeoutMillis);
@@ -73,7 +87,7 @@ public final class RedisNode implements AutoCloseable {
 
     /** A sibling whose every command gives up after {@code millis}: for polling inside the cutover window. */
     public RedisNode withTimeout(String nameSuffix, int millis) {
-        return new RedisNode(label, host, port, credentials, clientName + "-" + nameSuffix, millis, renames);
+        return new RedisNode(label, host, port, credentials, clientName + "-" + nameSuffix, millis, renames, tls);
     }
 
     // ---- raw commands -------------------------------------------------------------------------------
@@ -265,13 +279,17 @@ public final class RedisNode implements AutoCloseable {
             c.username().ifPresent(config::user);
             config.password(c.password());
         });
+        tls.ifPresent(factory -> config.ssl(true).sslSocketFactory(factory));
         try {
             Connection c = new Connection(new HostAndPort(host, port), config.build());
             c.connect();
             c.ping();
             return c;
         } catch (JedisConnectionException e) {
-            throw unreachable(e);
+            // only a new connection can fail for TLS reasons; a dropped one is a server gone
+            throw TlsErrors.explain(e, tls.isPresent())
+                    .map(problem -> new FerryException(ExitCode.CONNECTION, label + " (" + address() + "): " + problem))
+                    .orElseGet(() -> unreachable(e));
         } catch (JedisDataException e) {
             throw refused(e);
         }

@@ -1,6 +1,7 @@
 package dev.ferry.core.run;
 
 import dev.ferry.core.plan.Step;
+import dev.ferry.core.spec.Sentinel;
 import dev.ferry.core.spec.Spec;
 import dev.ferry.core.steps.AfterSource;
 import dev.ferry.core.steps.ChainBackup;
@@ -10,6 +11,8 @@ import dev.ferry.core.steps.DrainWatch;
 import dev.ferry.core.steps.FailoverCutover;
 import dev.ferry.core.steps.PersistRoles;
 import dev.ferry.core.steps.PostChecks;
+import dev.ferry.core.steps.SentinelForget;
+import dev.ferry.core.steps.SentinelWatch;
 import dev.ferry.core.steps.Preflight;
 import dev.ferry.core.steps.SwitchTraffic;
 import dev.ferry.core.steps.SyncFromSource;
@@ -39,10 +42,17 @@ public final class Procedure {
             steps.add(new ChainBackup());
         }
         add(steps, spec, VerifyStep.beforeCutover());
+        boolean moveSentinels = spec.sentinel().action() == Sentinel.Action.MOVE;
+        if (moveSentinels) {
+            steps.add(new SentinelForget());
+        }
         steps.add(cutover(spec));
         steps.add(new SwitchTraffic());
         steps.add(new DrainWatch());
         steps.add(new AfterSource());
+        if (moveSentinels) {
+            steps.add(new SentinelWatch());
+        }
         steps.add(new PersistRoles());
         steps.add(new PostChecks());
         add(steps, spec, VerifyStep.afterCutover());

@@ -17,6 +17,7 @@ import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
 import dev.ferry.core.steps.CheckResult;
 import dev.ferry.core.steps.Cutover;
+import dev.ferry.core.steps.SentinelWatch;
 import dev.ferry.core.steps.Preflight;
 import java.time.Clock;
 import java.time.Duration;
@@ -199,10 +200,15 @@ public final class Runner {
         return Cutover.promoted(journal);
     }
 
-    private FerryException failed(RunContext ctx, Step step, FerryException e) {
+    private FerryException failed(RunContext ctx, Step step, FerryException failure) {
         Journal journal = ctx.journal();
+        boolean aborted = failure.code() == ExitCode.ABORTED
+                || (failure.code() == ExitCode.DECLINED && !afterPromotion(journal));
+        String sentinels = aborted ? SentinelWatch.rewatchA(ctx) : "";
+        FerryException e = sentinels.isEmpty() ? failure
+                : new FerryException(failure.code(), failure.getMessage() + sentinels, failure);
         listener.stepFailed(step.name(), e.getMessage());
-        if (e.code() == ExitCode.ABORTED || (e.code() == ExitCode.DECLINED && !afterPromotion(journal))) {
+        if (aborted) {
             journal.ended(RunStatus.ABORTED, Map.of("why", e.getMessage()));
         } else {
             journal.stepFailed(step.name(), e.getMessage());

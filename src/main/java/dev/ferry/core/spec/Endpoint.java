@@ -16,9 +16,11 @@ import java.util.Set;
  * @param exec the argv prefix that runs a shell command on this server's machine; empty means locally
  * @param renames commands renamed on this server ({@code rename-command CONFIG XCONFIG}): original name in upper
  *                case to the name ferry must send; the spec's top-level {@code rename:} merged with the host's own
+ * @param tls how to talk TLS to this server: its own {@code tls:}, or else the spec's top-level one; empty means
+ *            plain TCP
  */
 public record Endpoint(String role, String host, int port, Optional<AuthSpec> auth, List<String> exec,
-        Map<String, String> renames) {
+        Map<String, String> renames, Optional<TlsSpec> tls) {
 
     public static final int DEFAULT_PORT = 6379;
     public static final Set<String> ROLES = Set.of("source", "target", "backup");
@@ -29,6 +31,7 @@ public record Endpoint(String role, String host, int port, Optional<AuthSpec> au
         requireNonNull(auth, "auth");
         exec = List.copyOf(exec);
         renames = Map.copyOf(renames);
+        requireNonNull(tls, "tls");
         if (!ROLES.contains(role)) {
             throw new IllegalArgumentException("role must be source, target or backup, was " + role);
         }
@@ -36,6 +39,12 @@ public record Endpoint(String role, String host, int port, Optional<AuthSpec> au
             throw new IllegalArgumentException("host must not be blank");
         }
         Checks.port("port", port);
+    }
+
+    /** An endpoint spoken to over plain TCP. */
+    public Endpoint(String role, String host, int port, Optional<AuthSpec> auth, List<String> exec,
+            Map<String, String> renames) {
+        this(role, host, port, auth, exec, renames, Optional.empty());
     }
 
     /** An endpoint whose server has no renamed commands. */

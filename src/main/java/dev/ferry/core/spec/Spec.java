@@ -14,7 +14,7 @@ import java.util.Optional;
  * replica. Built by {@link SpecLoader}; it holds where secrets come from, never the secrets.
  */
 public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, Cutover cutover,
-        Switch switchSpec, After after, Path specFile, VerifySpec verify) {
+        Switch switchSpec, After after, Path specFile, VerifySpec verify, Sentinel sentinel) {
 
     public Spec {
         requireNonNull(name, "name");
@@ -26,12 +26,25 @@ public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpo
         requireNonNull(after, "after");
         requireNonNull(specFile, "specFile");
         requireNonNull(verify, "verify");
+        requireNonNull(sentinel, "sentinel");
+    }
+
+    /** A spec with the default verify steps and no {@code sentinel:} block. */
+    public Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, Cutover cutover,
+            Switch switchSpec, After after, Path specFile) {
+        this(name, source, target, backup, cutover, switchSpec, after, specFile, VerifySpec.DEFAULT, Sentinel.NONE);
+    }
+
+    /** A spec with these verify steps and no {@code sentinel:} block. */
+    public Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, Cutover cutover,
+            Switch switchSpec, After after, Path specFile, VerifySpec verify) {
+        this(name, source, target, backup, cutover, switchSpec, after, specFile, verify, Sentinel.NONE);
     }
 
     /** A spec with the default verify steps. */
     public Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, Cutover cutover,
-            Switch switchSpec, After after, Path specFile) {
-        this(name, source, target, backup, cutover, switchSpec, after, specFile, VerifySpec.DEFAULT);
+            Switch switchSpec, After after, Path specFile, Sentinel sentinel) {
+        this(name, source, target, backup, cutover, switchSpec, after, specFile, VerifySpec.DEFAULT, sentinel);
     }
 
     /** The folder of the spec file: relative hook commands and paths in the spec are relative to it. */
@@ -79,6 +92,9 @@ public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpo
         view.put("after", Map.of("source", after.source().label()));
         view.put("verify", Map.of("before", verify.before().label(), "after", verify.after().label(),
                 "sample", verify.sample()));
+        if (sentinel.action() != Sentinel.Action.FAIL) {
+            view.put("sentinel", SpecView.sentinel(sentinel));
+        }
         return SpecView.freeze(view);
     }
 }

@@ -44,14 +44,13 @@ final class SpecConverter {
     Spec convert(Root root) {
         requireTopLevel(root);
         Optional<AuthSpec> auth = auth(root.auth, "auth");
-        Map<String, String> renames = renames(root.rename, "rename", root.line);
-        Endpoint source = endpoint("source", root.source, auth, renames);
-        Endpoint target = endpoint("target", root.target, auth, renames);
-        Optional<Endpoint> backup = Optional.ofNullable(root.backup)
-                .map(host -> endpoint("backup", host, auth, renames));
+        Shared shared = new Shared(auth, renames(root.rename, "rename", root.line), tls(root.tls, "tls"));
+        Endpoint source = endpoint("source", root.source, shared);
+        Endpoint target = endpoint("target", root.target, shared);
+        Optional<Endpoint> backup = Optional.ofNullable(root.backup).map(host -> endpoint("backup", host, shared));
         requireDistinct(root, source, target, backup);
         return new Spec(name(root.name), source, target, backup, cutover(root.cutover),
-                switchSpec(root.switchBlock), after(root.after), specFile, verify(root.verify));
+                switchSpec(root.switchBlock), after(root.after), specFile, verify(root.verify), sentinel(root.sentinel));
     }
 
     private void requireTopLevel(Root root) {
@@ -80,16 +79,53 @@ final class SpecConverter {
         return name;
     }
 
-    private Endpoint endpoint(String role, Host block, Optional<AuthSpec> sharedAuth, Map<String, String> shared) {
+    /** What the top level of the spec gives every host that does not say otherwise. */
+    private record Shared(Optional<AuthSpec> auth, Map<String, String> renames, Optional<TlsSpec> tls) {
+    }
+
+    private Endpoint endpoint(String role, Host block, Shared shared) {
         if (isBlank(block.host)) {
             throw problems.at(block.line, "missing required key 'host' in " + role
                     + " (add e.g. host: 10.0.0.1)");
         }
-        Optional<AuthSpec> auth = block.auth != null ? auth(block.auth, role + ".auth") : sharedAuth;
+        Optional<AuthSpec> auth = block.auth != null ? auth(block.auth, role + ".auth") : shared.auth();
+        Optional<TlsSpec> tls = block.tls != null ? tls(block.tls, role + ".tls") : shared.tls();
         List<String> exec = block.exec == null ? List.of() : block.exec.items();
-        Map<String, String> renames = new LinkedHashMap<>(shared);
+        Map<String, String> renames = new LinkedHashMap<>(shared.renames());
         renames.putAll(renames(block.rename, role + ".rename", block.line));
-        return new Endpoint(role, host(role, block.host), port(role, block.port), auth, exec, renames);
+        return new Endpoint(role, host(role, block.host), port(role, block.port), auth, exec, renames, tls);
+    }
+
+    /** {@code tls: { ca-file, cert-file, key-file, server-name }}; an empty {@code tls: {}} is TLS with the JVM's CAs. */
+    private Optional<TlsSpec> tls(SpecDocument.Tls block, String key) {
+        if (block == null) {
+            return Optional.empty();
+        }
+        if ((block.certFile == null) != (block.keyFile == null)) {
+            throw problems.at(block.line, key + " needs cert-file and key-file together (add the missing one, or"
+                    + " remove both when the server does not ask for client certificates)");
+        }
+        Optional<String> serverName = Optional.ofNullable(block.serverName).map(value -> {
+            String name = value.text().strip();
+            if (name.isEmpty() || name.chars().anyMatch(Character::isWhitespace)) {
+                throw problems.at(value.line(), "invalid " + key + ".server-name '" + value.text()
+                        + "' (write the name in the server's certificate, e.g. server-name: redis.internal)");
+            }
+            return name;
+        });
+        return Optional.of(new TlsSpec(pemFile(block.caFile, key + ".ca-file"), pemFile(block.certFile,
+                key + ".cert-file"), pemFile(block.keyFile, key + ".key-file"), serverName));
+    }
+
+    private Optional<Path> pemFile(Scalar value, String key) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value.text().isBlank()) {
+            throw problems.at(value.line(), key + " is empty (write the path of a PEM file, e.g. "
+                    + key.substring(key.lastIndexOf('.') + 1) + ": /etc/ferry/tls/ca.crt)");
+        }
+        return Optional.of(specDir.resolve(value.text()).normalize());
     }
 
     /** {@code rename: { CONFIG: XCONFIG }}: a command renamed in redis.conf, and the name ferry must send instead. */
@@ -287,21 +323,49 @@ final class SpecConverter {
     }
 
     private String checkEndpoint(Scalar value) {
-        String text = value.text().strip();
+        return hostPort(value.text(), value.line(), "switch.check-endpoint",
+                "check-endpoint: \"10.0.0.100:6379\"", "10.0.0.100:6379");
+    }
+
+    private String hostPort(String written, int line, String key, String example, String address) {
+        String text = written.strip();
         int colon = text.lastIndexOf(':');
-        String hint = "(write host:port, e.g. check-endpoint: \"10.0.0.100:6379\")";
+        String hint = "(write host:port, e.g. " + example + ")";
         if (colon <= 0 || colon == text.length() - 1) {
-            throw problems.at(value.line(), "invalid switch.check-endpoint '" + text + "' " + hint);
+            throw problems.at(line, "invalid " + key + " '" + text + "' " + hint);
         }
         int port;
         try {
             port = Integer.parseInt(text.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw problems.at(value.line(), "invalid switch.check-endpoint '" + text + "' " + hint);
+            throw problems.at(line, "invalid " + key + " '" + text + "' " + hint);
         }
-        check(value.line(), "write host:port, e.g. 10.0.0.100:6379",
-                () -> Checks.port("switch.check-endpoint port", port));
+        check(line, "write host:port, e.g. " + address, () -> Checks.port(key + " port", port));
         return text;
+    }
+
+    /** {@code sentinel: { master-name, hosts }} moves the Sentinels' watch to b; {@code action: ignore} only warns. */
+    private Sentinel sentinel(SpecDocument.SentinelBlock block) {
+        if (block == null) {
+            return Sentinel.NONE;
+        }
+        boolean listed = block.hosts != null || block.masterName != null;
+        Sentinel.Action action = choice(block.action, "sentinel.action", Sentinel.Action.values(),
+                listed ? Sentinel.Action.MOVE : Sentinel.Action.FAIL);
+        if (action != Sentinel.Action.MOVE) {
+            if (listed) {
+                throw problems.at(block.line, "sentinel.master-name and hosts apply only to action move (remove"
+                        + " them, or set action: move)");
+            }
+            return new Sentinel(action, Optional.empty(), List.of());
+        }
+        if (isBlank(block.masterName) || block.hosts == null || block.hosts.items().isEmpty()) {
+            throw problems.at(block.line, "sentinel needs master-name and hosts to move the Sentinels' watch from a"
+                    + " to b (add e.g. master-name: orders, hosts: [\"10.0.0.5:26379\"]; or action: ignore)");
+        }
+        List<String> hosts = block.hosts.items().stream().map(host -> hostPort(host, block.hosts.line(),
+                "sentinel.hosts entry", "hosts: [\"10.0.0.5:26379\"]", "10.0.0.5:26379")).toList();
+        return new Sentinel(action, Optional.of(block.masterName.text().strip()), hosts);
     }
 
     private After after(SpecDocument.AfterBlock block) {

@@ -54,25 +54,28 @@ final class SpecDocument {
         int line;
     }
 
-    @JsonPropertyOrder({"name", "source", "target", "backup", "auth", "rename", "cutover", "switch", "after", "verify"})
+    @JsonPropertyOrder({"name", "source", "target", "backup", "auth", "tls", "rename", "cutover", "switch", "after", "verify", "sentinel"})
     static final class Root extends Block {
         @JsonProperty("name") Scalar name;
         @JsonProperty("source") Host source;
         @JsonProperty("target") Host target;
         @JsonProperty("backup") Host backup;
         @JsonProperty("auth") Auth auth;
+        @JsonProperty("tls") Tls tls;
         @JsonProperty("rename") java.util.Map<String, Scalar> rename;
         @JsonProperty("cutover") CutoverBlock cutover;
         @JsonProperty("switch") SwitchBlock switchBlock;
         @JsonProperty("after") AfterBlock after;
         @JsonProperty("verify") VerifyBlock verify;
+        @JsonProperty("sentinel") SentinelBlock sentinel;
     }
 
-    @JsonPropertyOrder({"host", "port", "auth", "rename", "exec"})
+    @JsonPropertyOrder({"host", "port", "auth", "tls", "rename", "exec"})
     static final class Host extends Block {
         @JsonProperty("host") Scalar host;
         @JsonProperty("port") Scalar port;
         @JsonProperty("auth") Auth auth;
+        @JsonProperty("tls") Tls tls;
         @JsonProperty("rename") java.util.Map<String, Scalar> rename;
         @JsonProperty("exec") Argv exec;
     }
@@ -82,6 +85,14 @@ final class SpecDocument {
         @JsonProperty("username") Scalar username;
         @JsonProperty("password-env") Scalar passwordEnv;
         @JsonProperty("password-file") Scalar passwordFile;
+    }
+
+    @JsonPropertyOrder({"ca-file", "cert-file", "key-file", "server-name"})
+    static final class Tls extends Block {
+        @JsonProperty("ca-file") Scalar caFile;
+        @JsonProperty("cert-file") Scalar certFile;
+        @JsonProperty("key-file") Scalar keyFile;
+        @JsonProperty("server-name") Scalar serverName;
     }
 
     @JsonPropertyOrder({"mode", "max-pause", "catch-up", "drain-watch"})
@@ -103,6 +114,13 @@ final class SpecDocument {
         @JsonProperty("instance") Object instance;
         @JsonProperty("source") Object source;
         @JsonProperty("target") Object target;
+    }
+
+    @JsonPropertyOrder({"action", "master-name", "hosts"})
+    static final class SentinelBlock extends Block {
+        @JsonProperty("action") Scalar action;
+        @JsonProperty("master-name") Scalar masterName;
+        @JsonProperty("hosts") Argv hosts;
     }
 
     @JsonPropertyOrder({"source"})

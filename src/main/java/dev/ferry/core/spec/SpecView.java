@@ -17,6 +17,7 @@ final class SpecView {
         view.put("port", server.port());
         view.put("address", server.address());
         server.auth().ifPresent(auth -> view.put("auth", auth(auth)));
+        server.tls().ifPresent(tls -> view.put("tls", tls(tls)));
         view.put("exec", server.exec());
         if (!server.renames().isEmpty()) {
             view.put("rename", server.renames());
@@ -29,6 +30,26 @@ final class SpecView {
         auth.username().ifPresent(user -> view.put("username", user));
         auth.passwordEnv().ifPresent(name -> view.put("password-env", name));
         auth.passwordFile().ifPresent(file -> view.put("password-file", file.toString()));
+        return view;
+    }
+
+    /** Paths and the server name only: what the files hold is never shown. */
+    static Map<String, Object> tls(TlsSpec tls) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        tls.caFile().ifPresent(file -> view.put("ca-file", file.toString()));
+        tls.certFile().ifPresent(file -> view.put("cert-file", file.toString()));
+        tls.keyFile().ifPresent(file -> view.put("key-file", file.toString()));
+        tls.serverName().ifPresent(name -> view.put("server-name", name));
+        return view;
+    }
+
+    static Map<String, Object> sentinel(Sentinel sentinel) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("action", sentinel.action().label());
+        sentinel.masterName().ifPresent(name -> view.put("master-name", name));
+        if (!sentinel.hosts().isEmpty()) {
+            view.put("hosts", sentinel.hosts());
+        }
         return view;
     }
 

@@ -90,6 +90,8 @@ public final class Preflight implements Step {
         results.add(Guard.check("one run at a time", () -> otherRuns(servers)));
         results.add(switchReady(trafficSwitch));
         results.addAll(ServerConfigChecks.all(survey));
+        results.add(Guard.check("tls replication", () -> TlsChecks.replication(survey)));
+        results.add(ClockChecks.check(spec));
         results.addAll(CapacityChecks.all(survey));
         return results;
     }

@@ -74,12 +74,13 @@ final class ReplicaSync {
         long fullSyncsAtStart = master.info("stats").getLong("sync_full", 0);
         long targetOffset = -1;
         long masterKeys = master.totalKeys();
+        SyncFaults faults = new SyncFaults(ctx.spec(), master, replica);
         for (int round = 1; ; round++) {
             if (round % KEY_COUNT_EVERY == 0) {
                 masterKeys = master.totalKeys(); // writers keep adding keys: a total read once goes stale
             }
             Info info = Info.parse(replica.callString("INFO", "replication") + "\n" + replica.callString("INFO", "persistence")
-                    + "\n" + replica.callString("INFO", "keyspace"));
+                    + "\n" + replica.callString("INFO", "keyspace") + "\n" + replica.callString("INFO", "memory"));
             ReplicationState state = ReplicationState.of(info);
             boolean loading = info.getLong("loading", 0) == 1;
             if (state.linkUp() && !loading && targetOffset < 0) {
@@ -91,6 +92,7 @@ final class ReplicaSync {
             if (synced) {
                 return facts(replica, state, targetOffset, elapsed, master);
             }
+            faults.check(info);
             checkLoop(master, replica, fullSyncsAtStart);
             if (targetOffset < 0) {
                 LoginLoop.check(replica, master, Duration.ofNanos(System.nanoTime() - start),

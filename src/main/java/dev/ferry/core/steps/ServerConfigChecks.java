@@ -1,6 +1,7 @@
 package dev.ferry.core.steps;
 
 import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.spec.Sentinel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -120,19 +121,30 @@ final class ServerConfigChecks {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
     }
 
-    /** A Sentinel would see a demoted and "fail over" back: it undoes the move. */
+    /** A Sentinel would see a demoted and "fail over" back: it undoes the move, unless the spec says what to do. */
     static CheckResult sentinel(Survey survey) {
         RedisNode a = survey.servers().a();
         List<String> seen = a.clients().stream().map(c -> c.name()).filter(name -> name.startsWith("sentinel-"))
                 .collect(Collectors.toList());
         Object numsub = a.call("PUBSUB", "NUMSUB", SENTINEL_HELLO);
         long subscribers = numsub instanceof List<?> l && l.size() == 2 ? Long.parseLong(RedisNode.asString(l.get(1))) : 0;
-        if (!seen.isEmpty() || subscribers > 0) {
-            return CheckResult.fail("sentinel", "a Sentinel watches a (" + (seen.isEmpty() ? "" : "clients " + seen + ", ")
-                    + subscribers + " subscriber(s) of " + SENTINEL_HELLO + "): it would undo ferry's role changes",
-                    "stop Sentinel watching a for the move (SENTINEL REMOVE <name> on each Sentinel), run ferry, then SENTINEL MONITOR b");
+        Sentinel.Action action = survey.spec().sentinel().action();
+        if (action == Sentinel.Action.MOVE) {
+            return SentinelChecks.listed(survey, subscribers);
         }
-        return CheckResult.pass("sentinel", "no Sentinel watches a");
+        if (seen.isEmpty() && subscribers == 0) {
+            return CheckResult.pass("sentinel", "no Sentinel watches a");
+        }
+        String watched = "a Sentinel watches a (" + (seen.isEmpty() ? "" : "clients " + seen + ", ")
+                + subscribers + " subscriber(s) of " + SENTINEL_HELLO + ")";
+        if (action == Sentinel.Action.IGNORE) {
+            return CheckResult.warn("sentinel", watched + " and the spec says sentinel: { action: ignore }: it may point"
+                    + " b back at a or fail over while ferry moves a", "make sure it cannot act (SENTINEL REMOVE), or let"
+                    + " ferry move it: sentinel: { master-name: NAME, hosts: [...] }");
+        }
+        return CheckResult.fail("sentinel", watched + ": it would undo ferry's role changes",
+                "let ferry move it to b: sentinel: { master-name: NAME, hosts: [\"HOST:PORT\", ...] } in the spec"
+                        + " (or SENTINEL REMOVE NAME on each Sentinel yourself and sentinel: { action: ignore })");
     }
 
     static CheckResult databases(Survey survey) {

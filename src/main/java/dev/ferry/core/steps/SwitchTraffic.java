@@ -59,7 +59,7 @@ public final class SwitchTraffic implements Step {
         int colon = endpoint.lastIndexOf(':');
         RedisNode probe = new RedisNode("the check-endpoint", endpoint.substring(0, colon),
                 Integer.parseInt(endpoint.substring(colon + 1)), b.credentials(), ctx.servers().clientName() + "-check",
-                1000, Map.of());
+                1000, Map.of(), b.tls());
         long start = System.nanoTime();
         long deadline = start + ctx.spec().switchSpec().timeout().toNanos();
         String seen = "nothing";

@@ -1,0 +1,63 @@
+package dev.ferry.core.steps;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.plan.PlannedCommand;
+import dev.ferry.core.plan.RunContext;
+import dev.ferry.core.plan.Step;
+import dev.ferry.core.redis.RedisNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Right before the cutover, every listed Sentinel forgets a ({@code SENTINEL REMOVE}): from then on none of them
+ * can answer b's promotion by pointing b back at a, or a's demotion by a failover. Its settings are journaled
+ * first, so that {@link SentinelWatch} can monitor b with the same quorum and timeouts, after a crash too.
+ */
+public final class SentinelForget implements Step {
+    public static final String NAME = "sentinel forgets a";
+    static final List<String> SETTINGS = List.of("quorum", "down-after-milliseconds", "failover-timeout",
+            "parallel-syncs");
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<PlannedCommand> plan(RunContext ctx) {
+        try (Sentinels sentinels = Sentinels.of(ctx.spec(), ctx.servers().clientName())) {
+            return sentinels.plan("SENTINEL MASTER NAME (settings journaled)", "SENTINEL REMOVE NAME");
+        }
+    }
+
+    @Override
+    public Map<String, Object> run(RunContext ctx) {
+        return Sentinels.forEach(ctx, (sentinels, sentinel) -> forget(ctx, sentinels, sentinel));
+    }
+
+    /** Where the settings of one Sentinel are journaled (apart from the step's result under its label). */
+    static String settingsKey(RedisNode sentinel) {
+        return "settings of " + sentinel.label();
+    }
+
+    private static String forget(RunContext ctx, Sentinels sentinels, RedisNode sentinel) {
+        Optional<Map<String, String>> master = sentinels.master(sentinel);
+        if (master.isEmpty()) {
+            return "does not monitor " + sentinels.masterName(); // removed before a crash, or by the operator
+        }
+        RedisNode a = ctx.servers().a();
+        if (!Sentinels.pointsAt(master.get(), a)) {
+            throw new FerryException(ExitCode.PREFLIGHT, sentinel.label() + " monitors " + sentinels.masterName()
+                    + " at " + Sentinels.address(master.get()) + ", not a (" + a.address() + "): fix sentinel.master-name"
+                    + " in the spec, or SENTINEL REMOVE " + sentinels.masterName() + " there first");
+        }
+        Map<String, Object> settings = new LinkedHashMap<>();
+        SETTINGS.forEach(key -> settings.put(key, master.get().getOrDefault(key, "")));
+        ctx.journal().stepFact(NAME, "SETTINGS", Map.of(settingsKey(sentinel), settings));
+        sentinel.callString("SENTINEL", "REMOVE", sentinels.masterName());
+        return "removed " + sentinels.masterName() + " " + settings;
+    }
+}

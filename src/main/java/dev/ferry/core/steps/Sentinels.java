@@ -1,0 +1,106 @@
+package dev.ferry.core.steps;
+
+import dev.ferry.core.plan.PlannedCommand;
+import dev.ferry.core.plan.RunContext;
+import dev.ferry.core.redis.HostNames;
+import dev.ferry.core.redis.RedisError;
+import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.spec.Sentinel;
+import dev.ferry.core.spec.Spec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * The Sentinels a spec lists under {@code sentinel: hosts}, one connection each, and what each of them knows
+ * about the spec's {@code master-name}.
+ */
+final class Sentinels implements AutoCloseable {
+    private static final int TIMEOUT_MILLIS = 2000;
+
+    private final String masterName;
+    private final List<RedisNode> nodes;
+
+    private Sentinels(String masterName, List<RedisNode> nodes) {
+        this.masterName = masterName;
+        this.nodes = nodes;
+    }
+
+    static Sentinels of(Spec spec, String clientName) {
+        Sentinel sentinel = spec.sentinel();
+        List<RedisNode> nodes = new ArrayList<>();
+        for (String address : sentinel.hosts()) {
+            int colon = address.lastIndexOf(':');
+            nodes.add(new RedisNode("sentinel " + address, address.substring(0, colon),
+                    Integer.parseInt(address.substring(colon + 1)), Optional.empty(), clientName + "-sentinel",
+                    TIMEOUT_MILLIS, Map.of()));
+        }
+        return new Sentinels(sentinel.masterName().orElse(""), nodes);
+    }
+
+    /** Runs {@code action} on every listed Sentinel; what it says, by Sentinel, for the journal. */
+    static Map<String, Object> forEach(RunContext ctx, BiFunction<Sentinels, RedisNode, String> action) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        try (Sentinels sentinels = of(ctx.spec(), ctx.servers().clientName())) {
+            for (RedisNode sentinel : sentinels.nodes()) {
+                facts.put(sentinel.label(), action.apply(sentinels, sentinel));
+            }
+        }
+        return facts;
+    }
+
+    String masterName() {
+        return masterName;
+    }
+
+    List<RedisNode> nodes() {
+        return nodes;
+    }
+
+    List<PlannedCommand> plan(String... commands) {
+        List<PlannedCommand> planned = new ArrayList<>();
+        for (RedisNode sentinel : nodes) {
+            for (String command : commands) {
+                planned.add(PlannedCommand.redis(sentinel.label(), command.replace("NAME", masterName), ""));
+            }
+        }
+        return planned;
+    }
+
+    /** SENTINEL MASTER's fields (ip, port, quorum, ...), or empty when this Sentinel does not monitor the name. */
+    Optional<Map<String, String>> master(RedisNode sentinel) {
+        Object reply;
+        try {
+            reply = sentinel.call("SENTINEL", "MASTER", masterName);
+        } catch (RedisError e) {
+            if (e.reply().contains("No such master")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (reply instanceof List<?> list) {
+            for (int i = 0; i + 1 < list.size(); i += 2) {
+                fields.put(RedisNode.asString(list.get(i)), RedisNode.asString(list.get(i + 1)));
+            }
+        }
+        return Optional.of(fields);
+    }
+
+    static boolean pointsAt(Map<String, String> master, RedisNode server) {
+        return Integer.toString(server.port()).equals(master.get("port"))
+                && HostNames.same(master.getOrDefault("ip", ""), server.host());
+    }
+
+    static String address(Map<String, String> master) {
+        return master.get("ip") + ":" + master.get("port");
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(RedisNode::close);
+    }
+}

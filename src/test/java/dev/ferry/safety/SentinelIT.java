@@ -1,0 +1,227 @@
+package dev.ferry.safety;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.plan.Confirmer;
+import dev.ferry.core.plan.RunListener;
+import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.run.Runner;
+import dev.ferry.core.spec.SecretSource;
+import dev.ferry.core.spec.SpecLoader;
+import dev.ferry.core.steps.Cutover;
+import dev.ferry.testkit.LossReport;
+import dev.ferry.testkit.RedisBinary;
+import dev.ferry.testkit.RedisServer;
+import dev.ferry.testkit.Writers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientPauseMode;
+
+/**
+ * Real Sentinels (Debian's redis-server started as redis-sentinel) watching a: with {@code sentinel: { master-name,
+ * hosts }} ferry removes a from them before the cutover and has them monitor b after it, with a's settings;
+ * {@code action: ignore} only warns; a Sentinel the spec does not list fails preflight.
+ */
+class SentinelIT {
+    @TempDir
+    Path dir;
+
+    private MoveFixture f;
+    private final List<RedisServer> sentinels = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        sentinels.forEach(RedisServer::close);
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    private RedisServer sentinelWatching(RedisServer master) throws Exception {
+        return sentinelWatching(master, "");
+    }
+
+    /** redis-server runs as Sentinel when started under the name redis-sentinel; {@code more}: sentinel lines. */
+    private RedisServer sentinelWatching(RedisServer master, String more) throws Exception {
+        Path link = dir.resolve("bin").resolve("redis-sentinel");
+        if (!Files.exists(link)) {
+            Files.createDirectories(link.getParent());
+            Files.createSymbolicLink(link, RedisBinary.system().path());
+        }
+        RedisServer sentinel = RedisServer.start(RedisBinary.at(link), Map.of("sentinel", "monitor orders 127.0.0.1 "
+                + master.port() + " 1\nsentinel down-after-milliseconds orders 1000\n"
+                + "sentinel failover-timeout orders 4000" + more));
+        sentinels.add(sentinel);
+        await("the Sentinel to connect to a", () -> sentinelClients(master) > 0);
+        return sentinel;
+    }
+
+    private static long sentinelClients(RedisServer s) {
+        try (Jedis j = s.client()) {
+            return j.clientList().lines().filter(line -> line.contains("name=sentinel-")).count();
+        }
+    }
+
+    private void specWith(String sentinelLine) throws Exception {
+        Files.writeString(f.spec, Files.readString(f.spec) + sentinelLine + "\n");
+    }
+
+    private static Map<String, String> master(RedisServer sentinel) {
+        try (Jedis j = sentinel.client()) {
+            Object reply = j.sendCommand(() -> "SENTINEL".getBytes(), "MASTER", "orders");
+            Map<String, String> fields = new LinkedHashMap<>();
+            List<?> list = (List<?>) reply;
+            for (int i = 0; i + 1 < list.size(); i += 2) {
+                fields.put(new String((byte[]) list.get(i)), new String((byte[]) list.get(i + 1)));
+            }
+            return fields;
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void ferryMovesTheSentinelsWatchFromAToB() throws Exception {
+        f = new MoveFixture(dir, RedisBinary.system(), Map.of(), "");
+        RedisServer sentinel = sentinelWatching(f.a);
+        specWith("sentinel: { master-name: orders, hosts: [\"127.0.0.1:" + sentinel.port() + "\"] }");
+        Writers writers = f.startWriters();
+
+        Cli.Result run = f.ferry("run", "--yes");
+
+        writers.stop();
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("sentinel forgets a").contains("sentinel watches b");
+        Map<String, String> watched = master(sentinel);
+        assertThat(watched).containsEntry("port", Integer.toString(f.b.port())).containsEntry("quorum", "1")
+                .containsEntry("down-after-milliseconds", "1000").containsEntry("failover-timeout", "4000");
+        await("the Sentinel to find a and c as b's replicas", () -> "2".equals(master(sentinel).get("num-slaves")));
+        // a Sentinel still watching a (down after 1 s, quorum 1) would have failed over by now
+        Thread.sleep(3000);
+        assertThat(MoveFixture.role(f.b)).startsWith("role:master");
+        assertThat(MoveFixture.role(f.a)).contains("master_port:" + f.b.port());
+        try (Jedis b = f.b.client()) {
+            LossReport loss = writers.checkLost(b);
+            assertThat(loss.lost()).as(loss.toString()).isZero();
+        }
+    }
+
+    /** b held with CLIENT PAUSE WRITE from the cutover on never catches up: the cutover aborts after the Sentinel forgot a. */
+    @Test
+    void anAbortedCutoverGivesTheSentinelItsWatchOnABack() throws Exception {
+        f = new MoveFixture(dir, RedisBinary.system(), Map.of(), "");
+        RedisServer sentinel = sentinelWatching(f.a);
+        specWith("sentinel: { master-name: orders, hosts: [\"127.0.0.1:" + sentinel.port() + "\"] }");
+        Files.writeString(f.spec, Files.readString(f.spec).replace("max-pause: 2s", "max-pause: 500ms"));
+        f.startWriters();
+        RunListener pauseB = new RunListener() {
+            @Override
+            public void stepStarted(String step) {
+                if (Cutover.NAME.equals(step)) {
+                    try (Jedis b = f.b.client()) {
+                        b.clientPause(20_000, ClientPauseMode.WRITE);
+                    }
+                }
+            }
+        };
+        Runner runner = new Runner(SpecLoader.load(f.spec), new RunOptions(true, false, f.state, false), Confirmer.YES,
+                pauseB, SecretSource.system(), Clock.systemUTC());
+
+        FerryException aborted = catchThrowableOfType(FerryException.class, runner::run);
+
+        try (Jedis b = f.b.client()) {
+            b.clientUnpause();
+        }
+        assertThat(aborted.code()).as(aborted.getMessage()).isEqualTo(ExitCode.ABORTED);
+        assertThat(aborted.getMessage()).contains("the Sentinels monitor a again");
+        assertThat(master(sentinel)).containsEntry("port", Integer.toString(f.a.port())).containsEntry("quorum", "1")
+                .containsEntry("failover-timeout", "4000");
+        assertThat(MoveFixture.role(f.a)).startsWith("role:master");
+    }
+
+    /** b has a password: the Sentinel gets it as auth-pass (it can log in and find b's replicas); ferry never writes it. */
+    @Test
+    void theSentinelLearnsBsPasswordWhichStaysSecret() throws Exception {
+        String password = "sn-Pw77-secret";
+        f = new MoveFixture(dir, RedisBinary.system(), Map.of("requirepass", password),
+                "auth: { password-env: FERRY_SENTINEL_PW }\n");
+        RedisServer sentinel = sentinelWatching(f.a, "\nsentinel auth-pass orders " + password);
+        specWith("sentinel: { master-name: orders, hosts: [\"127.0.0.1:" + sentinel.port() + "\"] }");
+        Runner runner = new Runner(SpecLoader.load(f.spec), new RunOptions(true, false, f.state, false), Confirmer.YES,
+                RunListener.SILENT, name -> Optional.of(password).filter(p -> name.equals("FERRY_SENTINEL_PW")),
+                Clock.systemUTC());
+
+        runner.run();
+
+        assertThat(master(sentinel)).containsEntry("port", Integer.toString(f.b.port()));
+        await("the Sentinel to log in to b and find its replicas", () -> "2".equals(master(sentinel).get("num-slaves")));
+        assertThat(master(sentinel).get("flags")).isEqualTo("master");
+        try (Stream<Path> files = Files.walk(f.state)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(file)).as(file.toString()).doesNotContain(password);
+            }
+        }
+    }
+
+    @Test
+    void aSentinelThatKnowsTheNameAsAnotherServerFailsPreflight() throws Exception {
+        f = new MoveFixture(dir, RedisBinary.system(), Map.of(), "");
+        RedisServer sentinel = sentinelWatching(f.c);
+        specWith("sentinel: { master-name: orders, hosts: [\"127.0.0.1:" + sentinel.port() + "\"] }");
+
+        Cli.Result preflight = f.ferry("preflight");
+
+        assertThat(preflight.code()).as(preflight.toString()).isEqualTo(ExitCode.PREFLIGHT.value());
+        assertThat(preflight.out() + preflight.err()).contains("monitors orders at 127.0.0.1:" + f.c.port()
+                + ", which is neither a nor b");
+    }
+
+    @Test
+    void ignoreOnlyWarns() throws Exception {
+        f = new MoveFixture(dir, RedisBinary.system(), Map.of(), "");
+        sentinelWatching(f.a);
+        specWith("sentinel: { action: ignore }");
+
+        Cli.Result preflight = f.ferry("preflight");
+
+        assertThat(preflight.code()).as(preflight.toString()).isZero();
+        assertThat(preflight.out()).contains("WARN").contains("sentinel: { action: ignore }");
+    }
+
+    @Test
+    void anUnlistedSentinelFailsPreflight() throws Exception {
+        f = new MoveFixture(dir, RedisBinary.system(), Map.of(), "");
+        RedisServer listed = sentinelWatching(f.a);
+        sentinelWatching(f.a);
+        await("both Sentinels to subscribe on a", () -> sentinelClients(f.a) >= 4);
+        specWith("sentinel: { master-name: orders, hosts: [\"127.0.0.1:" + listed.port() + "\"] }");
+
+        Cli.Result preflight = f.ferry("preflight");
+
+        assertThat(preflight.code()).as(preflight.toString()).isEqualTo(ExitCode.PREFLIGHT.value());
+        assertThat(preflight.out() + preflight.err()).contains("2 Sentinels watch a but the spec lists 1");
+        assertThat(master(listed)).as("nothing changed").containsEntry("port", Integer.toString(f.a.port()));
+    }
+}
