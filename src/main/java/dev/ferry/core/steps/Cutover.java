@@ -36,6 +36,9 @@ public final class Cutover implements Step {
     static final String DEMOTED = "DEMOTED";
     /** b is polled this often while a is fenced: every millisecond of polling is pause the clients see. */
     private static final Duration CATCH_UP_POLL = Duration.ofMillis(1);
+    /** Fencing while b is further behind than this would only make the pause longer. */
+    private static final long SMALL_LAG_BYTES = 64 * 1024;
+    private static final Duration SMALL_LAG_WAIT = Duration.ofSeconds(10);
     /** How long a resume keeps knocking on an old a's closed door once b's promotion frees its slot. */
     private static final Duration SLOT_WAIT = Duration.ofSeconds(10);
 
@@ -237,14 +240,18 @@ public final class Cutover implements Step {
     void waitForSmallLag(RunContext ctx) {
         RedisNode a = direction.from(ctx);
         RedisNode b = direction.to(ctx);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + SMALL_LAG_WAIT.toNanos();
+        long behind = Long.MAX_VALUE;
         while (System.nanoTime() < deadline) {
-            long aOffset = a.replication().masterOffset();
-            if (b.replication().replicaOffset() >= aOffset - 64 * 1024) {
+            behind = a.replication().masterOffset() - b.replication().replicaOffset();
+            if (behind <= SMALL_LAG_BYTES) {
                 return;
             }
             ctx.sleep(Duration.ofMillis(20));
         }
+        ctx.warn(direction.to + " is still " + behind + " bytes behind " + direction.from + " after "
+                + SMALL_LAG_WAIT.toSeconds() + "s: fencing anyway, the pause may last up to max-pause (lower the write "
+                + "rate or check the link between them)");
     }
 
     private long awaitCatchUp(RunContext ctx, Fence fence, long captured, String markerKey, String marker, long fencedAt) {
