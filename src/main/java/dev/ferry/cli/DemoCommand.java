@@ -16,9 +16,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", description = "Runs the whole procedure on throwaway servers: a, b, c on free loopback ports, "
-        + "a dataset, writers that count acknowledged writes, then the writers' own count of lost writes. "
-        + "Cleans up everything it started.")
+@Command(name = "demo", description = "Runs the whole procedure on throwaway servers: a, b, c in network namespaces "
+        + "with keepalived moving a VIP (or, with --local or where namespaces are not available, on loopback ports with "
+        + "a hook switch), a dataset, writers that count acknowledged writes, then the writers' own count of lost "
+        + "writes. Cleans up everything it started.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--local", description = "servers on loopback with a hook switch; without it the demo runs the "
             + "seed's topology in network namespaces with keepalived moving a VIP, when this machine allows it")
