@@ -18,6 +18,13 @@ public record Cutover(Mode mode, Duration maxPause, Duration catchUp, Duration d
     public static final Duration MAX_PAUSE_LIMIT = Duration.ofSeconds(60);
     public static final Cutover DEFAULT =
             new Cutover(Mode.PAUSE, Duration.ofSeconds(2), Duration.ofHours(1), Duration.ofSeconds(10));
+    /**
+     * With the keepalived switch the pause may span the VIP move (it does when the VIP moves before a's
+     * demotion): a plain priority swap waits for b's master-down timer, 3 advert intervals + skew = 3.5 s with
+     * advert_int 1, so 2 s would lift a's fence while the VIP still points at a. 5 s leaves room for that move.
+     */
+    public static final Cutover KEEPALIVED_DEFAULT =
+            new Cutover(Mode.PAUSE, Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofSeconds(10));
 
     public Cutover {
         requireNonNull(mode, "mode");

@@ -49,7 +49,7 @@ final class SpecConverter {
         Endpoint target = endpoint("target", root.target, shared);
         Optional<Endpoint> backup = Optional.ofNullable(root.backup).map(host -> endpoint("backup", host, shared));
         requireDistinct(root, source, target, backup);
-        return new Spec(name(root.name), source, target, backup, cutover(root.cutover),
+        return new Spec(name(root.name), source, target, backup, cutover(root.cutover, root.switchBlock),
                 switchSpec(root.switchBlock), after(root.after), specFile, verify(root.verify), sentinel(root.sentinel));
     }
 
@@ -241,11 +241,13 @@ final class SpecConverter {
         return left.port() == right.port() && left.host().equalsIgnoreCase(right.host());
     }
 
-    private Cutover cutover(CutoverBlock block) {
+    private Cutover cutover(CutoverBlock block, SwitchBlock switchBlock) {
+        boolean keepalived = switchBlock != null && switchBlock.type != null
+                && "keepalived".equalsIgnoreCase(switchBlock.type.text());
+        Cutover defaults = keepalived ? Cutover.KEEPALIVED_DEFAULT : Cutover.DEFAULT;
         if (block == null) {
-            return Cutover.DEFAULT;
+            return defaults;
         }
-        Cutover defaults = Cutover.DEFAULT;
         Cutover.Mode mode = choice(block.mode, "cutover.mode", Cutover.Mode.values(), defaults.mode());
         Duration maxPause = duration(block.maxPause, "cutover.max-pause", defaults.maxPause());
         Duration catchUp = duration(block.catchUp, "cutover.catch-up", defaults.catchUp());

@@ -24,7 +24,7 @@ class GeneratorsTest {
                     state BACKUP
                     interface eth0
                     virtual_router_id 51
-                    priority 150
+                    priority 254
                     advert_int 1
                     garp_master_delay 1
                     garp_master_repeat 3
@@ -48,7 +48,7 @@ class GeneratorsTest {
                 differ.add(a.get(i).strip() + " / " + b.get(i).strip());
             }
         }
-        assertEquals(List.of("router_id ferry_a / router_id ferry_b", "priority 150 / priority 100"), differ);
+        assertEquals(List.of("router_id ferry_a / router_id ferry_b", "priority 254 / priority 253"), differ);
     }
 
     @Test

@@ -193,6 +193,18 @@ class SpecLoaderTest {
         assertThat(spec.source().auth()).flatMap(AuthSpec::passwordFile).contains(Path.of("/run/secrets/redis"));
     }
 
+    /** A plain VRRP move waits 3 advert intervals + skew (3.5 s): the default pause must not end before it. */
+    @Test
+    void keepalivedSwitchDefaultsToAPauseThatLeavesRoomForAVrrpMove() {
+        String keepalived = "switch: { type: keepalived, vip: 10.0.0.100, instance: VI_1 }\n";
+        assertThat(parse(MINIMAL + keepalived).cutover().maxPause()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(parse(MINIMAL + keepalived + "cutover: { mode: pause }\n").cutover().maxPause())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(parse(MINIMAL + keepalived + "cutover: { max-pause: 1s }\n").cutover().maxPause())
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(parse(MINIMAL).cutover().maxPause()).isEqualTo(Duration.ofSeconds(2));
+    }
+
     @Test
     void keepalivedKeepsItsKeysRaw() {
         Spec spec = parse(MINIMAL + """

@@ -69,6 +69,34 @@ public record KeepalivedSide(String role, HostExec host, String config, String r
         check(host.shell("echo " + value + " > " + ShellQuote.quote(file)), "write " + file);
     }
 
+    /**
+     * Stops a's kernel from accepting client packets for {@code vip:port} (an iptables DROP rule in INPUT). Without
+     * it a request that reaches a in the last moment before the VIP leaves is acknowledged by a's kernel, but the
+     * reply can no longer leave (no route from an address the host no longer has): the client, whose data was
+     * acknowledged, sends nothing more and waits for its socket timeout. Dropped packets are not acknowledged, so
+     * the client retransmits them (after 200 ms) to whoever holds the VIP then: b answers with a reset and the
+     * client reconnects to b. Returns false when the host has no iptables (the race is then left open).
+     */
+    boolean gateVip(String vip, int port) {
+        ExecResult r = host.shell("command -v iptables >/dev/null || exit 127; iptables -w -I " + gateRule(vip, port));
+        if (r.exitCode() == 127) {
+            return false;
+        }
+        check(r, "drop packets for " + vip + ":" + port);
+        return true;
+    }
+
+    /** Removes every copy of the rule {@link #gateVip} inserted (a resumed run may have inserted it twice). */
+    void ungateVip(String vip, int port) {
+        check(host.shell("while iptables -w -D " + gateRule(vip, port) + " 2>/dev/null; do :; done"),
+                "remove the DROP rule for " + vip + ":" + port);
+    }
+
+    private static String gateRule(String vip, int port) {
+        return "INPUT -d " + ShellQuote.quote(vip) + "/32 -p tcp --dport " + port
+                + " -m comment --comment ferry-vip-handover -j DROP";
+    }
+
     String handoverValue() {
         String file = handoverFile.orElseThrow(() -> new IllegalStateException("no handover-file on " + role));
         ExecResult r = host.shell("cat -- " + ShellQuote.quote(file));
