@@ -268,20 +268,28 @@ public final class RedisNode implements AutoCloseable {
         return connection;
     }
 
-    private Connection open() {
+    /**
+     * How every connection of ferry's to this server is made (credentials, TLS, no CLIENT SETINFO, RESP2), for
+     * those that need their own (verify's readers).
+     */
+    public DefaultJedisClientConfig clientConfig(String name, int timeout) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(timeoutMillis)
-                .socketTimeoutMillis(timeoutMillis)
+                .connectionTimeoutMillis(timeout)
+                .socketTimeoutMillis(timeout)
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
                 .autoNegotiateProtocol(false)
-                .clientName(clientName);
+                .clientName(name);
         credentials.ifPresent(c -> {
             c.username().ifPresent(config::user);
             config.password(c.password());
         });
         tls.ifPresent(factory -> config.ssl(true).sslSocketFactory(factory));
+        return config.build();
+    }
+
+    private Connection open() {
         try {
-            Connection c = new Connection(new HostAndPort(host, port), config.build());
+            Connection c = new Connection(new HostAndPort(host, port), clientConfig(clientName, timeoutMillis));
             c.connect();
             c.ping();
             return c;

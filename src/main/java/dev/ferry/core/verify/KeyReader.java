@@ -8,10 +8,8 @@ import dev.ferry.core.redis.RedisVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -110,18 +108,9 @@ final class KeyReader implements AutoCloseable {
     }
 
     private static ReadConnection open(RedisNode node, String nameSuffix) {
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(TIMEOUT_MILLIS)
-                .socketTimeoutMillis(TIMEOUT_MILLIS)
-                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
-                .autoNegotiateProtocol(false)
-                .clientName(RedisNode.CLIENT_NAME_PREFIX + "verify-" + nameSuffix);
-        node.credentials().ifPresent(c -> {
-            c.username().ifPresent(config::user);
-            config.password(c.password());
-        });
         try {
-            ReadConnection c = new ReadConnection(new HostAndPort(node.host(), node.port()), config.build());
+            ReadConnection c = new ReadConnection(new HostAndPort(node.host(), node.port()),
+                    node.clientConfig(RedisNode.CLIENT_NAME_PREFIX + "verify-" + nameSuffix, TIMEOUT_MILLIS));
             c.connect();
             c.ping();
             return c;
