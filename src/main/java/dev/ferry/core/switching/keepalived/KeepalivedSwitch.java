@@ -135,8 +135,9 @@ public final class KeepalivedSwitch implements TrafficSwitch {
             lastVipMove = Duration.ofNanos(System.nanoTime() - reloadAt);
             LOG.info("VIP {} moved to b in {}ms after the reloads", settings.vip(), lastVipMove.toMillis());
             dropStaleVipClients(from.port());
-            if (a().handoverFile().isPresent()) {
+            if (fast) {
                 releaseFromFault();
+                new VipStaysOnB(settings).watch();
             }
             return lastVipMove;
         } catch (KeepalivedException e) {
@@ -197,7 +198,8 @@ public final class KeepalivedSwitch implements TrafficSwitch {
      * entering FAULT sends a priority-0 advert, so b takes over after its skew time ((256 - priority) / 256 s)
      * instead of three advert intervals plus skew (3.5 s with advert_int 1). Here both are reloaded with the
      * swapped priorities while a is still in FAULT, and a is released only once that has settled, so it comes
-     * back as a backup below b instead of tying with it at its old priority.
+     * back as a backup below b instead of tying with it at its old priority. If b's adverts do not reach a, a takes
+     * the VIP back a master-down timer later: {@link VipStaysOnB} watches for that.
      */
     private void releaseFromFault() {
         b().reloadKeepalived();
