@@ -169,6 +169,7 @@ class KeepalivedSwitchIT {
                 String vip = "VIP " + demo.bed().vip() + " is ";
                 assertTrue(e.getMessage().contains(vip + "on both a's and b's hosts")
                         || e.getMessage().contains(vip + "still on a's host"), e.getMessage());
+                assertTrue(e.getMessage().contains("b's VRRP packets, IP protocol 112, dropped"), e.getMessage());
                 assertTrue(e.getMessage().contains("b is master and holds every acknowledged write"), e.getMessage());
                 assertTrue(e.getMessage().contains("originals in *.ferry-backup"), e.getMessage());
                 assertTrue(demo.bed().holdsVip("a"), "a never heard b: it keeps the VIP");

@@ -27,8 +27,7 @@ final class VipStaysOnB {
     }
 
     /** a's master-down timer as a backup: 3 advert intervals plus its skew time, plus a margin. */
-    Duration window() {
-        VrrpInstance a = KeepalivedChecks.instance(settings.source().load(), settings.instance(), "a");
+    static Duration window(VrrpInstance a) {
         double advert = a.advertInt();
         // VRRPv2 skew is (256 - priority) / 256 s, VRRPv3 scales it by advert_int: take the larger
         double skew = (256 - a.priority()) / 256.0 * Math.max(1.0, advert);
@@ -37,14 +36,14 @@ final class VipStaysOnB {
 
     /** Returns once the window has passed with the VIP off a; fails with exit 8 when a took it back. */
     void watch() {
-        Duration window = window();
+        Duration window = window(KeepalivedChecks.instance(settings.source().load(), settings.instance(), "a"));
         long start = System.nanoTime();
         long deadline = start + window.toNanos();
         while (System.nanoTime() < deadline) {
             if (settings.source().holds(settings.vip())) {
                 throw tookBack(Duration.ofNanos(System.nanoTime() - start));
             }
-            sleep(POLL);
+            KeepalivedSwitch.sleep(POLL);
         }
         LOG.info("VIP {} stayed on b for {}ms after a left FAULT", settings.vip(), window.toMillis());
     }
@@ -67,17 +66,8 @@ final class VipStaysOnB {
             if (!settings.source().holds(settings.vip())) {
                 return true;
             }
-            sleep(POLL);
+            KeepalivedSwitch.sleep(POLL);
         }
         return false;
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KeepalivedException("interrupted while watching the VIP");
-        }
     }
 }
