@@ -123,10 +123,7 @@ class KeepalivedSwitchIT {
             assertEquals(ExitCode.INCOMPLETE, e.code(), e.getMessage());
             assertTrue(e.getMessage().contains("VIP " + demo.bed().vip() + " is on neither host"), e.getMessage());
             assertTrue(e.getMessage().contains("held in FAULT"), e.getMessage());
-            assertRole(demo.redis("b"), "master");
-            try (Jedis jb = demo.redis("b").client()) {
-                assertEquals(0, demo.writers().checkLost(jb).lost(), "b holds every acknowledged write");
-            }
+            assertBMasterWithEveryWrite(demo);
             new dev.ferry.core.switching.keepalived.KeepalivedSwitch(
                     dev.ferry.core.switching.keepalived.KeepalivedSettings.from(
                             dev.ferry.core.spec.SpecLoader.load(spec), dev.ferry.core.host.Redactor.NONE),
@@ -173,11 +170,8 @@ class KeepalivedSwitchIT {
                 assertTrue(e.getMessage().contains("b is master and holds every acknowledged write"), e.getMessage());
                 assertTrue(e.getMessage().contains("originals in *.ferry-backup"), e.getMessage());
                 assertTrue(demo.bed().holdsVip("a"), "a never heard b: it keeps the VIP");
-                assertRole(demo.redis("b"), "master");
                 assertRole(demo.redis("a"), "slave");
-                try (Jedis jb = demo.redis("b").client()) {
-                    assertEquals(0, demo.writers().checkLost(jb).lost(), "b holds every acknowledged write");
-                }
+                assertBMasterWithEveryWrite(demo);
                 // after b's promotion the configs stay as the switch left them, the originals beside them
                 assertTrue(Files.readString(demo.keepalived("b").config()).contains("priority 254"));
                 assertEquals(aOriginal, Files.readString(Path.of(demo.keepalived("a").config() + ".ferry-backup")));
@@ -217,10 +211,7 @@ class KeepalivedSwitchIT {
                 assertTrue(e.getMessage().contains("the VIP is on b only"), e.getMessage());
                 assertTrue(demo.bed().holdsVip("b") && !demo.bed().holdsVip("a"), "VIP on b only");
                 assertEquals("1", Files.readString(demo.bed().dir().resolve("handover-a")).strip(), "a back in FAULT");
-                assertRole(demo.redis("b"), "master");
-                try (Jedis jb = demo.redis("b").client()) {
-                    assertEquals(0, demo.writers().checkLost(jb).lost(), "b holds every acknowledged write");
-                }
+                assertBMasterWithEveryWrite(demo);
                 assertTrue(gateRules(demo).isEmpty(), "a's DROP rule removed: " + gateRules(demo));
             } finally {
                 vrrp(demo, "-D", "OUTPUT");
@@ -258,6 +249,13 @@ class KeepalivedSwitchIT {
         String rules = new String(p.getInputStream().readAllBytes());
         p.waitFor();
         return rules.lines().filter(l -> l.contains("ferry-vip-handover")).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    private static void assertBMasterWithEveryWrite(VipDemo demo) {
+        assertRole(demo.redis("b"), "master");
+        try (Jedis jb = demo.redis("b").client()) {
+            assertEquals(0, demo.writers().checkLost(jb).lost(), "b holds every acknowledged write");
+        }
     }
 
     private static void assertRole(NsRedis redis, String role) {
