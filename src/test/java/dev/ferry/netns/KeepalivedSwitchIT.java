@@ -123,10 +123,7 @@ class KeepalivedSwitchIT {
             assertEquals(ExitCode.INCOMPLETE, e.code(), e.getMessage());
             assertTrue(e.getMessage().contains("VIP " + demo.bed().vip() + " is on neither host"), e.getMessage());
             assertTrue(e.getMessage().contains("held in FAULT"), e.getMessage());
-            assertRole(demo.redis("b"), "master");
-            try (Jedis jb = demo.redis("b").client()) {
-                assertEquals(0, demo.writers().checkLost(jb).lost(), "b holds every acknowledged write");
-            }
+            assertBMasterWithEveryWrite(demo);
             new dev.ferry.core.switching.keepalived.KeepalivedSwitch(
                     dev.ferry.core.switching.keepalived.KeepalivedSettings.from(
                             dev.ferry.core.spec.SpecLoader.load(spec), dev.ferry.core.host.Redactor.NONE),
@@ -137,11 +134,128 @@ class KeepalivedSwitchIT {
         }
     }
 
+    /**
+     * b's VRRP packets dropped both ways from the start of the cutover (after preflight, which would see b take the
+     * VIP): with the plain priority swap b never hears a and a never hears b, so the VIP stays on a or ends up on
+     * both. ferry stops forward with exit 8: b is master with every acknowledged write, the configs keep b's higher
+     * priority (the originals in their backups), and the message says where the VIP is and what to fix.
+     */
+    @Test
+    void vipThatDoesNotMoveBecauseBsVrrpIsDroppedStopsForwardAfterPromotion() throws Exception {
+        dev.ferry.testkit.NetnsBed bed;
+        try (VipDemo demo = new VipDemo(SMALL.withKeys(100), false)) {
+            bed = demo.bed();
+            demo.start(System.out::println);
+            Path spec = demo.writeSpec(Duration.ofSeconds(6));
+            String aOriginal = Files.readString(demo.keepalived("a").config());
+            demo.startWriters();
+            RunListener dropAtCutover = new RunListener() {
+                @Override
+                public void stepStarted(String step) {
+                    if (step.equals(dev.ferry.core.steps.Cutover.NAME)) {
+                        vrrp(demo, "-I", "INPUT");
+                        vrrp(demo, "-I", "OUTPUT");
+                    }
+                }
+            };
+            try {
+                FerryException e = assertThrows(FerryException.class, () -> demo.runFerry(spec, dropAtCutover));
+                demo.writers().stop();
+                System.out.println("VIP blocked: " + e.getMessage() + " " + demo.writers().stats().summary());
+                assertEquals(ExitCode.INCOMPLETE, e.code(), e.getMessage());
+                String vip = "VIP " + demo.bed().vip() + " is ";
+                assertTrue(e.getMessage().contains(vip + "on both a's and b's hosts")
+                        || e.getMessage().contains(vip + "still on a's host"), e.getMessage());
+                assertTrue(e.getMessage().contains("b's VRRP packets, IP protocol 112, dropped"), e.getMessage());
+                assertTrue(e.getMessage().contains("b is master and holds every acknowledged write"), e.getMessage());
+                assertTrue(e.getMessage().contains("originals in *.ferry-backup"), e.getMessage());
+                assertTrue(demo.bed().holdsVip("a"), "a never heard b: it keeps the VIP");
+                assertRole(demo.redis("a"), "slave");
+                assertBMasterWithEveryWrite(demo);
+                // after b's promotion the configs stay as the switch left them, the originals beside them
+                assertTrue(Files.readString(demo.keepalived("b").config()).contains("priority 254"));
+                assertEquals(aOriginal, Files.readString(Path.of(demo.keepalived("a").config() + ".ferry-backup")));
+            } finally {
+                vrrp(demo, "-D", "INPUT");
+                vrrp(demo, "-D", "OUTPUT");
+            }
+            assertEquals("", vrrpRules(demo), "the test's DROP rules removed");
+        }
+        assertNoLeftovers(bed);
+    }
+
+    /**
+     * b's outgoing adverts dropped, fast hand-over: b takes the VIP after a's priority-0 advert, but a, released from
+     * FAULT, never hears b and takes the VIP back after its master-down timer. ferry watches for that, puts a back
+     * in FAULT and stops with exit 8 naming the cause, instead of reporting success with the VIP on both hosts.
+     */
+    @Test
+    void vipTakenBackByAWhoCannotHearBIsCaughtAndAPutBackInFault() throws Exception {
+        dev.ferry.testkit.NetnsBed bed;
+        try (VipDemo demo = new VipDemo(SMALL.withKeys(100), true)) {
+            bed = demo.bed();
+            demo.start(System.out::println);
+            Path spec = demo.writeSpec(Duration.ofSeconds(6));
+            demo.startWriters();
+            // b still hears a, so it stays backup and preflight sees the VIP on a only
+            vrrp(demo, "-I", "OUTPUT");
+            try {
+                long start = System.nanoTime();
+                FerryException e = assertThrows(FerryException.class, () -> demo.runFerry(spec, RunListener.SILENT));
+                demo.writers().stop();
+                System.out.println("VIP taken back: " + (System.nanoTime() - start) / 1_000_000 + "ms: " + e.getMessage()
+                        + " " + demo.writers().stats().summary());
+                assertEquals(ExitCode.INCOMPLETE, e.code(), e.getMessage());
+                assertTrue(e.getMessage().contains("came back to a's host"), e.getMessage());
+                assertTrue(e.getMessage().contains("b's VRRP adverts do not reach a"), e.getMessage());
+                assertTrue(e.getMessage().contains("the VIP is on b only"), e.getMessage());
+                assertTrue(demo.bed().holdsVip("b") && !demo.bed().holdsVip("a"), "VIP on b only");
+                assertEquals("1", Files.readString(demo.bed().dir().resolve("handover-a")).strip(), "a back in FAULT");
+                assertBMasterWithEveryWrite(demo);
+                assertTrue(gateRules(demo).isEmpty(), "a's DROP rule removed: " + gateRules(demo));
+            } finally {
+                vrrp(demo, "-D", "OUTPUT");
+            }
+            assertEquals("", vrrpRules(demo), "the test's DROP rule removed");
+        }
+        assertNoLeftovers(bed);
+    }
+
+    /** Inserts (-I) or deletes (-D) a DROP rule for VRRP (IP protocol 112) in a chain of b's namespace. */
+    private static void vrrp(VipDemo demo, String op, String chain) {
+        try {
+            Process p = new ProcessBuilder("ip", "netns", "exec", demo.bed().netns("b"), "iptables", "-w", op, chain,
+                    "-p", "112", "-j", "DROP").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), "iptables " + op + " " + chain + ": " + out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String vrrpRules(VipDemo demo) throws Exception {
+        Process p = new ProcessBuilder("ip", "netns", "exec", demo.bed().netns("b"), "iptables", "-S").start();
+        String rules = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return rules.lines().filter(l -> l.contains("-p 112") || l.contains("-p vrrp"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
     private static String gateRules(VipDemo demo) throws Exception {
         Process p = new ProcessBuilder("ip", "netns", "exec", demo.bed().netns("a"), "iptables", "-S", "INPUT").start();
         String rules = new String(p.getInputStream().readAllBytes());
         p.waitFor();
         return rules.lines().filter(l -> l.contains("ferry-vip-handover")).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    private static void assertBMasterWithEveryWrite(VipDemo demo) {
+        assertRole(demo.redis("b"), "master");
+        try (Jedis jb = demo.redis("b").client()) {
+            assertEquals(0, demo.writers().checkLost(jb).lost(), "b holds every acknowledged write");
+        }
     }
 
     private static void assertRole(NsRedis redis, String role) {

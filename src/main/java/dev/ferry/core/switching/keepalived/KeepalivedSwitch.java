@@ -135,8 +135,9 @@ public final class KeepalivedSwitch implements TrafficSwitch {
             lastVipMove = Duration.ofNanos(System.nanoTime() - reloadAt);
             LOG.info("VIP {} moved to b in {}ms after the reloads", settings.vip(), lastVipMove.toMillis());
             dropStaleVipClients(from.port());
-            if (a().handoverFile().isPresent()) {
+            if (fast) {
                 releaseFromFault();
+                new VipStaysOnB(settings).watch();
             }
             return lastVipMove;
         } catch (KeepalivedException e) {
@@ -144,7 +145,7 @@ public final class KeepalivedSwitch implements TrafficSwitch {
                     + "VIP cannot return to a, now a replica): write 0 into it once b's keepalived holds the VIP").orElse("");
             throw new FerryException(ExitCode.INCOMPLETE, "keepalived switch: " + e.getMessage() + fault
                     + ": b is master and holds every acknowledged write; the keepalived configs give b the higher "
-                    + "priority (originals in *" + KeepalivedSide.BACKUP_SUFFIX + "); fix keepalived on b, then ferry resume");
+                    + "priority (originals in *" + KeepalivedSide.BACKUP_SUFFIX + "); fix keepalived on b or the VRRP path between a and b, then ferry resume");
         }
     }
 
@@ -197,7 +198,8 @@ public final class KeepalivedSwitch implements TrafficSwitch {
      * entering FAULT sends a priority-0 advert, so b takes over after its skew time ((256 - priority) / 256 s)
      * instead of three advert intervals plus skew (3.5 s with advert_int 1). Here both are reloaded with the
      * swapped priorities while a is still in FAULT, and a is released only once that has settled, so it comes
-     * back as a backup below b instead of tying with it at its old priority.
+     * back as a backup below b instead of tying with it at its old priority. If b's adverts do not reach a, a takes
+     * the VIP back a master-down timer later: {@link VipStaysOnB} watches for that.
      */
     private void releaseFromFault() {
         b().reloadKeepalived();
@@ -261,8 +263,10 @@ public final class KeepalivedSwitch implements TrafficSwitch {
             sleep(POLL);
         }
         String where = onA && onB ? "on both a's and b's hosts" : onA ? "still on a's host" : onB ? "?" : "on neither host";
+        // a keeps the VIP only while it hears no better master: b's adverts do not reach it
+        String why = onA ? " (a no longer hears b: are b's VRRP packets, IP protocol 112, dropped on the way?)" : "";
         throw new KeepalivedException("VIP " + settings.vip() + " is " + where + " " + settings.timeout().toMillis()
-                + "ms after the reloads");
+                + "ms after the reloads" + why);
     }
 
     private void awaitVipAnswersAsB(int port, long since) {
@@ -315,7 +319,7 @@ public final class KeepalivedSwitch implements TrafficSwitch {
         }
     }
 
-    private static void sleep(Duration d) {
+    static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {

@@ -25,6 +25,11 @@ public record VrrpInstance(ConfStatement block) {
         return block.child("priority");
     }
 
+    /** Seconds between adverts ({@code advert_int}, keepalived's default 1). */
+    public double advertInt() {
+        return value("advert_int").map(Double::parseDouble).orElse(1.0);
+    }
+
     public boolean nopreempt() {
         return block.child("nopreempt").isPresent();
     }

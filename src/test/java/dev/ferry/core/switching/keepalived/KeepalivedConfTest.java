@@ -74,6 +74,15 @@ class KeepalivedConfTest {
     }
 
     @Test
+    void watchesLongerThanAsMasterDownTimer() {
+        // advert_int 1 (the default), priority 150: 3 s + 106/256 s skew + 1 s margin
+        assertEquals(1.0, conf(CONF).instance("VI_1").orElseThrow().advertInt());
+        assertEquals(Duration.ofMillis(4414), VipStaysOnB.window(conf(CONF).instance("VI_1").orElseThrow()));
+        String slow = CONF.replace("priority 150", "priority 150\n    advert_int 2");
+        assertEquals(Duration.ofMillis(7828), VipStaysOnB.window(conf(slow).instance("VI_1").orElseThrow()));
+    }
+
+    @Test
     void priorityEditKeepsEverythingElse() {
         KeepalivedConf conf = conf(CONF);
         String edited = conf.withPriority(conf.instance("VI_1").orElseThrow(), 90);

@@ -1,0 +1,73 @@
+package dev.ferry.core.switching.keepalived;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After the fast hand-over a is released from FAULT as a backup. If b's adverts do not reach a (a firewall that
+ * drops b's outgoing VRRP, IP protocol 112), b still took the VIP after a's priority-0 advert, but a, hearing no
+ * master, takes the VIP back once its master-down timer runs out: the VIP would then be on both hosts after ferry
+ * reported success. So ferry watches for longer than that timer; if the VIP shows up on a, a goes back to FAULT.
+ */
+final class VipStaysOnB {
+    private static final Logger LOG = LoggerFactory.getLogger(VipStaysOnB.class);
+    /** Room for keepalived's reaction to the released handover file and for one slow poll. */
+    private static final Duration MARGIN = Duration.ofSeconds(1);
+    private static final Duration POLL = Duration.ofMillis(100);
+    /** How long a back in FAULT may take to drop the VIP (measured: within one poll). */
+    private static final Duration FAULT_SETTLE = Duration.ofSeconds(3);
+
+    private final KeepalivedSettings settings;
+
+    VipStaysOnB(KeepalivedSettings settings) {
+        this.settings = settings;
+    }
+
+    /** a's master-down timer as a backup: 3 advert intervals plus its skew time, plus a margin. */
+    static Duration window(VrrpInstance a) {
+        double advert = a.advertInt();
+        // VRRPv2 skew is (256 - priority) / 256 s, VRRPv3 scales it by advert_int: take the larger
+        double skew = (256 - a.priority()) / 256.0 * Math.max(1.0, advert);
+        return Duration.ofMillis(Math.round((3 * advert + skew) * 1000)).plus(MARGIN);
+    }
+
+    /** Returns once the window has passed with the VIP off a; fails with exit 8 when a took it back. */
+    void watch() {
+        Duration window = window(KeepalivedChecks.instance(settings.source().load(), settings.instance(), "a"));
+        long start = System.nanoTime();
+        long deadline = start + window.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (settings.source().holds(settings.vip())) {
+                throw tookBack(Duration.ofNanos(System.nanoTime() - start));
+            }
+            KeepalivedSwitch.sleep(POLL);
+        }
+        LOG.info("VIP {} stayed on b for {}ms after a left FAULT", settings.vip(), window.toMillis());
+    }
+
+    private FerryException tookBack(Duration after) {
+        KeepalivedSide a = settings.source();
+        a.handover("1");
+        boolean left = awaitGoneFromA();
+        String file = a.handoverFile().orElseThrow();
+        return new FerryException(ExitCode.INCOMPLETE, "keepalived switch: VIP " + settings.vip() + " came back to a's "
+                + "host " + after.toMillis() + "ms after a left FAULT: b's VRRP adverts do not reach a (IP protocol 112 "
+                + "to 224.0.0.18 dropped between them?); a's keepalived is back in FAULT (" + file + " says 1)"
+                + (left ? ", the VIP is on b only" : " but still holds the VIP")
+                + "; b is master and holds every acknowledged write: let b's VRRP packets reach a, then ferry resume");
+    }
+
+    private boolean awaitGoneFromA() {
+        long deadline = System.nanoTime() + FAULT_SETTLE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!settings.source().holds(settings.vip())) {
+                return true;
+            }
+            KeepalivedSwitch.sleep(POLL);
+        }
+        return false;
+    }
+}
