@@ -78,7 +78,23 @@ public record KeepalivedSide(String role, HostExec host, String config, String r
      * client reconnects to b. Returns false when the host has no iptables (the race is then left open).
      */
     boolean gateVip(String vip, int port) {
-        ExecResult r = host.shell("command -v iptables >/dev/null || exit 127; iptables -w -I " + gateRule(vip, port));
+        return gateVip(vip, port, Gate.DROP);
+    }
+
+    /** How a closed gate treats a client's packet: dropped (it retransmits) or answered with a TCP reset. */
+    enum Gate {
+        DROP("DROP"),
+        RESET("REJECT --reject-with tcp-reset");
+
+        private final String target;
+
+        Gate(String target) {
+            this.target = target;
+        }
+    }
+
+    boolean gateVip(String vip, int port, Gate gate) {
+        ExecResult r = host.shell("command -v iptables >/dev/null || exit 127; iptables -w -I " + gateRule(vip, port, gate));
         if (r.exitCode() == 127) {
             return false;
         }
@@ -88,13 +104,17 @@ public record KeepalivedSide(String role, HostExec host, String config, String r
 
     /** Removes every copy of the rule {@link #gateVip} inserted (a resumed run may have inserted it twice). */
     void ungateVip(String vip, int port) {
-        check(host.shell("while iptables -w -D " + gateRule(vip, port) + " 2>/dev/null; do :; done"),
-                "remove the DROP rule for " + vip + ":" + port);
+        ungateVip(vip, port, Gate.DROP);
     }
 
-    private static String gateRule(String vip, int port) {
+    void ungateVip(String vip, int port, Gate gate) {
+        check(host.shell("while iptables -w -D " + gateRule(vip, port, gate) + " 2>/dev/null; do :; done"),
+                "remove the gate rule for " + vip + ":" + port);
+    }
+
+    private static String gateRule(String vip, int port, Gate gate) {
         return "INPUT -d " + ShellQuote.quote(vip) + "/32 -p tcp --dport " + port
-                + " -m comment --comment ferry-vip-handover -j DROP";
+                + " -m comment --comment ferry-vip-handover -j " + gate.target;
     }
 
     String handoverValue() {

@@ -130,7 +130,7 @@ public final class KeepalivedSwitch implements TrafficSwitch {
         try {
             swapPriorities();
             boolean fast = a().handoverFile().isPresent();
-            long reloadAt = fast ? handOver(from.port()) : reloadBoth();
+            long reloadAt = fast ? handOver(from.port()) : reloadBoth(from.port());
             awaitVipAnswersAsB(to.port(), reloadAt);
             lastVipMove = Duration.ofNanos(System.nanoTime() - reloadAt);
             LOG.info("VIP {} moved to b in {}ms after the reloads", settings.vip(), lastVipMove.toMillis());
@@ -149,13 +149,25 @@ public final class KeepalivedSwitch implements TrafficSwitch {
         }
     }
 
-    /** The plain move of seed step 6: b waits for its master-down timer (3 advert intervals and its skew). */
-    private long reloadBoth() {
+    /**
+     * The plain move of seed step 6: b waits for its master-down timer (3 advert intervals and its skew). a is b's
+     * read-only replica by now, so its clients lose nothing when a answers them with a TCP reset for those seconds:
+     * they reconnect until the VIP is on b. Without that gate a request a's kernel acknowledges just as the VIP
+     * leaves never gets its reply, and its client waits for its socket timeout (seen in 1 run in 3).
+     */
+    private long reloadBoth(int port) {
+        boolean gated = a().gateVip(settings.vip(), port, KeepalivedSide.Gate.RESET);
         long reloadAt = System.nanoTime();
-        b().reloadKeepalived();
-        a().reloadKeepalived();
-        awaitVipOnB(reloadAt);
-        return reloadAt;
+        try {
+            b().reloadKeepalived();
+            a().reloadKeepalived();
+            awaitVipOnB(reloadAt);
+            return reloadAt;
+        } finally {
+            if (gated) {
+                a().ungateVip(settings.vip(), port, KeepalivedSide.Gate.RESET);
+            }
+        }
     }
 
     /**
