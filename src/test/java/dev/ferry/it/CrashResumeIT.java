@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 3, done when: {@code ferry run} killed with SIGKILL during sync, right after b's promotion (journaled
@@ -94,6 +95,32 @@ class CrashResumeIT {
         RedisBinary old = RedisBinary.shared(version);
         assumeTrue(old.isAvailable(), "no redis-server " + version);
         crashAtFailPoint(old, "cutover:fenced", "FENCED");
+    }
+
+    /**
+     * ferry killed at every step boundary (the journal line written, nothing after it): resume finishes with
+     * nothing lost, whatever state the crash left. The cutover's inner points are covered above.
+     */
+    @ParameterizedTest(name = "killed at {0}")
+    @ValueSource(strings = {"preflight:started", "preflight:completed", "sync b from a:completed",
+            "chain c to b:started", "chain c to b:completed", "verify b against a:completed", "cutover:started",
+            "cutover:completed", "switch traffic:completed", "drain watch:completed", "after:started",
+            "after:completed", "persist roles:completed", "post-checks:completed", "verify c against b:completed"})
+    void killedAtAStepBoundaryResumeFinishes(String failPoint) {
+        try (Rig rig = Rig.start(Rig.config(RedisBinary.system(), RedisBinary.system()))) {
+            rig.spec("replica", "2s", "1s");
+            rig.startWriters();
+            Path log = rig.stateDir().resolveSibling("child.log");
+            Process child = startChild(rig, failPoint, log);
+            try {
+                assertThat(waitFor(child)).as(output(log)).isEqualTo(137);
+            } finally {
+                child.destroyForcibly();
+            }
+            String step = failPoint.substring(0, failPoint.indexOf(':'));
+            assertThat(lastOf(rig.journal(), step)).as(output(log)).isPresent();
+            resumeFinishes(rig);
+        }
     }
 
     private static void crashAtFailPoint(String failPoint, String lastCutoverEntry) {
