@@ -91,6 +91,40 @@ class KeepalivedSwitchIT {
         assertNoLeftovers(bed);
     }
 
+    /** Rollback after a completed run: fenced switch-back, the original keepalived configs back, the VIP on a. */
+    @Test
+    void rollbackPutsTheVipAndTheConfigsBackWithNothingLost() throws Exception {
+        dev.ferry.testkit.NetnsBed bed;
+        try (VipDemo demo = new VipDemo(SMALL, false)) {
+            bed = demo.bed();
+            demo.start(System.out::println);
+            Path specFile = demo.writeSpec(Duration.ofSeconds(15));
+            String aOriginal = Files.readString(demo.keepalived("a").config());
+            String bOriginal = Files.readString(demo.keepalived("b").config());
+            dev.ferry.testkit.Writers writers = demo.startWriters();
+            assertEquals(RunStatus.COMPLETED, demo.runFerry(specFile, RunListener.SILENT).status());
+            assertTrue(demo.bed().holdsVip("b") && !demo.bed().holdsVip("a"), "VIP on b after the run");
+            writers.awaitAcknowledged(writers.acknowledged() + 200, Duration.ofSeconds(15));
+            dev.ferry.core.spec.Spec spec = dev.ferry.core.spec.SpecLoader.load(specFile);
+            new dev.ferry.core.run.Rollback(spec, new dev.ferry.core.plan.RunOptions(true, false,
+                    bed.dir().resolve(".ferry"), false), dev.ferry.core.plan.Confirmer.YES, RunListener.SILENT,
+                    dev.ferry.core.spec.SecretSource.system(), java.time.Clock.systemUTC()).rollback();
+            writers.awaitAcknowledged(writers.acknowledged() + 200, Duration.ofSeconds(15));
+            writers.stop();
+            assertTrue(demo.bed().holdsVip("a") && !demo.bed().holdsVip("b"), "VIP back on a only");
+            assertRole(demo.redis("a"), "master");
+            assertRole(demo.redis("b"), "slave");
+            assertEquals(aOriginal, Files.readString(demo.keepalived("a").config()), "a's original config back");
+            assertEquals(bOriginal, Files.readString(demo.keepalived("b").config()), "b's original config back");
+            try (Jedis a = demo.redis("a").client()) {
+                assertEquals(0, writers.checkLost(a).lost(), "acknowledged writes missing on a");
+            }
+            assertTrue(writers.stats().longestGap().compareTo(VipDemo.SOCKET_TIMEOUT) < 0,
+                    "a writer hung until its socket timeout: " + writers.stats().summary());
+        }
+        assertNoLeftovers(bed);
+    }
+
     @Test
     void targetKeepalivedNotRunningFailsPreflightAndChangesNothing() {
         try (VipDemo demo = new VipDemo(SMALL.withKeys(100))) {

@@ -127,6 +127,9 @@ public final class KeepalivedSwitch implements TrafficSwitch {
     /** Returns the VIP move time: from the reloads until {@code vip:port} answers as b (what clients wait for). */
     @Override
     public Duration move(Endpoint from, Endpoint to) {
+        if ("target".equals(from.role())) {
+            return moveBack(to);
+        }
         try {
             swapPriorities();
             boolean fast = a().handoverFile().isPresent();
@@ -146,6 +149,33 @@ public final class KeepalivedSwitch implements TrafficSwitch {
             throw new FerryException(ExitCode.INCOMPLETE, "keepalived switch: " + e.getMessage() + fault
                     + ": b is master and holds every acknowledged write; the keepalived configs give b the higher "
                     + "priority (originals in *" + KeepalivedSide.BACKUP_SUFFIX + "); fix keepalived on b or the VRRP path between a and b, then ferry resume");
+        }
+    }
+
+    /**
+     * The traffic back to a (rollback after the cutover): the original configs, kept as backups by the move,
+     * are put back and reloaded, so a has the higher priority again; b, by now a's read-only replica, resets
+     * clients on the VIP until the VIP is on a's host alone and answers as a.
+     */
+    private Duration moveBack(Endpoint to) {
+        try {
+            boolean gated = b().gateVip(settings.vip(), to.port(), KeepalivedSide.Gate.RESET);
+            long start = System.nanoTime();
+            try {
+                restoreBackups();
+                awaitVipOn(a(), b(), start);
+            } finally {
+                if (gated) {
+                    b().ungateVip(settings.vip(), to.port(), KeepalivedSide.Gate.RESET);
+                }
+            }
+            awaitVipAnswersAs(servers.a(), to.port(), start);
+            lastVipMove = Duration.ofNanos(System.nanoTime() - start);
+            return lastVipMove;
+        } catch (KeepalivedException e) {
+            throw new FerryException(ExitCode.INCOMPLETE, "keepalived switch back: " + e.getMessage()
+                    + ": a is master and holds every acknowledged write; put the configs back from *"
+                    + KeepalivedSide.BACKUP_SUFFIX + " and reload keepalived on both hosts, then ferry rollback again");
         }
     }
 
@@ -263,16 +293,25 @@ public final class KeepalivedSwitch implements TrafficSwitch {
     }
 
     private void awaitVipOnB(long since) {
+        awaitVipOn(b(), a(), since);
+    }
+
+    /** Waits until the VIP is on {@code winner}'s host and not on {@code loser}'s. */
+    private void awaitVipOn(KeepalivedSide winner, KeepalivedSide loser, long since) {
         long deadline = since + settings.timeout().toNanos();
         boolean onA = true;
         boolean onB = false;
         while (System.nanoTime() < deadline) {
-            onB = b().holds(settings.vip());
-            onA = a().holds(settings.vip());
+            onB = winner.holds(settings.vip());
+            onA = loser.holds(settings.vip());
             if (onB && !onA) {
                 return;
             }
             sleep(POLL);
+        }
+        if (winner == a()) {
+            throw new KeepalivedException("VIP " + settings.vip() + " did not come back to a's host alone within "
+                    + settings.timeout().toMillis() + "ms after the original configs were reloaded");
         }
         String where = onA && onB ? "on both a's and b's hosts" : onA ? "still on a's host" : onB ? "?" : "on neither host";
         // a keeps the VIP only while it hears no better master: b's adverts do not reach it
@@ -282,10 +321,14 @@ public final class KeepalivedSwitch implements TrafficSwitch {
     }
 
     private void awaitVipAnswersAsB(int port, long since) {
+        awaitVipAnswersAs(servers.b(), port, since);
+    }
+
+    private void awaitVipAnswersAs(RedisNode master, int port, long since) {
         long deadline = since + settings.timeout().toNanos();
-        String want = servers.b().runId();
+        String want = master.runId();
         String seen = "nothing";
-        RedisNode probe = new RedisNode("the VIP", settings.vip(), port, servers.b().credentials(),
+        RedisNode probe = new RedisNode("the VIP", settings.vip(), port, master.credentials(),
                 servers.clientName() + "-vip", 1000, Map.of());
         try (probe) {
             while (System.nanoTime() < deadline) {
@@ -301,7 +344,8 @@ public final class KeepalivedSwitch implements TrafficSwitch {
                 sleep(POLL);
             }
         }
-        throw new KeepalivedException("VIP " + settings.vip() + ":" + port + " does not answer as b (saw " + seen + ")");
+        throw new KeepalivedException("VIP " + settings.vip() + ":" + port + " does not answer as " + master.label()
+                + " (saw " + seen + ")");
     }
 
     /**
