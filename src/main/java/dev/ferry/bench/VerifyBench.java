@@ -67,6 +67,8 @@ public final class VerifyBench {
             load(a, keys);
             replicate(a, b);
             double rdb = rdbSeconds(a);
+            resetStats(a);
+            resetStats(b);
             double cpuA = cpuSeconds(a);
             double cpuB = cpuSeconds(b);
             long jvmCpu = jvmCpuNanos();
@@ -83,6 +85,8 @@ public final class VerifyBench {
                 throw new IllegalStateException("verify disagreed with the bench data: " + result.facts());
             }
             double verify = result.took().toNanos() / 1e9;
+            System.err.println("a: " + commandStats(a));
+            System.err.println("b: " + commandStats(b));
             double serverA = cpuSeconds(a) - cpuA;
             double serverB = cpuSeconds(b) - cpuB;
             double ferryCpu = (jvmCpuNanos() - jvmCpu) / 1e9;
@@ -107,6 +111,26 @@ public final class VerifyBench {
         try (Jedis j = s.client()) {
             String info = j.info("cpu");
             return field(info, "used_cpu_user") + field(info, "used_cpu_sys");
+        }
+    }
+
+    private static void resetStats(RedisServer s) {
+        try (Jedis j = s.client()) {
+            j.configResetStat();
+        }
+    }
+
+    /** Where the server's time went, per command: calls and microseconds, for finding what verify costs. */
+    private static String commandStats(RedisServer s) {
+        try (Jedis j = s.client()) {
+            StringBuilder out = new StringBuilder();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^cmdstat_(\\w+):calls=(\\d+),usec=(\\d+)")
+                    .matcher(j.info("commandstats"));
+            while (m.find()) {
+                out.append(m.group(1)).append(' ').append(m.group(2)).append(" calls ")
+                        .append(Long.parseLong(m.group(3)) / 1000).append(" ms; ");
+            }
+            return out.toString();
         }
     }
 

@@ -95,7 +95,7 @@ final class KeyComparer {
                 p.headRight = r.head[i];
             }
             if (tally != null) {
-                tally.key(typeLeft.equals("none") ? typeRight : typeLeft);
+                tally.key(db, typeLeft, typeRight);
             }
             if (classify(db, p, typeLeft, typeRight)) {
                 present.add(p);

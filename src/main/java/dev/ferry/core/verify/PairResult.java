@@ -13,9 +13,12 @@ import java.util.Map;
  * @param differences keys that still differed after the re-check rounds
  * @param shown       the first few differences, for display
  * @param rechecked   keys that differed once and were compared again
+ * @param reverse     whether the right-to-left pass "ran" or was "skipped" (the forward pass proved the right
+ *                    holds no other key)
  */
 public record PairResult(String left, String right, String mode, long keys, Map<String, Long> perType,
-        long differences, Map<String, Long> perKind, List<Difference> shown, long rechecked, Duration took) {
+        long differences, Map<String, Long> perKind, List<Difference> shown, long rechecked, String reverse,
+        Duration took) {
 
     public PairResult {
         perType = Map.copyOf(perType);
@@ -47,6 +50,7 @@ public record PairResult(String left, String right, String mode, long keys, Map<
         f.put("per-kind", new java.util.TreeMap<>(perKind));
         f.put("shown", shown.stream().map(Difference::line).toList());
         f.put("rechecked", rechecked);
+        f.put("reverse-pass", reverse);
         f.put("millis", took.toMillis());
         return f;
     }

@@ -1,15 +1,20 @@
 package dev.ferry.core.verify;
 
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Type, PTTL and, for strings, the value of a batch of keys on both servers in two pipelined rounds with as few
- * commands as the server has to parse: PTTL and STRLEN per key (STRLEN fails on a non-string, which is how the
- * usual all-strings batch avoids TYPE), then one MGET for the strings up to {@link KeyComparer#STRING_HEAD} and
- * TYPE only for the rest. A longer string is not read here: it is compared a chunk at a time.
+ * Type, PTTL and, for strings, the value of a batch of keys on both servers, touching each key in two adjacent
+ * commands: PTTL then {@code GETRANGE key 0 HEAD}. Adjacent, because the first lookup of a key is what costs a
+ * server (a cache miss through its dict), the second finds it warm. GETRANGE fails on a non-string, which is how
+ * the usual all-strings batch avoids TYPE; a second round asks TYPE for the rest and STRLEN for strings longer
+ * than {@link KeyComparer#STRING_HEAD}, which are compared a chunk at a time, never read whole here.
  */
 final class TypeProbe {
+    private static final byte[] ZERO = "0".getBytes(StandardCharsets.US_ASCII);
+    /** One byte past the head: a reply that long means the string goes on. */
+    private static final byte[] HEAD_END = Integer.toString(KeyComparer.STRING_HEAD).getBytes(StandardCharsets.US_ASCII);
+
     /** A string too long to read in a batch. */
     record BigString(long length) {
     }
@@ -18,7 +23,7 @@ final class TypeProbe {
     static final class Side {
         final String[] type;
         final long[] pttl;
-        /** The string's value, a {@link BigString}, null when it vanished between the rounds; else unused. */
+        /** The string's value or a {@link BigString}; else unused. */
         final Object[] head;
         String error;
 
@@ -36,7 +41,7 @@ final class TypeProbe {
         for (byte[] k : keys) {
             for (KeyReader r : List.of(left, right)) {
                 r.add("PTTL", k);
-                r.add("STRLEN", k);
+                r.add("GETRANGE", k, ZERO, HEAD_END);
             }
         }
         int nl = left.send();
@@ -45,8 +50,8 @@ final class TypeProbe {
         Side r = first(keys.size(), right.receive(nr));
         nl = second(left, keys, l);
         nr = second(right, keys, r);
-        finish(keys, l, left.receive(nl));
-        finish(keys, r, right.receive(nr));
+        finish(l, left.receive(nl));
+        finish(r, right.receive(nr));
         return List.of(l, r);
     }
 
@@ -54,7 +59,7 @@ final class TypeProbe {
         Side side = new Side(n);
         for (int i = 0; i < n; i++) {
             Object pttl = replies.get(2 * i);
-            Object strlen = replies.get(2 * i + 1);
+            Object head = replies.get(2 * i + 1);
             if (Replies.isError(pttl)) {
                 side.error = Replies.text(pttl);
                 side.type[i] = "?";
@@ -63,48 +68,36 @@ final class TypeProbe {
             side.pttl[i] = Replies.number(pttl);
             if (side.pttl[i] == -2) {
                 side.type[i] = "none";
-            } else if (strlen instanceof Long len) {
+            } else if (head instanceof byte[] value) {
+                // a key deleted between the two commands reads as "": a difference, if any, is re-checked
                 side.type[i] = "string";
-                side.head[i] = len > KeyComparer.STRING_HEAD ? new BigString(len) : null;
+                side.head[i] = value.length > KeyComparer.STRING_HEAD ? null : value;
             }
         }
         return side;
     }
 
-    /** Queues MGET of the short strings and TYPE of the non-strings; returns the replies to read. */
+    /** Queues STRLEN of the long strings and TYPE of the non-strings; returns the replies to read. */
     private static int second(KeyReader reader, List<byte[]> keys, Side side) {
-        List<byte[]> shortStrings = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            if ("string".equals(side.type[i]) && side.head[i] == null) {
-                shortStrings.add(keys.get(i));
-            }
-        }
-        if (!shortStrings.isEmpty()) {
-            reader.add("MGET", shortStrings.toArray(new byte[0][]));
-        }
         for (int i = 0; i < keys.size(); i++) {
             if (side.type[i] == null) {
                 reader.add("TYPE", keys.get(i));
+            } else if ("string".equals(side.type[i]) && side.head[i] == null) {
+                reader.add("STRLEN", keys.get(i));
             }
         }
         return reader.send();
     }
 
-    private static void finish(List<byte[]> keys, Side side, List<Object> replies) {
+    private static void finish(Side side, List<Object> replies) {
         int next = 0;
-        boolean anyShort = false;
-        for (int i = 0; i < keys.size(); i++) {
-            anyShort |= "string".equals(side.type[i]) && side.head[i] == null;
-        }
-        List<Object> values = anyShort ? Replies.list(replies.get(next++)) : List.of();
-        int v = 0;
-        for (int i = 0; i < keys.size(); i++) {
-            if ("string".equals(side.type[i]) && side.head[i] == null) {
-                side.head[i] = v < values.size() ? values.get(v) : null;
-                v++;
-            } else if (side.type[i] == null) {
+        for (int i = 0; i < side.type.length; i++) {
+            if (side.type[i] == null) {
                 Object type = replies.get(next++);
                 side.type[i] = Replies.isError(type) ? "?" : Replies.text(type);
+            } else if ("string".equals(side.type[i]) && side.head[i] == null) {
+                Object length = replies.get(next++);
+                side.head[i] = length instanceof Long n ? new BigString(n) : null;
             }
         }
     }

@@ -132,12 +132,33 @@ class VerifyIT {
                 PairResult r = verify(a, b, VerifyOptions.full());
                 assertThat(r.differences()).as(r.shown().toString()).isZero();
                 assertThat(r.keys()).isGreaterThan(20_000);
+                assertThat(r.reverse()).as("keys written meanwhile may be on b only: b must be scanned").isEqualTo("ran");
             } finally {
                 stop.set(true);
                 overwriter.join(5000);
             }
             assertThat(writers.acknowledged()).isGreaterThan(500);
             assertThat(overwrites.get()).isGreaterThan(100);
+        }
+    }
+
+    @Test
+    void theReversePassIsSparedOnlyWhenTheForwardPassProvedBHoldsNoOtherKey() throws Exception {
+        try (RedisServer a = RedisServer.start(RedisBinary.system()); RedisServer b = RedisServer.start(RedisBinary.system());
+                Jedis ja = a.client(); Jedis jb = b.client()) {
+            loadBoth(ja, jb, 2000);
+            PairResult same = verify(a, b, QUICK);
+            assertThat(same.matches()).isTrue();
+            assertThat(same.reverse()).isEqualTo("skipped");
+
+            // the same key count on both sides, but one key swapped for another: only the reverse pass finds it
+            String swapped = jb.randomKey();
+            jb.rename(swapped, "only-on-b");
+            PairResult r = verify(a, b, QUICK);
+            assertThat(r.reverse()).isEqualTo("ran");
+            assertThat(r.shown()).extracting(Difference::key, Difference::kind).containsExactlyInAnyOrder(
+                    org.assertj.core.groups.Tuple.tuple(q(swapped), Kind.MISSING_ON_RIGHT),
+                    org.assertj.core.groups.Tuple.tuple(q("only-on-b"), Kind.MISSING_ON_LEFT));
         }
     }
 
