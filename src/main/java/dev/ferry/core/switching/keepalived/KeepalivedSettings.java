@@ -15,7 +15,8 @@ import java.util.Set;
 /** The keys of a keepalived switch, checked, with the host defaults filled in from the spec's servers. */
 public record KeepalivedSettings(String vip, String instance, KeepalivedSide source, KeepalivedSide target,
         Duration timeout) {
-    private static final Set<String> SIDE_KEYS = Set.of("exec", "config", "reload", "running", "handover-file");
+    /** The keys of switch.source and switch.target; public so a test can hold the spec reference to them. */
+    public static final Set<String> SIDE_KEYS = Set.of("exec", "config", "reload", "running", "handover-file");
     /** Each host command gets this long; the VIP wait is bounded by switch.timeout. */
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(15);
 
