@@ -183,7 +183,7 @@ public final class RedisNode implements AutoCloseable {
     }
 
     /** A renamed command (rename-command in redis.conf) is sent under its new name. */
-    private String commandName(String command) {
+    public String commandName(String command) {
         return renames.getOrDefault(command.toUpperCase(java.util.Locale.ROOT), command);
     }
 

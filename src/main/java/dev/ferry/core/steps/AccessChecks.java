@@ -4,6 +4,7 @@ import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.spec.After;
 import dev.ferry.core.spec.Credentials;
+import dev.ferry.core.spec.VerifySpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,26 @@ final class AccessChecks {
         if (n == survey.servers().b()) {
             needs.put("GET", List.of("GET", Cutover.markerKey(survey.spec().name())));
         }
+        needs.putAll(verifyNeeds(survey.spec().verify()));
+        return needs;
+    }
+
+    /** What the run's verify steps read with (nothing when both are off). */
+    private static Map<String, List<String>> verifyNeeds(VerifySpec verify) {
+        Map<String, List<String>> needs = new LinkedHashMap<>();
+        if (verify.before() == VerifySpec.Mode.OFF && verify.after() == VerifySpec.Mode.OFF) {
+            return needs;
+        }
+        String key = "ferry:verify";
+        if (verify.before() == VerifySpec.Mode.FULL || verify.after() == VerifySpec.Mode.FULL) {
+            needs.put("SCAN", List.of("SCAN", "0"));
+        }
+        if (verify.before() == VerifySpec.Mode.SAMPLE || verify.after() == VerifySpec.Mode.SAMPLE) {
+            needs.put("RANDOMKEY", List.of("RANDOMKEY"));
+        }
+        needs.put("PTTL", List.of("PTTL", key));
+        needs.put("GETRANGE", List.of("GETRANGE", key, "0", "1"));
+        needs.put("TYPE", List.of("TYPE", key));
         return needs;
     }
 
@@ -62,7 +83,8 @@ final class AccessChecks {
                     "map a renamed command in the spec, e.g. rename: { " + missing.get(0).split(" ")[0] + ": NEWNAME }"
                             + " (top level or per host), or enable it in redis.conf");
         }
-        return CheckResult.pass("commands", "INFO, CONFIG, CLIENT, REPLICAOF/SLAVEOF available on every server");
+        return CheckResult.pass("commands", "INFO, CONFIG, CLIENT, REPLICAOF/SLAVEOF"
+                + (verifyNeeds(survey.spec().verify()).isEmpty() ? "" : " and verify's reads") + " available on every server");
     }
 
     private static int indexOf(Survey survey, RedisNode n) {

@@ -64,6 +64,7 @@ final class KeyComparer {
         List<Probe> small = heads(db, present);
         List<Probe> unequalDumps = dumps(small);
         typed(db, unequalDumps);
+        consumerGroups(db, present);
         List<Suspect> out = new ArrayList<>();
         for (Probe p : probes) {
             Difference d = p.difference != null ? p.difference : p.ttlDifference;
@@ -245,6 +246,30 @@ final class KeyComparer {
                 p.difference = diff(db, p, Kind.UNREADABLE, "read failed: " + firstError(l, r));
             } else if (!typedEquals(p.type, l, r)) {
                 p.difference = diff(db, p, Kind.VALUE, p.type + " elements differ");
+            }
+        }
+    }
+
+    /**
+     * A stream's consumer groups: name, pending entries and last delivered id of each. A replica holds
+     * them too, and a consumer that resumes on b after the move reads from there.
+     */
+    private void consumerGroups(int db, List<Probe> present) {
+        List<Probe> streams = present.stream().filter(p -> p.type.equals("stream") && p.difference == null).toList();
+        if (streams.isEmpty()) {
+            return;
+        }
+        streams.forEach(p -> both("XINFO", bytes("GROUPS"), p.key));
+        List<List<Object>> replies = exchange();
+        for (int i = 0; i < streams.size(); i++) {
+            Probe p = streams.get(i);
+            Object l = replies.get(0).get(i);
+            Object r = replies.get(1).get(i);
+            if (Replies.isError(l) || Replies.isError(r)) {
+                p.difference = diff(db, p, Kind.UNREADABLE, "XINFO GROUPS failed: " + firstError(l, r));
+            } else if (!Replies.groups(l).equals(Replies.groups(r))) {
+                p.difference = diff(db, p, Kind.VALUE, "consumer groups differ: " + Replies.groups(l) + " on "
+                        + left.label() + ", " + Replies.groups(r) + " on " + right.label());
             }
         }
     }

@@ -5,15 +5,15 @@ import dev.ferry.core.FerryException;
 import dev.ferry.core.redis.Info;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.redis.RedisVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import redis.clients.jedis.CommandArguments;
-import redis.clients.jedis.Connection;
+import java.util.Set;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -24,13 +24,17 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 final class KeyReader implements AutoCloseable {
     private static final int TIMEOUT_MILLIS = 30_000;
-    /** Encoded once: verify sends millions of commands, and a name encoded per command shows in its CPU. */
-    private static final Map<String, ProtocolCommand> COMMANDS = new ConcurrentHashMap<>();
+    /** Commands verify can do without: DUMP is only a fast path before the typed compare. */
+    private static final Set<String> OPTIONAL = Set.of("DUMP");
 
     private final RedisNode node;
     private final OpsLimiter limiter;
-    private final ReadConnection connection;
-    private final List<CommandArguments> pending = new ArrayList<>();
+    private final RespPipe connection;
+    private int pending;
+    /** Names of the commands sent and not yet answered, in order: to say which one a server refused. */
+    private final ArrayDeque<String> unanswered = new ArrayDeque<>();
+    /** Names as this server knows them (renamed commands), encoded once: verify sends millions of commands. */
+    private final Map<String, byte[]> commands = new HashMap<>();
     private int db;
     private RedisVersion version;
 
@@ -67,64 +71,74 @@ final class KeyReader implements AutoCloseable {
 
     /** Queues a command; nothing is sent until {@link #send}. */
     void add(String command, byte[]... args) {
-        CommandArguments arguments = new CommandArguments(COMMANDS.computeIfAbsent(command, KeyReader::encoded));
-        for (byte[] arg : args) {
-            arguments.add(arg);
-        }
-        pending.add(arguments);
+        connection.command(commands.computeIfAbsent(command, this::encoded), args);
+        unanswered.add(command);
+        pending++;
     }
 
     int pendingCount() {
-        return pending.size();
+        return pending;
     }
 
     /** Writes the queued commands; returns how many replies {@link #receive} must read. */
     int send() {
-        int n = pending.size();
+        int n = pending;
+        pending = 0;
         limiter.acquire(n);
         try {
-            for (CommandArguments c : pending) {
-                connection.sendCommand(c);
-            }
-            connection.flushNow();
-        } catch (JedisConnectionException e) {
+            connection.flush();
+        } catch (IOException e) {
             throw lost(e);
-        } finally {
-            pending.clear();
         }
         return n;
     }
 
     List<Object> receive(int n) {
         try {
-            return n == 0 ? List.of() : connection.getMany(n);
-        } catch (JedisConnectionException e) {
+            List<Object> replies = n == 0 ? List.of() : connection.read(n);
+            for (Object reply : replies) {
+                String command = unanswered.poll();
+                if (reply instanceof JedisDataException e && !OPTIONAL.contains(command) && refusal(e)) {
+                    throw refused(command, e);
+                }
+            }
+            return replies;
+        } catch (IOException e) {
             throw lost(e);
         }
+    }
+
+    /** A command this server does not know (renamed, disabled) or does not let ferry's user run. */
+    private static boolean refusal(JedisDataException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.startsWith("ERR unknown command") || m.startsWith("NOPERM");
+    }
+
+    private FerryException refused(String command, JedisDataException e) {
+        String sent = node.commandName(command);
+        return new FerryException(ExitCode.CONNECTION, "could not verify: " + node + " refused " + command
+                + (sent.equals(command) ? "" : " (sent as " + sent + ")") + ": " + e.getMessage()
+                + ": map a renamed command under rename: in the spec, or let ferry's user run it");
     }
 
     List<Object> flush() {
         return receive(send());
     }
 
-    private static ProtocolCommand encoded(String command) {
-        byte[] raw = command.getBytes(StandardCharsets.US_ASCII);
-        return () -> raw;
+    private byte[] encoded(String command) {
+        return node.commandName(command).getBytes(StandardCharsets.UTF_8);
     }
 
-    private FerryException lost(JedisConnectionException e) {
+    private FerryException lost(IOException e) {
         return new FerryException(ExitCode.CONNECTION, "could not verify: lost the connection to " + node + ": "
                 + e.getMessage() + ": check that the server runs, then verify again", e);
     }
 
-    private static ReadConnection open(RedisNode node, String nameSuffix) {
+    private static RespPipe open(RedisNode node, String nameSuffix) {
         try {
-            ReadConnection c = new ReadConnection(new HostAndPort(node.host(), node.port()),
+            return RespPipe.open(new HostAndPort(node.host(), node.port()),
                     node.clientConfig(RedisNode.CLIENT_NAME_PREFIX + "verify-" + nameSuffix, TIMEOUT_MILLIS));
-            c.connect();
-            c.ping();
-            return c;
-        } catch (JedisConnectionException | JedisDataException e) {
+        } catch (JedisConnectionException | JedisDataException | UncheckedIOException e) {
             throw new FerryException(ExitCode.CONNECTION, "could not verify: cannot connect to " + node + " ("
                     + nameSuffix + "): " + e.getMessage() + ": check that the server runs and the spec's auth", e);
         }
@@ -136,17 +150,6 @@ final class KeyReader implements AutoCloseable {
             connection.close();
         } catch (RuntimeException ignored) {
             // broken already: nothing to release
-        }
-    }
-
-    /** Jedis flushes only when it reads; verify sends to both servers first, so that they work in parallel. */
-    private static final class ReadConnection extends Connection {
-        ReadConnection(HostAndPort address, redis.clients.jedis.JedisClientConfig config) {
-            super(address, config);
-        }
-
-        void flushNow() {
-            flush();
         }
     }
 }

@@ -71,6 +71,28 @@ final class Replies {
         return map;
     }
 
+    /**
+     * Fields of XINFO GROUPS that every version gives and a replica must share. Not the consumer count: an idle
+     * consumer (nothing pending) is not always replicated, and one missing costs nothing.
+     */
+    private static final List<String> GROUP_FIELDS = List.of("name", "pending", "last-delivered-id");
+
+    /** XINFO GROUPS as one line per group (sorted by name), with the fields every version reports. */
+    static Set<String> groups(Object reply) {
+        Set<String> groups = new java.util.TreeSet<>();
+        for (Object group : list(reply)) {
+            List<Object> flat = list(group);
+            Map<String, String> fields = new HashMap<>();
+            for (int i = 0; i + 1 < flat.size(); i += 2) {
+                fields.put(text(flat.get(i)), text(flat.get(i + 1)));
+            }
+            StringBuilder line = new StringBuilder();
+            GROUP_FIELDS.forEach(f -> line.append(line.length() == 0 ? "" : " ").append(f).append('=').append(fields.get(f)));
+            groups.add(line.toString());
+        }
+        return groups;
+    }
+
     static Set<ByteBuffer> members(Object reply) {
         List<Object> flat = list(reply);
         Set<ByteBuffer> set = new HashSet<>(flat.size() * 2);

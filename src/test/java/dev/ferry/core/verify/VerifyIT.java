@@ -163,6 +163,56 @@ class VerifyIT {
     }
 
     @Test
+    void renamedCommandsAreSentUnderTheirNewNamesAndAnUnmappedOneMeansCouldNotVerify() throws Exception {
+        // one config line per rename: the testkit writes "key value" lines, so the second rides on the first
+        Map<String, String> renamedOnA = Map.of("rename-command", "SCAN XSCAN\nrename-command PTTL XPTTL");
+        Map<String, String> renamedOnB = Map.of("rename-command", "GETRANGE XGETRANGE\nrename-command DUMP \"\"");
+        try (RedisServer a = RedisServer.start(RedisBinary.system(), renamedOnA);
+                RedisServer b = RedisServer.start(RedisBinary.system(), renamedOnB);
+                Jedis ja = a.client(); Jedis jb = b.client()) {
+            loadBoth(ja, jb, 300);
+            String changed = someKey(jb, "string", 0); // SCAN is renamed on a
+            jb.setrange(changed, 0, "~");
+            try (RedisNode left = new RedisNode("a", a.host(), a.port(), Optional.empty(), "ferry-test", 5000,
+                    Map.of("SCAN", "XSCAN", "PTTL", "XPTTL"));
+                    RedisNode right = new RedisNode("b", b.host(), b.port(), Optional.empty(), "ferry-test", 5000,
+                            Map.of("GETRANGE", "XGETRANGE"))) {
+                PairResult r = new Verifier(QUICK).verify(List.of(List.of(left, right))).pairs().get(0);
+                assertThat(r.shown()).as("DUMP disabled on b: small collections compared by type alone")
+                        .extracting(Difference::key, Difference::kind)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple(q(changed), Kind.VALUE));
+                assertThat(r.keys()).isEqualTo(ja.dbSize());
+            }
+            assertThatThrownBy(() -> verify(a, b, QUICK)).isInstanceOf(FerryException.class)
+                    .hasMessageContaining("refused SCAN").hasMessageContaining("rename:")
+                    .satisfies(e -> assertThat(((FerryException) e).code()).isEqualTo(ExitCode.CONNECTION));
+        }
+    }
+
+    @Test
+    void consumerGroupsOfAStreamAreCompared() throws Exception {
+        try (RedisServer a = RedisServer.start(RedisBinary.system()); RedisServer b = RedisServer.start(RedisBinary.system());
+                Jedis ja = a.client(); Jedis jb = b.client()) {
+            for (int i = 0; i < 20; i++) {
+                ja.xadd("events", redis.clients.jedis.StreamEntryID.NEW_ENTRY, Map.of("n", Integer.toString(i)));
+            }
+            ja.xgroupCreate("events", "workers", new redis.clients.jedis.StreamEntryID(), false);
+            ja.xreadGroup("workers", "w1", redis.clients.jedis.params.XReadGroupParams.xReadGroupParams().count(5),
+                    Map.of("events", redis.clients.jedis.StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+            copy(ja, jb);
+            assertThat(verify(a, b, QUICK).matches()).as("groups, pending entries and ids replicated alike").isTrue();
+
+            String delivered = jb.xpending("events", "workers").getMinId().toString();
+            jb.xack("events", "workers", new redis.clients.jedis.StreamEntryID(delivered));
+            PairResult r = verify(a, b, QUICK);
+            assertThat(r.shown()).singleElement().satisfies(d -> {
+                assertThat(d.kind()).isEqualTo(Kind.VALUE);
+                assertThat(d.detail()).contains("consumer groups differ").contains("pending=5").contains("pending=4");
+            });
+        }
+    }
+
+    @Test
     void anUnreachableServerMeansCouldNotVerify() {
         RedisServer a = RedisServer.start(RedisBinary.system());
         try (RedisServer b = RedisServer.start(RedisBinary.system())) {
