@@ -8,6 +8,7 @@ import dev.ferry.core.verify.Verifier;
 import dev.ferry.core.verify.VerifyOptions;
 import dev.ferry.testkit.RedisBinary;
 import dev.ferry.testkit.RedisServer;
+import dev.ferry.testkit.Writers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,45 +27,54 @@ import redis.clients.jedis.Protocol;
 
 /**
  * Verify throughput against {@code redis-cli --rdb} on the same data in the same run, and ferry's heap as the
- * key count grows. Not a test: run {@code bench/verify.sh}, which gives the JVM -Xmx256m. Arguments: key counts
- * (default 250000 500000 1000000); {@code FERRY_BENCH_OUT} names the JSON file.
+ * key count grows, quiet and under live writes. Not a test: run {@code bench/verify.sh}, which gives the JVM
+ * -Xmx256m. Arguments: key counts (default 250000 500000 1000000), and {@code --ttl} to give every key a TTL;
+ * {@code FERRY_BENCH_OUT} names the JSON file.
  */
 public final class VerifyBench {
     private static final int VALUE_BYTES = 100;
     private static final int LOAD_BATCH = 10_000;
     private static final Duration RDB_TIMEOUT = Duration.ofMinutes(5);
+    private static final int LIVE_WRITERS = 2;
+    private static final int LIVE_RATE = 500;
 
     private VerifyBench() {
     }
 
     public static void main(String[] args) throws Exception {
         List<Integer> counts = new ArrayList<>();
+        boolean ttl = false;
         for (String a : args) {
-            counts.add(Integer.parseInt(a));
+            if (a.equals("--ttl")) {
+                ttl = true;
+            } else {
+                counts.add(Integer.parseInt(a));
+            }
         }
         if (counts.isEmpty()) {
             counts = List.of(250_000, 500_000, 1_000_000);
         }
         int workers = Integer.getInteger("workers", 2);
         List<Map<String, Object>> rows = new ArrayList<>();
-        System.out.printf("%10s %8s %9s %13s %6s %13s %12s %18s%n", "keys", "rdb s", "verify s", "verify keys/s",
-                "ratio", "peak heap MB", "after-GC MB", "cpu s a/b/ferry");
+        System.out.printf("%10s %8s %9s %13s %6s %13s %12s %18s %12s %10s%n", "keys", "rdb s", "verify s",
+                "verify keys/s", "ratio", "peak heap MB", "after-GC MB", "cpu s a/b/ferry", "live verify", "live ratio");
         for (int keys : counts) {
-            Map<String, Object> row = run(keys, workers);
+            Map<String, Object> row = run(keys, workers, ttl);
             rows.add(row);
-            System.out.printf("%10d %8.2f %9.2f %13.0f %6.2f %13.1f %12.1f %6.1f/%4.1f/%5.1f%n", keys,
+            System.out.printf("%10d %8.2f %9.2f %13.0f %6.2f %13.1f %12.1f %6.1f/%4.1f/%5.1f %12.2f %10.2f%n", keys,
                     row.get("rdb-seconds"), row.get("verify-seconds"), row.get("verify-keys-per-second"),
                     row.get("ratio"), row.get("peak-heap-mb"), row.get("peak-after-gc-mb"), row.get("cpu-seconds-a"),
-                    row.get("cpu-seconds-b"), row.get("cpu-seconds-ferry"));
+                    row.get("cpu-seconds-b"), row.get("cpu-seconds-ferry"), row.get("live-verify-seconds"),
+                    row.get("live-ratio"));
         }
         write(rows, workers);
     }
 
-    private static Map<String, Object> run(int keys, int workers) throws Exception {
+    private static Map<String, Object> run(int keys, int workers, boolean ttl) throws Exception {
         Map<String, String> config = Map.of("repl-diskless-sync-delay", "0", "save", "");
         try (RedisServer a = RedisServer.start(RedisBinary.system(), config);
                 RedisServer b = RedisServer.start(RedisBinary.system(), config)) {
-            load(a, keys);
+            load(a, keys, ttl);
             replicate(a, b);
             double rdb = rdbSeconds(a);
             resetStats(a);
@@ -93,6 +103,7 @@ public final class VerifyBench {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("keys", keys);
             row.put("value-bytes", VALUE_BYTES);
+            row.put("every-key-with-ttl", ttl);
             row.put("rdb-seconds", rdb);
             row.put("verify-seconds", verify);
             row.put("verify-keys-per-second", keys / verify);
@@ -102,8 +113,34 @@ public final class VerifyBench {
             row.put("cpu-seconds-ferry", ferryCpu);
             row.put("peak-heap-mb", peak / 1048576.0);
             row.put("peak-after-gc-mb", HeapSampler.peakAfterGc() / 1048576.0);
+            live(a, b, workers, rdb, row);
             return row;
         }
+    }
+
+    /**
+     * The same compare while an application writes to a (which b replicates): keys written meanwhile may be on
+     * b only, so verify cannot spare its reverse pass, and differences in flight must be re-checked away.
+     */
+    private static void live(RedisServer a, RedisServer b, int workers, double rdb, Map<String, Object> row) {
+        Writers writers = new Writers(Writers.Config.builder().endpoint(a.hostAndPort()).writers(LIVE_WRITERS)
+                .ratePerWriter(LIVE_RATE).maxDuration(Duration.ofMinutes(2)).keyPrefix("live").build());
+        PairResult result;
+        try (writers; RedisNode left = node("a", a); RedisNode right = node("b", b)) {
+            writers.start();
+            writers.awaitAcknowledged(LIVE_RATE / 10, Duration.ofSeconds(10));
+            result = new Verifier(VerifyOptions.full().withWorkers(workers)).verify(List.of(List.of(left, right)))
+                    .pairs().get(0);
+        }
+        if (!result.matches()) {
+            throw new IllegalStateException("verify under live writes found differences: " + result.facts());
+        }
+        double seconds = result.took().toNanos() / 1e9;
+        row.put("live-writes-per-second", LIVE_WRITERS * LIVE_RATE);
+        row.put("live-verify-seconds", seconds);
+        row.put("live-ratio", rdb / seconds);
+        row.put("live-reverse-pass", result.reverse());
+        row.put("live-rechecked", result.rechecked());
     }
 
     /** CPU the server used so far (user + system), from INFO cpu. */
@@ -148,7 +185,8 @@ public final class VerifyBench {
         return new RedisNode(label, s.host(), s.port(), Optional.empty(), "ferry-bench", 10_000, Map.of());
     }
 
-    private static void load(RedisServer a, int keys) {
+    /** {@code ttl}: every key expires in a day, so verify must ask each key's PTTL. */
+    private static void load(RedisServer a, int keys, boolean ttl) {
         Random random = new Random(1);
         byte[] value = new byte[VALUE_BYTES];
         try (Jedis j = a.client(Duration.ofSeconds(60))) {
@@ -156,7 +194,11 @@ public final class VerifyBench {
                 try (Pipeline p = j.pipelined()) {
                     for (int n = start; n < Math.min(keys, start + LOAD_BATCH); n++) {
                         random.nextBytes(value);
-                        p.set(("key:" + n).getBytes(), value.clone());
+                        byte[] key = ("key:" + n).getBytes();
+                        p.set(key, value.clone());
+                        if (ttl) {
+                            p.expire(key, 86_400);
+                        }
                     }
                     p.sync();
                 }

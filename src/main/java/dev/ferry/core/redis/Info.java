@@ -73,6 +73,12 @@ public final class Info {
         return keys;
     }
 
+    /** Keys with a TTL in database {@code db}, from the keyspace section; 0 when the database is empty. */
+    public long expiresIn(int db) {
+        String v = fields.get("db" + db);
+        return v == null ? 0 : subfield(v, "expires");
+    }
+
     public long totalKeys() {
         return keysPerDb().values().stream().mapToLong(Long::longValue).sum();
     }

@@ -76,7 +76,7 @@ final class KeyComparer {
     }
 
     private List<Probe> typesAndTtls(int db, List<Probe> probes, Tally tally) {
-        List<TypeProbe.Side> sides = TypeProbe.probe(left, right, probes.stream().map(p -> p.key).toList());
+        List<TypeProbe.Side> sides = TypeProbe.probe(db, left, right, probes.stream().map(p -> p.key).toList());
         TypeProbe.Side l = sides.get(0);
         TypeProbe.Side r = sides.get(1);
         List<Probe> present = new ArrayList<>();

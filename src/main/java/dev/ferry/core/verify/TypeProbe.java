@@ -1,19 +1,23 @@
 package dev.ferry.core.verify;
 
+import dev.ferry.core.redis.Info;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Type, PTTL and, for strings, the value of a batch of keys on both servers, touching each key in two adjacent
- * commands: PTTL then {@code GETRANGE key 0 HEAD}. Adjacent, because the first lookup of a key is what costs a
- * server (a cache miss through its dict), the second finds it warm. GETRANGE fails on a non-string, which is how
- * the usual all-strings batch avoids TYPE; a second round asks TYPE for the rest and STRLEN for strings longer
+ * Type, PTTL and, for strings, the value of a batch of keys on both servers, touching each key as few times as
+ * possible: the first lookup of a key is what costs a server (a cache miss through its dict). The first round
+ * is {@code INFO keyspace} then {@code GETRANGE key 0 HEAD} per key: when the database holds no key with a TTL at
+ * that moment, every key's PTTL is known without asking. Otherwise the second round asks PTTL per key (warm by
+ * then). GETRANGE fails on a non-string, which is how the usual all-strings batch avoids TYPE; the second round
+ * asks TYPE for the rest (and for empty replies, which a missing key gives too) and STRLEN for strings longer
  * than {@link KeyComparer#STRING_HEAD}, which are compared a chunk at a time, never read whole here.
  */
 final class TypeProbe {
     private static final byte[] ZERO = "0".getBytes(StandardCharsets.US_ASCII);
     /** One byte past the head: a reply that long means the string goes on. */
     private static final byte[] HEAD_END = Integer.toString(KeyComparer.STRING_HEAD).getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEYSPACE = "keyspace".getBytes(StandardCharsets.US_ASCII);
 
     /** A string too long to read in a batch. */
     record BigString(long length) {
@@ -26,28 +30,31 @@ final class TypeProbe {
         /** The string's value or a {@link BigString}; else unused. */
         final Object[] head;
         String error;
+        /** No key of the database had a TTL when the batch was read. */
+        boolean ttlFree;
+        /** What the second round asked per key: TYPE, STRLEN or neither. */
+        final String[] asked;
 
         Side(int n) {
             type = new String[n];
             pttl = new long[n];
             head = new Object[n];
+            asked = new String[n];
         }
     }
 
     private TypeProbe() {
     }
 
-    static List<Side> probe(KeyReader left, KeyReader right, List<byte[]> keys) {
-        for (byte[] k : keys) {
-            for (KeyReader r : List.of(left, right)) {
-                r.add("PTTL", k);
-                r.add("GETRANGE", k, ZERO, HEAD_END);
-            }
+    static List<Side> probe(int db, KeyReader left, KeyReader right, List<byte[]> keys) {
+        for (KeyReader r : List.of(left, right)) {
+            r.add("INFO", KEYSPACE);
+            keys.forEach(k -> r.add("GETRANGE", k, ZERO, HEAD_END));
         }
         int nl = left.send();
         int nr = right.send();
-        Side l = first(keys.size(), left.receive(nl));
-        Side r = first(keys.size(), right.receive(nr));
+        Side l = first(db, keys.size(), left.receive(nl));
+        Side r = first(db, keys.size(), right.receive(nr));
         nl = second(left, keys, l);
         nr = second(right, keys, r);
         finish(l, left.receive(nl));
@@ -55,49 +62,62 @@ final class TypeProbe {
         return List.of(l, r);
     }
 
-    private static Side first(int n, List<Object> replies) {
+    private static Side first(int db, int n, List<Object> replies) {
         Side side = new Side(n);
+        Object info = replies.get(0);
+        side.ttlFree = !Replies.isError(info) && Info.parse(Replies.text(info)).expiresIn(db) == 0;
         for (int i = 0; i < n; i++) {
-            Object pttl = replies.get(2 * i);
-            Object head = replies.get(2 * i + 1);
-            if (Replies.isError(pttl)) {
-                side.error = Replies.text(pttl);
-                side.type[i] = "?";
-                continue;
-            }
-            side.pttl[i] = Replies.number(pttl);
-            if (side.pttl[i] == -2) {
-                side.type[i] = "none";
-            } else if (head instanceof byte[] value) {
-                // a key deleted between the two commands reads as "": a difference, if any, is re-checked
+            Object head = replies.get(i + 1);
+            if (head instanceof byte[] value && value.length > 0) {
                 side.type[i] = "string";
                 side.head[i] = value.length > KeyComparer.STRING_HEAD ? null : value;
+            } else if (head instanceof byte[] empty) {
+                side.head[i] = empty; // an empty string, or no key: TYPE tells
             }
+            side.pttl[i] = -1;
         }
         return side;
     }
 
-    /** Queues STRLEN of the long strings and TYPE of the non-strings; returns the replies to read. */
+    /** Queues PTTL (unless the database had no TTL), TYPE and STRLEN where needed; returns the replies to read. */
     private static int second(KeyReader reader, List<byte[]> keys, Side side) {
         for (int i = 0; i < keys.size(); i++) {
-            if (side.type[i] == null) {
-                reader.add("TYPE", keys.get(i));
-            } else if ("string".equals(side.type[i]) && side.head[i] == null) {
-                reader.add("STRLEN", keys.get(i));
+            if (!side.ttlFree) {
+                reader.add("PTTL", keys.get(i));
+            }
+            side.asked[i] = side.type[i] == null ? "TYPE" : side.head[i] == null ? "STRLEN" : null;
+            if (side.asked[i] != null) {
+                reader.add(side.asked[i], keys.get(i));
             }
         }
         return reader.send();
     }
 
+    private static String unreadable(Side side, Object error) {
+        side.error = ((Exception) error).getMessage();
+        return "?";
+    }
+
     private static void finish(Side side, List<Object> replies) {
         int next = 0;
         for (int i = 0; i < side.type.length; i++) {
-            if (side.type[i] == null) {
-                Object type = replies.get(next++);
-                side.type[i] = Replies.isError(type) ? "?" : Replies.text(type);
-            } else if ("string".equals(side.type[i]) && side.head[i] == null) {
-                Object length = replies.get(next++);
-                side.head[i] = length instanceof Long n ? new BigString(n) : null;
+            Object pttl = side.ttlFree ? null : replies.get(next++);
+            Object asked = side.asked[i] == null ? null : replies.get(next++);
+            if ("TYPE".equals(side.asked[i])) {
+                side.type[i] = Replies.isError(asked) ? unreadable(side, asked) : Replies.text(asked);
+            } else if (asked != null) {
+                side.head[i] = asked instanceof Long n ? new BigString(n) : null;
+            }
+            if (pttl != null) {
+                if (Replies.isError(pttl)) {
+                    side.type[i] = unreadable(side, pttl);
+                } else {
+                    side.pttl[i] = Replies.number(pttl);
+                }
+            }
+            if (side.pttl[i] == -2 || side.type[i].equals("none")) {
+                side.type[i] = "none"; // gone, by either reply: a difference, if any, is re-checked
+                side.pttl[i] = -2;
             }
         }
     }

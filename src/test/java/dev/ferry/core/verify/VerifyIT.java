@@ -213,6 +213,27 @@ class VerifyIT {
     }
 
     @Test
+    void withoutAnyTtlInADatabaseATtlOnOneSideAndEmptyOrMissingStringsAreStillTold() throws Exception {
+        try (RedisServer a = RedisServer.start(RedisBinary.system()); RedisServer b = RedisServer.start(RedisBinary.system());
+                Jedis ja = a.client(); Jedis jb = b.client()) {
+            for (Jedis j : List.of(ja, jb)) {
+                for (int i = 0; i < 50; i++) {
+                    j.set("s" + i, "v" + i);
+                }
+                j.set("empty", "");
+                j.rpush("list", "x");
+            }
+            ja.set("empty-on-a-only", "");
+            jb.expire("s7", 3600);
+            PairResult r = verify(a, b, QUICK);
+            assertThat(r.shown()).extracting(Difference::key, Difference::kind).containsExactlyInAnyOrder(
+                    org.assertj.core.groups.Tuple.tuple(q("s7"), Kind.TTL),
+                    org.assertj.core.groups.Tuple.tuple(q("empty-on-a-only"), Kind.MISSING_ON_RIGHT));
+            assertThat(r.perType()).containsEntry("string", 52L).containsEntry("list", 1L);
+        }
+    }
+
+    @Test
     void anUnreachableServerMeansCouldNotVerify() {
         RedisServer a = RedisServer.start(RedisBinary.system());
         try (RedisServer b = RedisServer.start(RedisBinary.system())) {
