@@ -77,11 +77,17 @@ public final class Main implements Runnable {
                 + " or { password-file: PATH } in the spec" : "");
     }
 
+    /** From a resource Maven filled in, so that the man pages (made from classes, not the jar) know it too. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"ferry " + (v == null ? "dev" : v)};
+        public String[] getVersion() throws java.io.IOException {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = Main.class.getResourceAsStream("/dev/ferry/version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"ferry " + p.getProperty("version", "dev")};
         }
     }
 }
