@@ -237,15 +237,28 @@ final class KeyComparer {
                 default -> both("XRANGE", p.key, bytes("-"), bytes("+"));
             }
         }
+        settle(db, probes, "read", (p, l, r) -> typedEquals(p.type, l, r) ? null : p.type + " elements differ");
+    }
+
+    /** What differs between the two replies about one key, or null when they agree. */
+    private interface Comparison {
+        String differs(Probe p, Object left, Object right);
+    }
+
+    /** Reads the replies queued for {@code probes} on both sides, one each, and records what differs. */
+    private void settle(int db, List<Probe> probes, String reading, Comparison comparison) {
         List<List<Object>> replies = exchange();
         for (int i = 0; i < probes.size(); i++) {
             Probe p = probes.get(i);
             Object l = replies.get(0).get(i);
             Object r = replies.get(1).get(i);
             if (Replies.isError(l) || Replies.isError(r)) {
-                p.difference = diff(db, p, Kind.UNREADABLE, "read failed: " + firstError(l, r));
-            } else if (!typedEquals(p.type, l, r)) {
-                p.difference = diff(db, p, Kind.VALUE, p.type + " elements differ");
+                p.difference = diff(db, p, Kind.UNREADABLE, reading + " failed: " + firstError(l, r));
+                continue;
+            }
+            String detail = comparison.differs(p, l, r);
+            if (detail != null) {
+                p.difference = diff(db, p, Kind.VALUE, detail);
             }
         }
     }
@@ -260,18 +273,9 @@ final class KeyComparer {
             return;
         }
         streams.forEach(p -> both("XINFO", bytes("GROUPS"), p.key));
-        List<List<Object>> replies = exchange();
-        for (int i = 0; i < streams.size(); i++) {
-            Probe p = streams.get(i);
-            Object l = replies.get(0).get(i);
-            Object r = replies.get(1).get(i);
-            if (Replies.isError(l) || Replies.isError(r)) {
-                p.difference = diff(db, p, Kind.UNREADABLE, "XINFO GROUPS failed: " + firstError(l, r));
-            } else if (!Replies.groups(l).equals(Replies.groups(r))) {
-                p.difference = diff(db, p, Kind.VALUE, "consumer groups differ: " + Replies.groups(l) + " on "
-                        + left.label() + ", " + Replies.groups(r) + " on " + right.label());
-            }
-        }
+        settle(db, streams, "XINFO GROUPS", (p, l, r) -> Replies.groups(l).equals(Replies.groups(r)) ? null
+                : "consumer groups differ: " + Replies.groups(l) + " on " + left.label() + ", " + Replies.groups(r)
+                        + " on " + right.label());
     }
 
     private static boolean typedEquals(String type, Object l, Object r) {
