@@ -3,6 +3,7 @@ package dev.ferry.core.switching.keepalived;
 import dev.ferry.core.host.ExecResult;
 import dev.ferry.core.host.HostExec;
 import dev.ferry.core.host.ShellQuote;
+import java.util.List;
 
 /**
  * One keepalived host of the switch (a's or b's): how to reach it, its config file, how to reload it, and how
@@ -75,26 +76,34 @@ public record KeepalivedSide(String role, HostExec host, String config, String r
      * reply can no longer leave (no route from an address the host no longer has): the client, whose data was
      * acknowledged, sends nothing more and waits for its socket timeout. Dropped packets are not acknowledged, so
      * the client retransmits them (after 200 ms) to whoever holds the VIP then: b answers with a reset and the
-     * client reconnects to b. Returns false when the host has no iptables (the race is then left open).
+     * client reconnects to b. A new connection's SYN, though, is answered with a reset rather than dropped: nothing
+     * was sent on it, and a dropped SYN is retried only after a second, while a refused one lets the client retry
+     * at once and reach b as soon as it holds the VIP. Returns false when the host has no iptables (the race is
+     * then left open).
      */
     boolean gateVip(String vip, int port) {
         return gateVip(vip, port, Gate.DROP);
     }
 
-    /** How a closed gate treats a client's packet: dropped (it retransmits) or answered with a TCP reset. */
+    /**
+     * How a closed gate treats a client's packet: dropped (it retransmits; a SYN is reset) or answered with a TCP
+     * reset. Rules in the order they are inserted, each on top of the chain: the last one is matched first.
+     */
     enum Gate {
-        DROP("DROP"),
-        RESET("REJECT --reject-with tcp-reset");
+        DROP(List.of("-j DROP", "--syn -j REJECT --reject-with tcp-reset")),
+        RESET(List.of("-j REJECT --reject-with tcp-reset"));
 
-        private final String target;
+        private final List<String> rules;
 
-        Gate(String target) {
-            this.target = target;
+        Gate(List<String> rules) {
+            this.rules = rules;
         }
     }
 
     boolean gateVip(String vip, int port, Gate gate) {
-        ExecResult r = host.shell("command -v iptables >/dev/null || exit 127; iptables -w -I " + gateRule(vip, port, gate));
+        StringBuilder insert = new StringBuilder("command -v iptables >/dev/null || exit 127");
+        gate.rules.forEach(rule -> insert.append(" && iptables -w -I ").append(gateRule(vip, port, rule)));
+        ExecResult r = host.shell(insert.toString());
         if (r.exitCode() == 127) {
             return false;
         }
@@ -108,13 +117,15 @@ public record KeepalivedSide(String role, HostExec host, String config, String r
     }
 
     void ungateVip(String vip, int port, Gate gate) {
-        check(host.shell("while iptables -w -D " + gateRule(vip, port, gate) + " 2>/dev/null; do :; done"),
-                "remove the gate rule for " + vip + ":" + port);
+        for (String rule : gate.rules) {
+            check(host.shell("while iptables -w -D " + gateRule(vip, port, rule) + " 2>/dev/null; do :; done"),
+                    "remove the gate rule for " + vip + ":" + port);
+        }
     }
 
-    private static String gateRule(String vip, int port, Gate gate) {
+    private static String gateRule(String vip, int port, String rule) {
         return "INPUT -d " + ShellQuote.quote(vip) + "/32 -p tcp --dport " + port
-                + " -m comment --comment ferry-vip-handover -j " + gate.target;
+                + " -m comment --comment ferry-vip-handover " + rule;
     }
 
     String handoverValue() {
