@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ClientPauseMode;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Real Sentinels (Debian's redis-server started as redis-sentinel) watching a: with {@code sentinel: { master-name,
@@ -57,16 +58,25 @@ class SentinelIT {
         return sentinelWatching(master, "");
     }
 
-    /** redis-server runs as Sentinel when started under the name redis-sentinel; {@code more}: sentinel lines. */
     private RedisServer sentinelWatching(RedisServer master, String more) throws Exception {
+        return sentinelWatching(master, more, Map.of());
+    }
+
+    /**
+     * redis-server runs as Sentinel when started under the name redis-sentinel; {@code more}: sentinel lines,
+     * {@code config}: other sentinel.conf lines (requirepass).
+     */
+    private RedisServer sentinelWatching(RedisServer master, String more, Map<String, String> config)
+            throws Exception {
         Path link = dir.resolve("bin").resolve("redis-sentinel");
         if (!Files.exists(link)) {
             Files.createDirectories(link.getParent());
             Files.createSymbolicLink(link, RedisBinary.system().path());
         }
-        RedisServer sentinel = RedisServer.start(RedisBinary.at(link), Map.of("sentinel", "monitor orders 127.0.0.1 "
-                + master.port() + " 1\nsentinel down-after-milliseconds orders 1000\n"
-                + "sentinel failover-timeout orders 4000" + more));
+        Map<String, String> lines = new LinkedHashMap<>(config);
+        lines.put("sentinel", "monitor orders 127.0.0.1 " + master.port() + " 1\nsentinel down-after-milliseconds"
+                + " orders 1000\nsentinel failover-timeout orders 4000" + more);
+        RedisServer sentinel = RedisServer.start(RedisBinary.at(link), lines);
         sentinels.add(sentinel);
         await("the Sentinel to connect to a", () -> sentinelClients(master) > 0);
         return sentinel;
@@ -82,9 +92,23 @@ class SentinelIT {
         Files.writeString(f.spec, Files.readString(f.spec) + sentinelLine + "\n");
     }
 
+    private static String masterAddress(RedisServer sentinel) {
+        try (Jedis j = sentinel.client()) {
+            List<?> reply = (List<?>) j.sendCommand(() -> "SENTINEL".getBytes(), "GET-MASTER-ADDR-BY-NAME", "orders");
+            return new String((byte[]) reply.get(0)) + ":" + new String((byte[]) reply.get(1));
+        }
+    }
+
+    /** SENTINEL MASTER orders as a map; empty when the Sentinel does not monitor orders. */
     private static Map<String, String> master(RedisServer sentinel) {
         try (Jedis j = sentinel.client()) {
-            Object reply = j.sendCommand(() -> "SENTINEL".getBytes(), "MASTER", "orders");
+            Object reply;
+            try {
+                reply = j.sendCommand(() -> "SENTINEL".getBytes(), "MASTER", "orders");
+            } catch (JedisDataException e) {
+                assertThat(e.getMessage()).contains("No such master");
+                return Map.of();
+            }
             Map<String, String> fields = new LinkedHashMap<>();
             List<?> list = (List<?>) reply;
             for (int i = 0; i + 1 < list.size(); i += 2) {
@@ -223,5 +247,109 @@ class SentinelIT {
         assertThat(preflight.code()).as(preflight.toString()).isEqualTo(ExitCode.PREFLIGHT.value());
         assertThat(preflight.out() + preflight.err()).contains("2 Sentinels watch a but the spec lists 1");
         assertThat(master(listed)).as("nothing changed").containsEntry("port", Integer.toString(f.a.port()));
+    }
+
+    /** requirepass in sentinel.conf: without sentinel.auth, or with a wrong password, preflight names the fix. */
+    @Test
+    void aPasswordProtectedSentinelIsMovedWithSentinelAuthAndRefusedWithoutIt() throws Exception {
+        String password = "sn-Guard-4242";
+        f = new MoveFixture(dir, RedisBinary.system(), Map.of(), "");
+        RedisServer sentinel = sentinelWatching(f.a, "", Map.of("requirepass", password));
+        String spec = Files.readString(f.spec);
+        String block = "sentinel: { master-name: orders, hosts: [\"127.0.0.1:" + sentinel.port() + "\"]";
+        Files.writeString(f.spec, spec + block + " }\n");
+        Cli.Result noAuth = f.ferry("run", "--yes");
+        Files.writeString(dir.resolve("sentinel.pw"), "not-" + password + "\n");
+        Files.writeString(f.spec, spec + block + ", auth: { password-file: sentinel.pw } }\n");
+        Cli.Result wrong = f.ferry("preflight");
+
+        assertThat(noAuth.code()).as(noAuth.toString()).isEqualTo(ExitCode.CONNECTION.value());
+        assertThat(noAuth.errLine()).contains("sentinel 127.0.0.1:" + sentinel.port(), "NOAUTH",
+                "add sentinel.auth: { password-env: NAME }");
+        assertThat(wrong.code()).as(wrong.toString()).isEqualTo(ExitCode.CONNECTION.value());
+        assertThat(wrong.errLine()).contains("sentinel 127.0.0.1:" + sentinel.port(),
+                "check the variable or file named in sentinel.auth:");
+        assertThat(master(sentinel)).as("nothing changed").containsEntry("port", Integer.toString(f.a.port()));
+        assertThat(MoveFixture.role(f.a)).startsWith("role:master");
+        assertThat(MoveFixture.role(f.b)).startsWith("role:master");
+
+        Files.writeString(dir.resolve("sentinel.pw"), password + "\n");
+        Writers writers = f.startWriters();
+        Cli.Result run = f.ferry("resume", "--yes"); // what the failed preflight's journal asks for
+
+        writers.stop();
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(masterAddress(sentinel)).isEqualTo("127.0.0.1:" + f.b.port());
+        assertThat(master(sentinel)).containsEntry("quorum", "1").containsEntry("failover-timeout", "4000");
+        try (Jedis b = f.b.client()) {
+            LossReport loss = writers.checkLost(b);
+            assertThat(loss.lost()).as(loss.toString()).isZero();
+        }
+        assertThat(run.out() + run.err()).doesNotContain(password);
+        try (Stream<Path> files = Files.walk(f.state)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(file)).as(file.toString()).doesNotContain(password);
+            }
+        }
+    }
+
+    /** The mirror of a run: b leaves the Sentinel before the switch-back, a is watched again after it. */
+    @Test
+    void rollbackAfterTheCutoverHasTheSentinelMonitorAAgain() throws Exception {
+        f = new MoveFixture(dir, RedisBinary.system(), Map.of(), "");
+        RedisServer sentinel = sentinelWatching(f.a);
+        specWith("sentinel: { master-name: orders, hosts: [\"127.0.0.1:" + sentinel.port() + "\"] }");
+        Writers writers = f.startWriters();
+        Cli.Result run = f.ferry("run", "--yes");
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(masterAddress(sentinel)).isEqualTo("127.0.0.1:" + f.b.port());
+        writers.awaitAcknowledged(writers.acknowledged() + 500, Duration.ofSeconds(10));
+
+        Cli.Result rollback = f.ferry("rollback", "--yes");
+
+        assertThat(rollback.code()).as(rollback.toString()).isZero();
+        assertThat(rollback.out()).contains("sentinel forgets b").contains("sentinel watches a");
+        writers.awaitAcknowledged(writers.acknowledged() + 500, Duration.ofSeconds(10));
+        assertThat(masterAddress(sentinel)).isEqualTo("127.0.0.1:" + f.a.port());
+        assertThat(master(sentinel)).containsEntry("quorum", "1").containsEntry("down-after-milliseconds", "1000")
+                .containsEntry("failover-timeout", "4000");
+        await("the Sentinel to find b and c as a's replicas", () -> "2".equals(master(sentinel).get("num-slaves")));
+        // a Sentinel still watching b (now a replica; down after 1 s, quorum 1) would have failed over by now
+        Thread.sleep(3000);
+        writers.stop();
+        assertThat(MoveFixture.role(f.a)).startsWith("role:master");
+        assertThat(MoveFixture.role(f.b)).contains("master_port:" + f.a.port());
+        assertThat(masterAddress(sentinel)).isEqualTo("127.0.0.1:" + f.a.port());
+        try (Jedis a = f.a.client()) {
+            LossReport loss = writers.checkLost(a);
+            assertThat(loss.lost()).as(loss.toString()).isZero();
+        }
+    }
+
+    /** ferry killed inside the switch-back, once a is promoted: the Sentinel watches nothing until rollback runs again. */
+    @Test
+    void aRollbackKilledAfterPromotingAIsRunAgainAndTheSentinelEndsOnA() throws Exception {
+        f = new MoveFixture(dir, RedisBinary.system(), Map.of(), "");
+        RedisServer sentinel = sentinelWatching(f.a);
+        specWith("sentinel: { master-name: orders, hosts: [\"127.0.0.1:" + sentinel.port() + "\"] }");
+        Writers writers = f.startWriters();
+        assertThat(f.ferry("run", "--yes").code()).isZero();
+
+        MoveFixture.ProcessResult killed = f.ferryProcess(Map.of("FERRY_FAILPOINT", "cutover:promoted"), "rollback",
+                "--yes");
+        assertThat(killed.code()).as(killed.err()).isEqualTo(137);
+        assertThat(master(sentinel)).as("b left the Sentinel before the switch-back").isEmpty();
+        Cli.Result again = f.ferry("rollback", "--yes");
+
+        assertThat(again.code()).as(again.toString()).isZero();
+        writers.awaitAcknowledged(writers.acknowledged() + 500, Duration.ofSeconds(10));
+        writers.stop();
+        assertThat(masterAddress(sentinel)).isEqualTo("127.0.0.1:" + f.a.port());
+        assertThat(master(sentinel)).containsEntry("quorum", "1").containsEntry("failover-timeout", "4000");
+        assertThat(MoveFixture.role(f.a)).startsWith("role:master");
+        try (Jedis a = f.a.client()) {
+            LossReport loss = writers.checkLost(a);
+            assertThat(loss.lost()).as(loss.toString()).isZero();
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.ferry.core.plan;
 
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.redis.TlsSockets;
+import dev.ferry.core.spec.Credentials;
 import dev.ferry.core.spec.Endpoint;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
@@ -17,12 +18,20 @@ public final class Servers implements AutoCloseable {
     private final RedisNode b;
     private final Optional<RedisNode> c;
     private final String clientName;
+    private final Optional<Credentials> sentinelCredentials;
 
     public Servers(RedisNode a, RedisNode b, Optional<RedisNode> c, String clientName) {
+        this(a, b, c, clientName, Optional.empty());
+    }
+
+    /** {@code sentinelCredentials}: ferry's login to the Sentinels of {@code sentinel: hosts}, if they need one. */
+    public Servers(RedisNode a, RedisNode b, Optional<RedisNode> c, String clientName,
+            Optional<Credentials> sentinelCredentials) {
         this.a = a;
         this.b = b;
         this.c = c;
         this.clientName = clientName;
+        this.sentinelCredentials = sentinelCredentials;
     }
 
     /** The name of ferry's own connections in this run: {@code ferry-<spec>-<pid>-<nonce>}. */
@@ -47,12 +56,18 @@ public final class Servers implements AutoCloseable {
     public static Servers of(Spec spec, SecretSource secrets, String clientName) {
         return new Servers(node("a", spec, spec.source(), secrets, clientName),
                 node("b", spec, spec.target(), secrets, clientName),
-                spec.backup().map(e -> node("c", spec, e, secrets, clientName)), clientName);
+                spec.backup().map(e -> node("c", spec, e, secrets, clientName)), clientName,
+                spec.sentinelCredentials(secrets));
     }
 
     private static RedisNode node(String label, Spec spec, Endpoint e, SecretSource secrets, String clientName) {
         return new RedisNode(label, e.host(), e.port(), spec.credentials(e, secrets), clientName, TIMEOUT_MILLIS,
                 e.renames(), e.tls().map(tls -> TlsSockets.factory(e.role(), tls)));
+    }
+
+    /** How ferry logs in to the Sentinels ({@code sentinel.auth}); empty when they need no password. */
+    public Optional<Credentials> sentinelCredentials() {
+        return sentinelCredentials;
     }
 
     public RedisNode a() {

@@ -34,6 +34,7 @@ public final class RedisNode implements AutoCloseable {
     private final int timeoutMillis;
     private final Map<String, String> renames;
     private final Optional<SSLSocketFactory> tls;
+    private final String authKey;
     private Connection connection;
     private RedisVersion version;
 
@@ -45,6 +46,12 @@ public final class RedisNode implements AutoCloseable {
     /** A node spoken to over TLS when {@code tls} is present (see {@link TlsSockets}). */
     public RedisNode(String label, String host, int port, Optional<Credentials> credentials, String clientName,
             int timeoutMillis, Map<String, String> renames, Optional<SSLSocketFactory> tls) {
+        this(label, host, port, credentials, clientName, timeoutMillis, renames, tls, "auth");
+    }
+
+    private RedisNode(String label, String host, int port, Optional<Credentials> credentials, String clientName,
+            int timeoutMillis, Map<String, String> renames, Optional<SSLSocketFactory> tls, String authKey) {
+        this.authKey = authKey;
         this.tls = tls;
         this.label = label;
         this.host = host;
@@ -87,7 +94,16 @@ public final class RedisNode implements AutoCloseable {
 
     /** A sibling whose every command gives up after {@code millis}: for polling inside the cutover window. */
     public RedisNode withTimeout(String nameSuffix, int millis) {
-        return new RedisNode(label, host, port, credentials, clientName + "-" + nameSuffix, millis, renames, tls);
+        return new RedisNode(label, host, port, credentials, clientName + "-" + nameSuffix, millis, renames, tls,
+                authKey);
+    }
+
+    /**
+     * The same node, but a refused login names {@code key} as the spec key to fix (e.g. {@code sentinel.auth}) instead
+     * of the servers' {@code auth}.
+     */
+    public RedisNode withAuthKey(String key) {
+        return new RedisNode(label, host, port, credentials, clientName, timeoutMillis, renames, tls, key);
     }
 
     // ---- raw commands -------------------------------------------------------------------------------
@@ -316,13 +332,14 @@ public final class RedisNode implements AutoCloseable {
     private FerryException refused(JedisDataException e) {
         String msg = String.valueOf(e.getMessage());
         String fix = msg.contains("NOAUTH") || msg.contains("Authentication required")
-                ? "the server requires a password: add auth: { password-env: NAME } to the spec"
+                ? "the server requires a password: add " + authKey + ": { password-env: NAME } to the spec"
                 : msg.contains("WRONGPASS") || msg.contains("invalid password") || msg.contains("invalid username")
-                        ? "the username or password is wrong: check the variable or file named in auth:"
+                        ? "the username or password is wrong: check the variable or file named in " + authKey + ":"
                         : msg.contains("no password is set") || msg.contains("without any password")
-                                ? "the server has no password: remove auth: from the spec"
+                                ? "the server has no password: remove " + authKey + ": from the spec"
                                 : msg.contains("wrong number of arguments for 'auth'")
-                                        ? "the server is older than 6.0 and has no ACL users: drop auth.username for it"
+                                        ? "the server is older than 6.0 and has no ACL users: drop " + authKey
+                                                + ".username for it"
                                         : "check the server's log";
         return new FerryException(ExitCode.CONNECTION,
                 String.format("%s (%s) refused the connection: %s: %s", label, address(), firstLine(msg), fix));

@@ -13,9 +13,12 @@ import dev.ferry.core.plan.Servers;
 import dev.ferry.core.plan.Step;
 import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.spec.SecretSource;
+import dev.ferry.core.spec.Sentinel;
 import dev.ferry.core.spec.Spec;
 import dev.ferry.core.steps.Cutover;
 import dev.ferry.core.steps.DetachTargets;
+import dev.ferry.core.steps.SentinelForget;
+import dev.ferry.core.steps.SentinelWatch;
 import dev.ferry.core.steps.SwitchBack;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import java.util.Map;
 /**
  * {@code ferry rollback}: undoes a run, from the journal and live state. Before b's promotion b and c are
  * detached and a is left as it was; after it, a fenced switch-back makes a the master again with nothing lost.
+ * Sentinels the run moved ({@code sentinel: { action: move }}) forget b first and monitor a again at the end.
  * Journaled in the run's own journal, which ends ABORTED ("a is master again") when the rollback is done.
  */
 public final class Rollback {
@@ -58,7 +62,16 @@ public final class Rollback {
             Step step = promoted ? new SwitchBack() : new DetachTargets();
             journal.append(Journal.RUN, null, "ROLLBACK", Map.of("spec", spec.name(), "servers", Runner.serverList(spec),
                     "pid", ProcessHandle.current().pid(), "verb", "rollback", "path", step.name()));
+            // the mirror of the run's Sentinel steps: a Sentinel watching b would fail over back to it
+            boolean sentinels = spec.sentinel().action() == Sentinel.Action.MOVE
+                    && journal.started(SentinelForget.NAME);
+            if (sentinels && promoted) {
+                runStep(ctx, SentinelForget.rollback());
+            }
             runStep(ctx, step);
+            if (sentinels) {
+                runStep(ctx, SentinelWatch.rollback());
+            }
             journal.ended(RunStatus.ABORTED, Map.of("why", ROLLED_BACK + " (" + step.name() + ")"));
             return new RunResult(RunStatus.ABORTED, Report.from(spec, journal));
         }

@@ -13,18 +13,28 @@ import java.util.Optional;
  * @param action     fail (the default: preflight refuses a watched a), ignore (a loud warning) or move
  * @param masterName the name the Sentinels know a by ({@code sentinel monitor <name> ...}); move only
  * @param hosts      every Sentinel that watches a, as "host:port"; move only
+ * @param auth       where the Sentinels' own password comes from ({@code requirepass} in sentinel.conf); move only
  */
-public record Sentinel(Action action, Optional<String> masterName, List<String> hosts) {
+public record Sentinel(Action action, Optional<String> masterName, List<String> hosts, Optional<AuthSpec> auth) {
 
     public static final Sentinel NONE = new Sentinel(Action.FAIL, Optional.empty(), List.of());
 
     public Sentinel {
         requireNonNull(action, "action");
         requireNonNull(masterName, "masterName");
+        requireNonNull(auth, "auth");
         hosts = List.copyOf(hosts);
         if (action == Action.MOVE && (masterName.isEmpty() || hosts.isEmpty())) {
             throw new IllegalArgumentException("sentinel action move needs master-name and hosts");
         }
+        if (action != Action.MOVE && auth.isPresent()) {
+            throw new IllegalArgumentException("sentinel auth applies only to action move, action was " + action);
+        }
+    }
+
+    /** Sentinels that need no password. */
+    public Sentinel(Action action, Optional<String> masterName, List<String> hosts) {
+        this(action, masterName, hosts, Optional.empty());
     }
 
     public enum Action {

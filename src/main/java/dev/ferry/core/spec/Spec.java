@@ -67,12 +67,20 @@ public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpo
      */
     public Optional<Credentials> credentials(Endpoint server, SecretSource secrets) {
         requireNonNull(server, "server");
+        return resolve(server.auth(), server.role(), secrets);
+    }
+
+    /** The Sentinels' own password ({@code sentinel.auth}), or empty when they need none. */
+    public Optional<Credentials> sentinelCredentials(SecretSource secrets) {
+        return resolve(sentinel.auth(), "sentinel", secrets);
+    }
+
+    private Optional<Credentials> resolve(Optional<AuthSpec> auth, String who, SecretSource secrets) {
         try {
-            return server.auth().flatMap(auth -> auth.resolve(secrets));
+            return auth.flatMap(spec -> spec.resolve(secrets));
         } catch (SpecException e) {
             Path fileName = specFile.getFileName();
-            throw new SpecException((fileName != null ? fileName : specFile) + ": " + server.role() + " "
-                    + e.getMessage());
+            throw new SpecException((fileName != null ? fileName : specFile) + ": " + who + " " + e.getMessage());
         }
     }
 

@@ -351,13 +351,13 @@ final class SpecConverter {
         if (block == null) {
             return Sentinel.NONE;
         }
-        boolean listed = block.hosts != null || block.masterName != null;
+        boolean listed = block.hosts != null || block.masterName != null || block.auth != null;
         Sentinel.Action action = choice(block.action, "sentinel.action", Sentinel.Action.values(),
                 listed ? Sentinel.Action.MOVE : Sentinel.Action.FAIL);
         if (action != Sentinel.Action.MOVE) {
             if (listed) {
-                throw problems.at(block.line, "sentinel.master-name and hosts apply only to action move (remove"
-                        + " them, or set action: move)");
+                throw problems.at(block.line, "sentinel.master-name, hosts and auth apply only to action move"
+                        + " (remove them, or set action: move)");
             }
             return new Sentinel(action, Optional.empty(), List.of());
         }
@@ -367,7 +367,8 @@ final class SpecConverter {
         }
         List<String> hosts = block.hosts.items().stream().map(host -> hostPort(host, block.hosts.line(),
                 "sentinel.hosts entry", "hosts: [\"10.0.0.5:26379\"]", "10.0.0.5:26379")).toList();
-        return new Sentinel(action, Optional.of(block.masterName.text().strip()), hosts);
+        return new Sentinel(action, Optional.of(block.masterName.text().strip()), hosts,
+                auth(block.auth, "sentinel.auth"));
     }
 
     private After after(SpecDocument.AfterBlock block) {

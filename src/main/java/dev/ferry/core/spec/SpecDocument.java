@@ -112,7 +112,8 @@ final class SpecDocument {
     }
 
     @SpecSection(name = "auth", value = "Where a password comes from: the spec names an environment variable or a"
-            + " file, never the password itself. At the top level, or inside `source`, `target` or `backup`.")
+            + " file, never the password itself. At the top level, or inside `source`, `target`, `backup` or"
+            + " `sentinel`.")
     @JsonPropertyOrder({"username", "password-env", "password-file"})
     static final class Auth extends Block {
         @SpecKey(value = "The ACL user (Redis 6+); left out, the default user. Needs a password key.",
@@ -215,7 +216,7 @@ final class SpecDocument {
 
     @SpecSection(name = "sentinel", value = "What ferry does about Redis Sentinels watching a: left alone, they"
             + " would reconfigure or fail over behind ferry's back.")
-    @JsonPropertyOrder({"action", "master-name", "hosts"})
+    @JsonPropertyOrder({"action", "master-name", "hosts", "auth"})
     static final class SentinelBlock extends Block {
         @SpecKey(value = "fail: preflight refuses a watched a; ignore: a warning; move: ferry has the listed"
                 + " Sentinels watch b instead (the default when `master-name` or `hosts` is given).", type = "name",
@@ -227,6 +228,9 @@ final class SpecDocument {
         @SpecKey(value = "move only, and needed there: every Sentinel that watches a.",
                 type = "list of host:port, or one string split on spaces")
         @JsonProperty("hosts") Argv hosts;
+        @SpecKey("move only: the Sentinels' own password (`requirepass` in sentinel.conf), not the servers'; left"
+                + " out, none. What the Sentinels use to log in to b is b's auth.")
+        @JsonProperty("auth") Auth auth;
     }
 
     @SpecSection(name = "after", value = "What becomes of the old master a once b has taken over.")

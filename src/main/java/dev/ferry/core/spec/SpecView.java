@@ -50,6 +50,7 @@ final class SpecView {
         if (!sentinel.hosts().isEmpty()) {
             view.put("hosts", sentinel.hosts());
         }
+        sentinel.auth().ifPresent(auth -> view.put("auth", auth(auth)));
         return view;
     }
 

@@ -18,7 +18,7 @@ final class SentinelChecks {
 
     static CheckResult listed(Survey survey, long watchingA) {
         List<String> states = new ArrayList<>();
-        try (Sentinels sentinels = Sentinels.of(survey.spec(), survey.servers().clientName())) {
+        try (Sentinels sentinels = Sentinels.of(survey.spec(), survey.servers())) {
             for (RedisNode sentinel : sentinels.nodes()) {
                 Optional<Map<String, String>> master = sentinels.master(sentinel);
                 if (master.isPresent() && !Sentinels.pointsAt(master.get(), survey.servers().a())

@@ -12,33 +12,61 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Once b is master and a follows it, every listed Sentinel monitors b under the old name with the settings
  * {@link SentinelForget} journaled; it finds a and c as b's replicas by itself. With a password on b, the
- * Sentinels get it as auth-pass (sent to them only, never journaled).
+ * Sentinels get it as auth-pass (sent to them only, never journaled). {@link #rollback()} is the mirror: once a is
+ * master again, the Sentinels monitor a.
  */
 public final class SentinelWatch implements Step {
     public static final String NAME = "sentinel watches b";
 
+    private final String server;
+    private final List<String> settingsFrom;
+    private final String retry;
+
+    public SentinelWatch() {
+        this("b", List.of(SentinelForget.NAME), "ferry resume");
+    }
+
+    /**
+     * @param server       the label of the server the Sentinels monitor
+     * @param settingsFrom the steps whose journaled settings it copies, first found first
+     * @param retry        the command that carries on once the operator fixed a Sentinel by hand
+     */
+    private SentinelWatch(String server, List<String> settingsFrom, String retry) {
+        this.server = server;
+        this.settingsFrom = List.copyOf(settingsFrom);
+        this.retry = retry;
+    }
+
+    /** Rollback after the cutover: a with the settings the Sentinels had for b, or else for a before the move. */
+    public static SentinelWatch rollback() {
+        return new SentinelWatch("a", List.of(SentinelForget.rollback().name(), SentinelForget.NAME), "ferry rollback");
+    }
+
     @Override
     public String name() {
-        return NAME;
+        return "sentinel watches " + server;
     }
 
     @Override
     public List<PlannedCommand> plan(RunContext ctx) {
-        try (Sentinels sentinels = Sentinels.of(ctx.spec(), ctx.servers().clientName())) {
-            return sentinels.plan("SENTINEL MONITOR NAME " + ctx.servers().b().host() + " "
-                    + ctx.servers().b().port() + " <a's quorum>", "SENTINEL SET NAME <a's timeouts>"
-                    + (ctx.servers().b().credentials().isPresent() ? " auth-pass ***" : ""));
+        RedisNode watched = ctx.servers().byLabel(server);
+        try (Sentinels sentinels = Sentinels.of(ctx.spec(), ctx.servers())) {
+            return sentinels.plan("SENTINEL MONITOR NAME " + watched.host() + " " + watched.port()
+                    + " <the quorum they had>", "SENTINEL SET NAME <the timeouts they had>"
+                    + (watched.credentials().isPresent() ? " auth-pass ***" : ""));
         }
     }
 
     @Override
     public Map<String, Object> run(RunContext ctx) {
-        return Sentinels.forEach(ctx, (sentinels, sentinel) -> watch(ctx, sentinels, sentinel, ctx.servers().b()));
+        RedisNode watched = ctx.servers().byLabel(server);
+        return Sentinels.forEach(ctx, (sentinels, sentinel) -> watch(ctx, sentinels, sentinel, watched));
     }
 
     /**
@@ -49,41 +77,46 @@ public final class SentinelWatch implements Step {
         if (!ctx.journal().completed(SentinelForget.NAME)) {
             return "";
         }
+        SentinelWatch watchA = new SentinelWatch("a", List.of(SentinelForget.NAME), "ferry resume");
         try {
-            Sentinels.forEach(ctx, (sentinels, sentinel) -> watch(ctx, sentinels, sentinel, ctx.servers().a()));
+            watchA.run(ctx);
             return "; the Sentinels monitor a again";
         } catch (RuntimeException e) {
             return "; the Sentinels no longer monitor a (" + e.getMessage() + "): SENTINEL MONITOR it again by hand";
         }
     }
 
-    private static String watch(RunContext ctx, Sentinels sentinels, RedisNode sentinel, RedisNode b) {
+    private String watch(RunContext ctx, Sentinels sentinels, RedisNode sentinel, RedisNode watched) {
         Optional<Map<String, String>> master = sentinels.master(sentinel);
         if (master.isPresent()) {
-            if (Sentinels.pointsAt(master.get(), b)) {
-                return "monitors " + b.label() + " already"; // done before a crash
+            if (Sentinels.pointsAt(master.get(), watched)) {
+                return "monitors " + watched.label() + " already"; // done before a crash
             }
             throw new FerryException(ExitCode.INCOMPLETE, sentinel.label() + " monitors " + sentinels.masterName()
-                    + " at " + Sentinels.address(master.get()) + " again, not " + b.label() + " (" + b.address()
-                    + "): SENTINEL REMOVE " + sentinels.masterName() + " there, then ferry resume");
+                    + " at " + Sentinels.address(master.get()) + " again, not " + watched.label() + " ("
+                    + watched.address() + "): SENTINEL REMOVE " + sentinels.masterName() + " there, then " + retry);
         }
         Map<String, String> settings = settings(ctx, sentinel, sentinels.nodes().size());
-        sentinel.callString("SENTINEL", "MONITOR", sentinels.masterName(), b.host(), Integer.toString(b.port()),
-                settings.remove("quorum"));
+        sentinel.callString("SENTINEL", "MONITOR", sentinels.masterName(), watched.host(),
+                Integer.toString(watched.port()), settings.remove("quorum"));
         List<String> set = new ArrayList<>(List.of("SET", sentinels.masterName()));
         settings.forEach((key, value) -> set.addAll(List.of(key, value)));
         if (set.size() > 2) {
             sentinel.callString("SENTINEL", set.toArray(String[]::new));
         }
-        b.credentials().ifPresent(credentials -> setAuth(sentinel, sentinels.masterName(), credentials, b));
-        return "monitors " + sentinels.masterName() + " at " + b.label() + " " + b.address() + " " + settings;
+        watched.credentials().ifPresent(credentials -> setAuth(sentinel, sentinels.masterName(), credentials,
+                watched));
+        return "monitors " + sentinels.masterName() + " at " + watched.label() + " " + watched.address() + " "
+                + settings;
     }
 
-    /** What the Sentinel had for a; a majority quorum and its own defaults if a was never recorded. */
+    /** What the Sentinel had before it forgot; a majority quorum and its own defaults if nothing was recorded. */
     @SuppressWarnings("unchecked")
-    private static Map<String, String> settings(RunContext ctx, RedisNode sentinel, int sentinels) {
+    private Map<String, String> settings(RunContext ctx, RedisNode sentinel, int sentinels) {
         Map<String, String> settings = new LinkedHashMap<>();
-        Object recorded = ctx.journal().facts(SentinelForget.NAME).get(SentinelForget.settingsKey(sentinel));
+        Object recorded = settingsFrom.stream()
+                .map(step -> ctx.journal().facts(step).get(SentinelForget.settingsKey(sentinel)))
+                .filter(Objects::nonNull).findFirst().orElse(null);
         if (recorded instanceof Map<?, ?> map) {
             ((Map<String, Object>) map).forEach((key, value) -> {
                 if (SentinelForget.SETTINGS.contains(key) && !String.valueOf(value).isEmpty()) {
@@ -96,7 +129,7 @@ public final class SentinelWatch implements Step {
     }
 
     /** Alone, so that an error reply (which may quote the arguments) is never shown: it could hold the password. */
-    private static void setAuth(RedisNode sentinel, String name, Credentials credentials, RedisNode master) {
+    private void setAuth(RedisNode sentinel, String name, Credentials credentials, RedisNode master) {
         List<String> set = new ArrayList<>(List.of("SET", name));
         credentials.username().ifPresent(user -> set.addAll(List.of("auth-user", user)));
         set.addAll(List.of("auth-pass", credentials.password()));
@@ -105,7 +138,7 @@ public final class SentinelWatch implements Step {
         } catch (RedisError e) {
             throw new FerryException(ExitCode.INCOMPLETE, sentinel.label() + " refused SENTINEL SET " + name
                     + " auth-pass (its reply is not shown: it may quote the password): set it by hand so the"
-                    + " Sentinel can log in to " + master.label() + ", then ferry resume");
+                    + " Sentinel can log in to " + master.label() + ", then " + retry);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.ferry.core.steps;
 
 import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.plan.RunContext;
+import dev.ferry.core.plan.Servers;
 import dev.ferry.core.redis.HostNames;
 import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.redis.RedisNode;
@@ -29,14 +30,15 @@ final class Sentinels implements AutoCloseable {
         this.nodes = nodes;
     }
 
-    static Sentinels of(Spec spec, String clientName) {
+    /** Logs in with {@code sentinel.auth} ({@link Servers#sentinelCredentials()}), not with the servers' auth. */
+    static Sentinels of(Spec spec, Servers servers) {
         Sentinel sentinel = spec.sentinel();
         List<RedisNode> nodes = new ArrayList<>();
         for (String address : sentinel.hosts()) {
             int colon = address.lastIndexOf(':');
             nodes.add(new RedisNode("sentinel " + address, address.substring(0, colon),
-                    Integer.parseInt(address.substring(colon + 1)), Optional.empty(), clientName + "-sentinel",
-                    TIMEOUT_MILLIS, Map.of()));
+                    Integer.parseInt(address.substring(colon + 1)), servers.sentinelCredentials(),
+                    servers.clientName() + "-sentinel", TIMEOUT_MILLIS, Map.of()).withAuthKey("sentinel.auth"));
         }
         return new Sentinels(sentinel.masterName().orElse(""), nodes);
     }
@@ -44,7 +46,7 @@ final class Sentinels implements AutoCloseable {
     /** Runs {@code action} on every listed Sentinel; what it says, by Sentinel, for the journal. */
     static Map<String, Object> forEach(RunContext ctx, BiFunction<Sentinels, RedisNode, String> action) {
         Map<String, Object> facts = new LinkedHashMap<>();
-        try (Sentinels sentinels = of(ctx.spec(), ctx.servers().clientName())) {
+        try (Sentinels sentinels = of(ctx.spec(), ctx.servers())) {
             for (RedisNode sentinel : sentinels.nodes()) {
                 facts.put(sentinel.label(), action.apply(sentinels, sentinel));
             }

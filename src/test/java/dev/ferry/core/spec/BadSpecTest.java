@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every bad spec fails with one line that starts with the file (and line), names the key and says how to fix it. */
 class BadSpecTest {
     private static final String SECRET = "hunter2";
+    private static final String SENTINEL = "sentinel: { master-name: orders, hosts: [\"10.0.0.5:26379\"], ";
 
     // three valid lines; most cases append to them, so their own lines start at 4
     private static final String BASE = """
@@ -81,6 +82,23 @@ class BadSpecTest {
                         "orders.yaml:4: ", "auth has both password-env and password-file", "keep one"),
                 bad("username without password", BASE + "auth: { username: app }\n", "orders.yaml:4: ",
                         "auth has a username but no password", "add password-env"),
+                // the Sentinels' own password: the servers' rules and messages, under sentinel.auth
+                bad("password in sentinel auth", BASE + SENTINEL + "auth: { password: " + SECRET + " } }\n",
+                        "orders.yaml:4: ", "never write a password in the spec ('password' in sentinel.auth)"),
+                bad("password pasted into sentinel password-env", BASE + SENTINEL + "auth: { password-env: \""
+                        + SECRET + "!\" } }\n", "orders.yaml:4: ",
+                        "sentinel.auth.password-env must be the name of an environment variable"),
+                bad("both sentinel password sources", BASE + SENTINEL + "auth: { password-env: PW, password-file: pw }"
+                        + " }\n", "orders.yaml:4: ", "sentinel.auth has both password-env and password-file"),
+                bad("sentinel username without password", BASE + SENTINEL + "auth: { username: sn } }\n",
+                        "orders.yaml:4: ", "sentinel.auth has a username but no password", "add password-env"),
+                bad("unknown key in sentinel auth", BASE + SENTINEL + "auth: { pass-env: PW } }\n",
+                        "orders.yaml:4: ", "unknown key 'pass-env' in sentinel.auth",
+                        "allowed: username, password-env, password-file"),
+                bad("sentinel auth without move", BASE + "sentinel: { action: ignore, auth: { password-env: PW } }\n",
+                        "orders.yaml:4: ", "sentinel.master-name, hosts and auth apply only to action move"),
+                bad("sentinel auth alone", BASE + "sentinel: { auth: { password-env: PW } }\n", "orders.yaml:4: ",
+                        "sentinel needs master-name and hosts", "master-name: orders"),
                 // wrong types
                 bad("host entry is a string", "name: x\nsource: 10.0.0.1:6379\ntarget: { host: b }\n",
                         "orders.yaml:2: ", "wrong type for 'source'",

@@ -31,11 +31,28 @@ class SentinelSpecTest {
     }
 
     @Test
+    void theSentinelsOwnPasswordComesFromTheEnvironmentAndStaysOutOfTheReport() {
+        Spec spec = parse(HOSTS + "sentinel: { master-name: orders, hosts: [\"10.0.0.5:26379\"],"
+                + " auth: { username: watcher, password-env: SENTINEL_PW } }\n");
+
+        assertThat(spec.sentinel().auth()).contains(new AuthSpec(Optional.of("watcher"), Optional.of("SENTINEL_PW"),
+                Optional.empty()));
+        assertThat(spec.sentinelCredentials(name -> Optional.of("s3cret").filter(v -> name.equals("SENTINEL_PW"))))
+                .contains(new Credentials(Optional.of("watcher"), "s3cret"));
+        assertThat(spec.redacted().get("sentinel").toString()).contains("password-env=SENTINEL_PW")
+                .doesNotContain("s3cret");
+        assertThat(parse(HOSTS).sentinelCredentials(name -> Optional.of("s3cret"))).isEmpty();
+        assertThatThrownBy(() -> spec.sentinelCredentials(name -> Optional.empty()))
+                .hasMessage("orders.yaml: sentinel auth: environment variable SENTINEL_PW is not set or empty (export"
+                        + " SENTINEL_PW with the password, or use password-file)");
+    }
+
+    @Test
     void ignoreTakesNothingElse() {
         assertThat(parse(HOSTS + "sentinel: { action: ignore }\n").sentinel().action()).isEqualTo(Sentinel.Action.IGNORE);
         assertThatThrownBy(() -> parse(HOSTS + "sentinel: { action: ignore, master-name: orders }\n"))
-                .hasMessage("orders.yaml:4: sentinel.master-name and hosts apply only to action move (remove them,"
-                        + " or set action: move)");
+                .hasMessage("orders.yaml:4: sentinel.master-name, hosts and auth apply only to action move (remove"
+                        + " them, or set action: move)");
     }
 
     @Test
