@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.spec.Cutover;
 import dev.ferry.testkit.Demo;
 import dev.ferry.testkit.DemoConfig;
 import dev.ferry.testkit.DemoResult;
@@ -11,6 +12,7 @@ import dev.ferry.testkit.VipDemo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,6 +51,11 @@ final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
+    /** Bounds that keep a demo within this machine's means: it is a show, not a load test. */
+    private static final int MAX_KEYS = 50_000_000;
+    private static final int MAX_WRITERS = 64;
+    private static final int MAX_RATE = 100_000;
+
     @Override
     public Integer call() {
         PrintWriter out = cmd.commandLine().getOut();
@@ -86,12 +93,19 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private DemoConfig config() {
+        Usage usage = new Usage(cmd);
+        usage.between("--keys", keys, 0, MAX_KEYS);
+        usage.between("--writers", writers, 1, MAX_WRITERS);
+        usage.between("--rate", rate, 1, MAX_RATE);
+        Duration pause = usage.duration("--max-pause", maxPause, Duration.ofMillis(1), Cutover.MAX_PAUSE_LIMIT);
+        if (Arrays.stream(Cutover.Mode.values()).noneMatch(m -> m.label().equals(mode))) {
+            throw usage.error("--mode must be one of " + Arrays.toString(Cutover.Mode.values()) + ", was " + mode);
+        }
         RedisBinary binary = redisServer == null ? RedisBinary.system() : RedisBinary.at(redisServer);
         if (!binary.isAvailable()) {
             throw new FerryException(ExitCode.BAD_SPEC, "no redis-server at " + binary.path()
                     + ": install it (apt-get install redis-server) or pass --redis-server PATH");
         }
-        Duration pause = dev.ferry.core.spec.Durations.parse(maxPause);
         return DemoConfig.defaults().withKeys(keys).withWriters(writers, rate).withBinaries(binary, binary, binary)
                 .withMaxPause(pause).withMode(mode);
     }

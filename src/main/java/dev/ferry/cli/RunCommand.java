@@ -50,6 +50,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (metricsPort != null) {
+            new Usage(cmd).between("--metrics-port", metricsPort, 1, 65535);
+        }
         Spec spec = specOptions.load();
         RunOptions options = new RunOptions(flags.yes, forceWipe, specOptions.stateDir, restart, flags.acceptDivergence);
         requireAnswerable(options);

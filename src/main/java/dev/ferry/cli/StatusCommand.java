@@ -1,12 +1,10 @@
 package dev.ferry.cli;
 
 import dev.ferry.core.run.StatusReader;
-import dev.ferry.core.ExitCode;
-import dev.ferry.core.FerryException;
-import dev.ferry.core.spec.Durations;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -21,6 +19,9 @@ final class StatusCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--watch", description = "refresh the view until interrupted (Ctrl-C)")
     boolean watch;
 
+    /** Each redraw asks every server: more often would be load, not news. */
+    private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+
     @CommandLine.Option(names = "--interval", paramLabel = "DURATION", defaultValue = "2s",
             description = "with --watch: time between refreshes (default: ${DEFAULT-VALUE})")
     String interval;
@@ -33,18 +34,12 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        long pause = new Usage(cmd).duration("--interval", interval, MIN_INTERVAL, Duration.ofHours(1)).toMillis();
         Spec spec = specOptions.load();
         PrintWriter out = cmd.commandLine().getOut();
         if (!watch) {
             print(out, spec);
             return 0;
-        }
-        long pause;
-        try {
-            pause = Durations.parse(interval).toMillis();
-        } catch (IllegalArgumentException e) {
-            throw new FerryException(ExitCode.BAD_SPEC, "invalid --interval '" + interval + "': " + e.getMessage()
-                    + " (write e.g. 2s or 500ms)");
         }
         for (int n = 1; times == 0 || n <= times; n++) {
             if (Console.isTerminal()) {

@@ -34,7 +34,7 @@ final class VerifyCommand implements Callable<Integer> {
         boolean full;
 
         @Option(names = "--sample", paramLabel = "N", description = "compare N random keys from each side instead")
-        int sample;
+        Integer sample;
     }
 
     @Option(names = "--max-ops", paramLabel = "N", defaultValue = "0",
@@ -44,16 +44,21 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--mismatches", paramLabel = "FILE", description = "write every difference to FILE, one a line")
     Path mismatchFile;
 
-    @Option(names = "--workers", paramLabel = "N", defaultValue = "2", description = "batches compared in parallel")
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "2",
+            description = "batches compared in parallel, 1 to " + MAX_WORKERS + " (default: 2)")
     int workers;
+
+    static final int MAX_WORKERS = 32;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
     @Override
     public Integer call() {
+        checkOptions();
         Spec spec = specOptions.load();
-        VerifyOptions options = VerifyOptions.full().withSample(mode.sample).withMaxOps(maxOps).withWorkers(workers);
+        VerifyOptions options = VerifyOptions.full().withSample(mode.sample == null ? 0 : mode.sample)
+                .withMaxOps(maxOps).withWorkers(workers);
         if (mismatchFile != null) {
             options = options.withMismatchFile(mismatchFile);
         }
@@ -65,6 +70,18 @@ final class VerifyCommand implements Callable<Integer> {
         print(out, result);
         out.flush();
         return result.matches() ? ExitCode.OK.value() : ExitCode.DIFFERENCES.value();
+    }
+
+    /** Before the spec is read or a server contacted: a bad number is a usage error, exit 2. */
+    private void checkOptions() {
+        Usage usage = new Usage(cmd);
+        if (mode.sample != null && mode.sample < 1) {
+            throw usage.error("--sample must be at least 1, was " + mode.sample + " (leave it out to compare every key)");
+        }
+        if (maxOps < 0) {
+            throw usage.error("--max-ops must be 0 (no limit) or more, was " + maxOps);
+        }
+        usage.between("--workers", workers, 1, MAX_WORKERS);
     }
 
     static void print(PrintWriter out, VerifyResult result) {

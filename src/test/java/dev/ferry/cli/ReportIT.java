@@ -73,7 +73,7 @@ class ReportIT {
         picocli.CommandLine cl = Main.commandLine();
         cl.setOut(new java.io.PrintWriter(out));
         int code = cl.execute("status", demo.writeSpec().toString(), "--state-dir", demo.workDir().resolve(".ferry")
-                .toString(), "--watch", "--interval", "50ms", "--times", "2");
+                .toString(), "--watch", "--interval", "100ms", "--times", "2");
         assertThat(code).as(out.toString()).isZero();
         assertThat(out.toString().split("ferry status demo at ", -1)).as(out.toString()).hasSize(3);
         assertThat(out.toString()).contains("COMPLETED");

@@ -1,0 +1,41 @@
+package dev.ferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/**
+ * Numbers on the command line are checked before a spec is read or a server contacted (the spec named here
+ * does not even exist): one line naming the option and what it takes, exit 2, never a stack trace.
+ */
+class OptionNumbersTest {
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "verify missing.yaml --sample 0       | --sample must be at least 1, was 0",
+        "verify missing.yaml --max-ops -1     | --max-ops must be 0 (no limit) or more, was -1",
+        "verify missing.yaml --workers 0      | --workers must be between 1 and 32, was 0",
+        "demo --keys -5                       | --keys must be between 0 and 50000000, was -5",
+        "demo --writers 0                     | --writers must be between 1 and 64, was 0",
+        "demo --rate -1                       | --rate must be between 1 and 100000, was -1",
+        "demo --max-pause 0s                  | --max-pause must be between 1ms and 1m, was 0s",
+        "demo --max-pause 2                   | invalid --max-pause: '2' has no unit",
+        "demo --mode bogus                    | --mode must be one of [pause, failover, drain], was bogus",
+        "status missing.yaml --watch --interval 0s | --interval must be between 100ms and 1h, was 0s",
+        "run missing.yaml --metrics-port 70000     | --metrics-port must be between 1 and 65535, was 70000",
+    })
+    void aBadNumberIsOneLineAndExitTwo(String args, String message) {
+        StringWriter err = new StringWriter();
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        cl.setOut(new PrintWriter(out));
+        int code = cl.execute(args.trim().split("\\s+"));
+        assertThat(code).as(err.toString()).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("ferry: " + message).doesNotContain("\n").doesNotContain("Exception");
+        assertThat(out.toString()).isEmpty();
+    }
+}
