@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class PairVerifier {
     /** Suspects a worker holds before it re-checks them: bounds memory when one side is nearly empty. */
     private static final int SUSPECT_LIMIT = 5000;
+    /** How long verify watches the servers' write counters before it picks one or two passes at once. */
+    private static final Duration LIVE_PROBE = Duration.ofMillis(100);
     private static final RedisVersion VARIADIC_EXISTS = RedisVersion.parse("3.0.3", "redis");
 
     private final RedisNode left;
@@ -54,14 +56,51 @@ final class PairVerifier {
         long start = System.nanoTime();
         Stillness leftBefore = Stillness.of(left);
         Stillness rightBefore = Stillness.of(right);
-        pass(true, leftBefore.keysPerDb());
-        Map<Integer, Long> reverseDbs = reverseDbs(leftBefore, rightBefore);
-        if (!reverseDbs.isEmpty()) {
-            pass(false, reverseDbs);
+        boolean reversed;
+        if (!options.isFull() || written(leftBefore, rightBefore)) {
+            bothPassesAtOnce(leftBefore.keysPerDb(), rightBefore.keysPerDb());
+            reversed = true;
+        } else {
+            pass(true, leftBefore.keysPerDb());
+            Map<Integer, Long> reverseDbs = reverseDbs(leftBefore, rightBefore);
+            reversed = !reverseDbs.isEmpty();
+            if (reversed) {
+                pass(false, reverseDbs);
+            }
         }
         return new PairResult(left.label(), right.label(), options.isFull() ? "full" : "sample " + options.sample(),
                 tally.keys(), tally.perType(), sink.total(), sink.perKind(), sink.kept(), rechecked.sum(),
-                reverseDbs.isEmpty() ? "skipped" : "ran", Duration.ofNanos(System.nanoTime() - start));
+                reversed ? "ran" : "skipped", Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Whether either server takes writes: then the reverse pass cannot be spared, and it runs alongside the
+     * forward one (which loads the left server most, the reverse the right one).
+     */
+    private boolean written(Stillness leftBefore, Stillness rightBefore) {
+        sleep(LIVE_PROBE);
+        return !Stillness.of(left).equals(leftBefore) || !Stillness.of(right).equals(rightBefore);
+    }
+
+    private void bothPassesAtOnce(Map<Integer, Long> leftDbs, Map<Integer, Long> rightDbs) {
+        AtomicReference<RuntimeException> reverseFailure = new AtomicReference<>();
+        Thread reverse = new Thread(() -> {
+            try {
+                pass(false, rightDbs);
+            } catch (RuntimeException e) {
+                reverseFailure.set(e);
+            }
+        }, "ferry-verify-" + pair() + "-reverse");
+        reverse.setDaemon(true);
+        reverse.start();
+        try {
+            pass(true, leftDbs);
+        } finally {
+            join(reverse);
+        }
+        if (reverseFailure.get() != null) {
+            throw reverseFailure.get();
+        }
     }
 
     /**
