@@ -27,6 +27,9 @@ final class KeyComparer {
     private final String pair;
     private final long toleranceMillis;
     private final BigKeyComparer big;
+    /** What the last batch found: a database with TTLs is likely to have them in the next batch too. */
+    private boolean leftHadTtls;
+    private boolean rightHadTtls;
 
     KeyComparer(KeyReader left, KeyReader right, String pair, long toleranceMillis) {
         this.left = left;
@@ -76,9 +79,12 @@ final class KeyComparer {
     }
 
     private List<Probe> typesAndTtls(int db, List<Probe> probes, Tally tally) {
-        List<TypeProbe.Side> sides = TypeProbe.probe(db, left, right, probes.stream().map(p -> p.key).toList());
+        List<TypeProbe.Side> sides = TypeProbe.probe(db, left, right, probes.stream().map(p -> p.key).toList(),
+                leftHadTtls, rightHadTtls);
         TypeProbe.Side l = sides.get(0);
         TypeProbe.Side r = sides.get(1);
+        leftHadTtls = l.hadTtls();
+        rightHadTtls = r.hadTtls();
         List<Probe> present = new ArrayList<>();
         for (int i = 0; i < probes.size(); i++) {
             Probe p = probes.get(i);

@@ -34,6 +34,8 @@ final class TypeProbe {
         boolean ttlFree;
         /** What the second round asked per key: TYPE, STRLEN or neither. */
         final String[] asked;
+        /** PTTL came in the first round. */
+        boolean ttlsRead;
 
         Side(int n) {
             type = new String[n];
@@ -41,20 +43,32 @@ final class TypeProbe {
             head = new Object[n];
             asked = new String[n];
         }
+
+        boolean needsTtls() {
+            return !ttlFree && !ttlsRead;
+        }
+
+        /** Whether the database held keys with a TTL: the next batch asks PTTL at once. */
+        boolean hadTtls() {
+            return !ttlFree;
+        }
     }
 
     private TypeProbe() {
     }
 
-    static List<Side> probe(int db, KeyReader left, KeyReader right, List<byte[]> keys) {
-        for (KeyReader r : List.of(left, right)) {
-            r.add("INFO", KEYSPACE);
-            keys.forEach(k -> r.add("GETRANGE", k, ZERO, HEAD_END));
-        }
+    /**
+     * {@code leftTtls}/{@code rightTtls}: the previous batch found TTLs in that server's database, so PTTL goes
+     * in the first round, next to GETRANGE, where the key is warm; otherwise the first round does without it.
+     */
+    static List<Side> probe(int db, KeyReader left, KeyReader right, List<byte[]> keys, boolean leftTtls,
+            boolean rightTtls) {
+        first(left, keys, leftTtls);
+        first(right, keys, rightTtls);
         int nl = left.send();
         int nr = right.send();
-        Side l = first(db, keys.size(), left.receive(nl));
-        Side r = first(db, keys.size(), right.receive(nr));
+        Side l = first(db, keys.size(), leftTtls, left.receive(nl));
+        Side r = first(db, keys.size(), rightTtls, right.receive(nr));
         nl = second(left, keys, l);
         nr = second(right, keys, r);
         finish(l, left.receive(nl));
@@ -62,30 +76,54 @@ final class TypeProbe {
         return List.of(l, r);
     }
 
-    private static Side first(int db, int n, List<Object> replies) {
+    private static void first(KeyReader reader, List<byte[]> keys, boolean withTtls) {
+        reader.add("INFO", KEYSPACE);
+        for (byte[] k : keys) {
+            if (withTtls) {
+                reader.add("PTTL", k);
+            }
+            reader.add("GETRANGE", k, ZERO, HEAD_END);
+        }
+    }
+
+    private static Side first(int db, int n, boolean withTtls, List<Object> replies) {
         Side side = new Side(n);
         Object info = replies.get(0);
         side.ttlFree = !Replies.isError(info) && Info.parse(Replies.text(info)).expiresIn(db) == 0;
+        side.ttlsRead = withTtls;
+        int next = 1;
         for (int i = 0; i < n; i++) {
-            Object head = replies.get(i + 1);
+            side.pttl[i] = -1;
+            if (withTtls) {
+                Object pttl = replies.get(next++);
+                if (Replies.isError(pttl)) {
+                    side.type[i] = unreadable(side, pttl);
+                } else {
+                    side.pttl[i] = Replies.number(pttl);
+                }
+            }
+            Object head = replies.get(next++);
+            if (side.type[i] != null) {
+                continue; // unreadable already
+            }
             if (head instanceof byte[] value && value.length > 0) {
                 side.type[i] = "string";
                 side.head[i] = value.length > KeyComparer.STRING_HEAD ? null : value;
             } else if (head instanceof byte[] empty) {
                 side.head[i] = empty; // an empty string, or no key: TYPE tells
             }
-            side.pttl[i] = -1;
         }
         return side;
     }
 
-    /** Queues PTTL (unless the database had no TTL), TYPE and STRLEN where needed; returns the replies to read. */
+    /** Queues PTTL (when the database had TTLs and it is not read yet), TYPE and STRLEN where needed. */
     private static int second(KeyReader reader, List<byte[]> keys, Side side) {
         for (int i = 0; i < keys.size(); i++) {
-            if (!side.ttlFree) {
+            if (side.needsTtls()) {
                 reader.add("PTTL", keys.get(i));
             }
-            side.asked[i] = side.type[i] == null ? "TYPE" : side.head[i] == null ? "STRLEN" : null;
+            side.asked[i] = side.type[i] == null ? "TYPE"
+                    : side.type[i].equals("string") && side.head[i] == null ? "STRLEN" : null;
             if (side.asked[i] != null) {
                 reader.add(side.asked[i], keys.get(i));
             }
@@ -101,7 +139,7 @@ final class TypeProbe {
     private static void finish(Side side, List<Object> replies) {
         int next = 0;
         for (int i = 0; i < side.type.length; i++) {
-            Object pttl = side.ttlFree ? null : replies.get(next++);
+            Object pttl = side.needsTtls() ? replies.get(next++) : null;
             Object asked = side.asked[i] == null ? null : replies.get(next++);
             if ("TYPE".equals(side.asked[i])) {
                 side.type[i] = Replies.isError(asked) ? unreadable(side, asked) : Replies.text(asked);
