@@ -219,7 +219,22 @@ class SentinelIT {
 
         assertThat(preflight.code()).as(preflight.toString()).isEqualTo(ExitCode.PREFLIGHT.value());
         assertThat(preflight.out() + preflight.err()).contains("monitors orders at 127.0.0.1:" + f.c.port()
-                + ", which is neither a nor b");
+                + ", which is not a");
+    }
+
+    @Test
+    void aSentinelThatAlreadyWatchesBFailsPreflightBeforeAnythingChanges() throws Exception {
+        f = new MoveFixture(dir, RedisBinary.system(), Map.of(), "");
+        RedisServer sentinel = sentinelWatching(f.b);
+        specWith("sentinel: { master-name: orders, hosts: [\"127.0.0.1:" + sentinel.port() + "\"] }");
+
+        Cli.Result run = f.ferry("run", "--yes");
+
+        assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.PREFLIGHT.value());
+        assertThat(run.out() + run.err()).contains("monitors orders at 127.0.0.1:" + f.b.port() + ", which is b");
+        try (Jedis jb = f.b.client()) {
+            assertThat(jb.info("replication")).as("b untouched").contains("role:master");
+        }
     }
 
     @Test

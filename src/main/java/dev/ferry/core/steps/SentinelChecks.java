@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * With {@code sentinel: { master-name, hosts }}, ferry moves the Sentinels' watch itself: each listed Sentinel must
- * answer and know the name as a (or as b, or not at all, when a run resumes), and no Sentinel may watch a unlisted.
+ * answer and know the name as a or not at all (preflight runs before ferry changes anything: a Sentinel that knows
+ * the name as b was pointed there by someone else), and no Sentinel may watch a unlisted.
  */
 final class SentinelChecks {
     private static final String NAME = "sentinel";
@@ -21,14 +22,16 @@ final class SentinelChecks {
         try (Sentinels sentinels = Sentinels.of(survey.spec(), survey.servers())) {
             for (RedisNode sentinel : sentinels.nodes()) {
                 Optional<Map<String, String>> master = sentinels.master(sentinel);
-                if (master.isPresent() && !Sentinels.pointsAt(master.get(), survey.servers().a())
-                        && !Sentinels.pointsAt(master.get(), survey.servers().b())) {
+                if (master.isPresent() && !Sentinels.pointsAt(master.get(), survey.servers().a())) {
+                    boolean atB = Sentinels.pointsAt(master.get(), survey.servers().b());
                     return CheckResult.fail(NAME, sentinel.label() + " monitors " + sentinels.masterName() + " at "
-                            + Sentinels.address(master.get()) + ", which is neither a nor b",
-                            "set sentinel.master-name to the name this Sentinel knows a by (SENTINEL MASTERS)");
+                            + Sentinels.address(master.get()) + (atB ? ", which is b: it would see b turn into a's"
+                                    + " replica and could fail over to b's own replica" : ", which is not a"),
+                            "set sentinel.master-name to the name this Sentinel knows a by (SENTINEL MASTERS), or"
+                                    + " point the name at a (SENTINEL REMOVE, then SENTINEL MONITOR with a's address)");
                 }
                 states.add(sentinel.label() + (master.isEmpty() ? " does not monitor " + sentinels.masterName()
-                        : Sentinels.pointsAt(master.get(), survey.servers().a()) ? " watches a" : " watches b"));
+                        : " watches a"));
             }
             if (watchingA > sentinels.nodes().size()) {
                 return CheckResult.fail(NAME, watchingA + " Sentinels watch a but the spec lists "
