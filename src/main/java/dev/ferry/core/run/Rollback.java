@@ -33,30 +33,22 @@ import java.util.Map;
 public final class Rollback {
     public static final String ROLLED_BACK = "rolled back";
 
-    private final Spec spec;
-    private final RunOptions options;
-    private final Confirmer confirmer;
-    private final RunListener listener;
-    private final SecretSource secrets;
-    private final Clock clock;
+    /** The run's own spec, options, servers and context: rollback undoes it with the same means. */
+    private final Runner runner;
 
     public Rollback(Spec spec, RunOptions options, Confirmer confirmer, RunListener listener, SecretSource secrets,
             Clock clock) {
-        this.spec = spec;
-        this.options = options;
-        this.confirmer = confirmer;
-        this.listener = listener;
-        this.secrets = secrets;
-        this.clock = clock;
+        this.runner = new Runner(spec, options, confirmer, listener, secrets, clock);
     }
 
     public RunResult rollback() {
-        Journal journal = Journal.open(options.stateDir(), spec.name(), clock);
-        new Runner(spec, options, confirmer, listener, secrets, clock).checkSameServers(journal);
+        Spec spec = runner.spec();
+        Journal journal = runner.openJournal();
+        runner.checkSameServers(journal);
         checkSomethingToUndo(journal);
-        try (RunLock lock = RunLock.acquire(options.stateDir(), spec.name(), "rollback");
-                Servers servers = Servers.of(spec, secrets, Servers.clientNameFor(spec.name()))) {
-            RunContext ctx = new RunContext(spec, servers, journal, Switches.of(spec, servers), options, confirmer, listener, clock);
+        try (RunLock lock = RunLock.acquire(runner.options().stateDir(), spec.name(), "rollback");
+                Servers servers = runner.openServers()) {
+            RunContext ctx = runner.context(journal, servers);
             boolean promoted = Cutover.promoted(journal)
                     || (journal.reached(Cutover.NAME, "PROMOTING") && servers.b().replication().isMaster());
             Step step = promoted ? new SwitchBack() : new DetachTargets();
@@ -93,6 +85,7 @@ public final class Rollback {
 
     /** Like a run's step: journaled before and after; a failure is journaled and rollback can simply be run again. */
     private void runStep(RunContext ctx, Step step) {
+        RunListener listener = runner.listener();
         listener.stepStarted(step.name());
         ctx.journal().stepStarted(step.name(), Map.of());
         long start = System.nanoTime();
@@ -110,7 +103,7 @@ public final class Rollback {
     }
 
     private FerryException failed(RunContext ctx, Step step, FerryException e) {
-        listener.stepFailed(step.name(), e.getMessage());
+        runner.listener().stepFailed(step.name(), e.getMessage());
         ctx.journal().stepFailed(step.name(), e.getMessage());
         return e;
     }

@@ -48,7 +48,7 @@ public final class Runner {
     }
 
     public RunResult run() {
-        Journal journal = Journal.open(options.stateDir(), spec.name(), clock);
+        Journal journal = openJournal();
         checkSameServers(journal);
         checkNewRunAllowed(journal);
         try (RunLock lock = RunLock.acquire(options.stateDir(), spec.name(), "run")) {
@@ -60,7 +60,7 @@ public final class Runner {
     }
 
     public RunResult resume() {
-        Journal journal = Journal.open(options.stateDir(), spec.name(), clock);
+        Journal journal = openJournal();
         checkSameServers(journal);
         checkResumable(journal);
         try (RunLock lock = RunLock.acquire(options.stateDir(), spec.name(), "resume")) {
@@ -136,10 +136,9 @@ public final class Runner {
                     + "never reach c and writes on a after b's promotion are lost; pass --accept-divergence to accept "
                     + "that, or use mode: pause (zero loss)");
         }
-        String clientName = Servers.clientNameFor(spec.name());
-        try (Servers servers = Servers.of(spec, secrets, clientName)) {
+        try (Servers servers = openServers()) {
             refuseIfAnotherRunIsConnected(servers);
-            RunContext ctx = new RunContext(spec, servers, journal, Switches.of(spec, servers), options, confirmer, listener, clock);
+            RunContext ctx = context(journal, servers);
             journal.append(Journal.RUN, null, verb.toUpperCase(java.util.Locale.ROOT), runFacts(verb));
             try {
                 for (Step step : Procedure.steps(spec)) {
@@ -153,6 +152,32 @@ public final class Runner {
             journal.ended(RunStatus.COMPLETED, Map.of());
             return new RunResult(RunStatus.COMPLETED, Report.from(spec, journal));
         }
+    }
+
+    // ---- what a verb's steps run with: shared with Rollback ---------------------------------------------------
+
+    Spec spec() {
+        return spec;
+    }
+
+    RunOptions options() {
+        return options;
+    }
+
+    RunListener listener() {
+        return listener;
+    }
+
+    Journal openJournal() {
+        return Journal.open(options.stateDir(), spec.name(), clock);
+    }
+
+    Servers openServers() {
+        return Servers.of(spec, secrets, Servers.clientNameFor(spec.name()));
+    }
+
+    RunContext context(Journal journal, Servers servers) {
+        return new RunContext(spec, servers, journal, Switches.of(spec, servers), options, confirmer, listener, clock);
     }
 
     /** The lock file guards one state directory; ferry's named connections guard the servers themselves. */
