@@ -81,6 +81,27 @@ final class Console implements RunListener {
         bar.setExtraMessage(p.phase() + (p.lagBytes() >= 0 ? " lag " + p.lagBytes() + "B" : ""));
     }
 
+    @Override
+    public void verifyProgress(String step, long compared, long total) {
+        if (tty) {
+            if (bar == null) {
+                bar = new ProgressBarBuilder().setTaskName(step).setStyle(ProgressBarStyle.ASCII)
+                        .setInitialMax(Math.max(1, total)).setUnit(" keys", 1).continuousUpdate().build();
+            }
+            bar.maxHint(Math.max(1, total));
+            bar.stepTo(Math.min(compared, Math.max(1, total)));
+        } else if (compared >= total || System.nanoTime() - lastLine > LOG_EVERY_NANOS) {
+            lastLine = System.nanoTime();
+            out.println("    " + step + ": " + compared + "/" + total + " keys compared");
+            out.flush();
+        }
+    }
+
+    /** The bar of a verify outside a run: closed before the results are printed. */
+    void done() {
+        closeBar();
+    }
+
     private static String line(SyncProgress p) {
         // a diskless sync streams an RDB of unknown size: then only keys and lag are honest figures
         String bytes = p.bytesTotal() > 0 ? ", " + p.bytesDone() + "/" + p.bytesTotal() + " bytes"

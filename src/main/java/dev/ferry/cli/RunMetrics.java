@@ -113,6 +113,13 @@ final class RunMetrics implements RunListener, AutoCloseable {
     }
 
     @Override
+    public void verifyProgress(String step, long compared, long total) {
+        set("ferry_verify_keys_compared", "keys a verify step has compared so far", compared, "step", step);
+        set("ferry_verify_keys_expected", "keys a verify step is about to compare", total, "step", step);
+        next.verifyProgress(step, compared, total);
+    }
+
+    @Override
     public void lag(Map<String, Double> lagMillis) {
         lagMillis.forEach((replica, ms) -> set("ferry_replication_lag_milliseconds",
                 "heartbeat lag of the replica (-1: not replicating yet)", ms, "replica", replica));

@@ -63,8 +63,13 @@ final class VerifyCommand implements Callable<Integer> {
             options = options.withMismatchFile(mismatchFile);
         }
         VerifyResult result;
+        // progress on stderr: stdout carries the result, for scripts
+        Console progress = new Console(cmd.commandLine().getErr(), Console.isTerminal());
         try (Servers servers = Servers.of(spec, SecretSource.system(), Servers.clientNameFor(spec.name()) + "-verify")) {
-            result = new Verifier(options).verify(Verifier.pairsOf(servers));
+            result = new Verifier(options, (compared, total) -> progress.verifyProgress("verify", compared, total))
+                    .verify(Verifier.pairsOf(servers));
+        } finally {
+            progress.done();
         }
         PrintWriter out = cmd.commandLine().getOut();
         print(out, result);

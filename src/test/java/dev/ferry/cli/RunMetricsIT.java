@@ -35,7 +35,9 @@ class RunMetricsIT {
             demo.run(m, line -> { });
             String after = scrape(m.port());
             assertThat(after).contains("ferry_step{step=\"cutover\"} 2.0")
-                    .containsPattern("ferry_write_pause_milliseconds \\d");
+                    .containsPattern("ferry_write_pause_milliseconds \\d")
+                    .contains("ferry_verify_keys_compared{step=\"verify b against a\"} 1000.0",
+                            "ferry_verify_keys_expected{step=\"verify b against a\"} 1000.0");
         }
         assertThat(scraped.get())
                 .contains("ferry_step{step=\"sync b from a\"} 2.0", "ferry_step{step=\"verify b against a\"} 1.0",

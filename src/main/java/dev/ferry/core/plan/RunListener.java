@@ -18,6 +18,10 @@ public interface RunListener {
     default void progress(SyncProgress progress) {
     }
 
+    /** A verify step's progress: keys of the left side compared so far, of about {@code total}; once a second. */
+    default void verifyProgress(String step, long compared, long total) {
+    }
+
     /** Replication lag per replica label in ms (-1: not replicating the heartbeat yet), a few times a second. */
     default void lag(java.util.Map<String, Double> lagMillis) {
     }

@@ -60,7 +60,8 @@ public final class VerifyStep implements Step {
         String what = mode(ctx) == VerifySpec.Mode.FULL ? "every key"
                 : ctx.spec().verify().sample() + " random keys from each side";
         return List.of(PlannedCommand.redis(pair.get(0).label() + "," + pair.get(1).label(),
-                "SCAN/RANDOMKEY; PTTL, STRLEN, MGET, TYPE, *LEN, DUMP, *SCAN, LRANGE, XRANGE (reads only)",
+                "SCAN/RANDOMKEY; INFO keyspace, GETRANGE, PTTL, TYPE, STRLEN, *LEN, DUMP, XINFO GROUPS, *SCAN, LRANGE,"
+                        + " XRANGE (reads only)",
                 "compare " + what + ": type, value and TTL"));
     }
 
@@ -75,7 +76,8 @@ public final class VerifyStep implements Step {
         List<RedisNode> own = List.of(pair.get(0).sibling("verify"), pair.get(1).sibling("verify"));
         VerifyResult result;
         try {
-            result = new Verifier(options).verify(List.of(own));
+            result = new Verifier(options, (compared, total) -> ctx.listener().verifyProgress(name(), compared, total))
+                    .verify(List.of(own));
         } finally {
             own.forEach(RedisNode::close);
         }

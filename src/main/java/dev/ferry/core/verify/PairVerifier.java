@@ -14,6 +14,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
  * Verifies one pair of servers: left to right (every left key compared), then right to left (only whether each
@@ -36,10 +37,11 @@ final class PairVerifier {
     private final MismatchSink sink;
     private final Tally tally = new Tally();
     private final LongAdder rechecked = new LongAdder();
-    private final LongAdder progress;
+    /** Keys of the left side compared, batch by batch (the reverse pass only looks them up: not counted). */
+    private final LongConsumer progress;
 
     PairVerifier(RedisNode left, RedisNode right, VerifyOptions options, OpsLimiter limiter, MismatchSink sink,
-            LongAdder progress) {
+            LongConsumer progress) {
         this.left = left;
         this.right = right;
         this.options = options;
@@ -196,7 +198,9 @@ final class PairVerifier {
                 for (KeySource.Batch b = poll(); b != DONE && failure.get() == null; b = poll()) {
                     if (b != null) {
                         suspects.addAll(forward ? comparer.compare(b.db(), b.keys(), tally) : missingOnLeft(l, comparer, b));
-                        progress.add(b.keys().size());
+                        if (forward) {
+                            progress.accept(b.keys().size());
+                        }
                         if (suspects.size() >= SUSPECT_LIMIT) {
                             recheck(comparer);
                         }

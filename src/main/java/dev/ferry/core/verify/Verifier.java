@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -14,16 +16,53 @@ import java.util.concurrent.atomic.LongAdder;
  * directions. Reads only; its connections are named {@code ferry-verify-*} and share one rate limit.
  */
 public final class Verifier {
-    private final VerifyOptions options;
-    private final LongAdder progress = new LongAdder();
+    /** Told how far verify got: keys of the left sides compared so far, of about {@code total}. */
+    public interface Progress {
+        void update(long compared, long total);
 
-    public Verifier(VerifyOptions options) {
-        this.options = options;
+        Progress NONE = (compared, total) -> { };
     }
 
-    /** Keys compared so far, over every pair and both directions: for progress displays. */
+    private static final long REPORT_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
+
+    private final VerifyOptions options;
+    private final Progress listener;
+    private final LongAdder progress = new LongAdder();
+    private final AtomicLong lastReport = new AtomicLong(System.nanoTime());
+    private volatile long total;
+
+    public Verifier(VerifyOptions options) {
+        this(options, Progress.NONE);
+    }
+
+    public Verifier(VerifyOptions options, Progress listener) {
+        this.options = options;
+        this.listener = listener;
+    }
+
+    /** Keys of the left sides compared so far, over every pair: for progress displays. */
     public long keysCompared() {
         return progress.sum();
+    }
+
+    /** Called by the workers after each batch: passes the count on at most once a second. */
+    private void compared(long keys) {
+        progress.add(keys);
+        long last = lastReport.get();
+        long now = System.nanoTime();
+        if (now - last >= REPORT_EVERY_NANOS && lastReport.compareAndSet(last, now)) {
+            listener.update(progress.sum(), total);
+        }
+    }
+
+    /** About how many keys verify takes from the left sides: their key counts, or the sample from each. */
+    private long expected(List<List<RedisNode>> pairs) {
+        long keys = 0;
+        for (List<RedisNode> pair : pairs) {
+            long left = pair.get(0).info("keyspace").totalKeys();
+            keys += options.isFull() ? left : Math.min(left, options.sample());
+        }
+        return keys;
     }
 
     /** a against b, then b against c when the spec has a backup. */
@@ -37,13 +76,15 @@ public final class Verifier {
     /** Verifies {@code pairs} in order, each a [left, right] list. */
     public VerifyResult verify(List<List<RedisNode>> pairs) {
         OpsLimiter limiter = new OpsLimiter(options.maxOps());
+        total = expected(pairs);
         Optional<BufferedWriter> file = options.mismatchFile().map(MismatchSink::open);
         try {
             List<PairResult> results = new ArrayList<>();
             for (List<RedisNode> pair : pairs) {
                 MismatchSink sink = new MismatchSink(options.shown(), file);
-                results.add(new PairVerifier(pair.get(0), pair.get(1), options, limiter, sink, progress).run());
+                results.add(new PairVerifier(pair.get(0), pair.get(1), options, limiter, sink, this::compared).run());
             }
+            listener.update(progress.sum(), Math.max(total, progress.sum()));
             return new VerifyResult(results);
         } finally {
             file.ifPresent(Verifier::close);
