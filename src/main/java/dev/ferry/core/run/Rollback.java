@@ -60,7 +60,13 @@ public final class Rollback {
             if (sentinels && promoted) {
                 runStep(ctx, SentinelForget.rollback());
             }
-            runStep(ctx, step);
+            try {
+                runStep(ctx, step);
+            } catch (FerryException e) {
+                throw sentinels && promoted ? new FerryException(e.code(), e.getMessage() + " (meanwhile the"
+                        + " Sentinels monitor " + spec.sentinel().masterName().orElse("") + " nowhere: ferry rollback,"
+                        + " once it finishes, has them watch a again)", e) : e;
+            }
             if (sentinels) {
                 runStep(ctx, SentinelWatch.rollback());
             }
