@@ -16,6 +16,8 @@ import java.util.Optional;
  */
 final class BigKeyComparer {
     static final int CHUNK = 1000;
+    /** Bytes of a long string read at once from each side: few round trips, little memory. */
+    static final int STRING_CHUNK = 1 << 20;
     private static final byte[] COUNT = bytes("COUNT");
     private static final byte[] CHUNK_TEXT = bytes(Integer.toString(CHUNK));
 
@@ -41,7 +43,7 @@ final class BigKeyComparer {
     }
 
     private String string(byte[] key, long length) {
-        int chunk = KeyComparer.STRING_HEAD;
+        int chunk = STRING_CHUNK;
         for (long from = 0; from < length; from += chunk) {
             Object a = one(left, "GETRANGE", key, num(from), num(from + chunk - 1));
             Object b = one(right, "GETRANGE", key, num(from), num(from + chunk - 1));

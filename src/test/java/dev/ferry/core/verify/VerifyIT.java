@@ -234,6 +234,23 @@ class VerifyIT {
     }
 
     @Test
+    void aByteDeepInABigStringIsFoundAndPlaced() throws Exception {
+        try (RedisServer a = RedisServer.start(RedisBinary.system()); RedisServer b = RedisServer.start(RedisBinary.system());
+                Jedis ja = a.client(); Jedis jb = b.client()) {
+            byte[] value = new byte[3 * 1024 * 1024 + 17];
+            new java.util.Random(5).nextBytes(value);
+            ja.set("big:string".getBytes(), value);
+            value[2_500_000] ^= 1;
+            jb.set("big:string".getBytes(), value);
+            PairResult r = verify(a, b, QUICK);
+            assertThat(r.shown()).singleElement().satisfies(d -> {
+                assertThat(d.kind()).isEqualTo(Kind.VALUE);
+                assertThat(d.detail()).isEqualTo("strings differ at byte 2500000");
+            });
+        }
+    }
+
+    @Test
     void anUnreachableServerMeansCouldNotVerify() {
         RedisServer a = RedisServer.start(RedisBinary.system());
         try (RedisServer b = RedisServer.start(RedisBinary.system())) {
