@@ -16,8 +16,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "run", description = "Carries out the migration: preflight, sync, chain, cutover, switch, drain watch, "
-        + "after, persist roles, post-checks. Asks before each destructive step unless --yes.")
+@Command(name = "run", description = "Carries out the migration: preflight, sync, chain, verify, cutover, switch, drain"
+        + " watch, after, persist roles, post-checks, verify (and the Sentinels' move, when the spec asks). Asks before"
+        + " each destructive step unless --yes.")
 final class RunCommand implements Callable<Integer> {
     @Mixin
     SpecOptions specOptions;

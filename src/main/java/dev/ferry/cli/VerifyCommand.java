@@ -18,10 +18,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "verify", description = {
-        "Compares a with b, and b with c when the spec has a backup: type, value and TTL of every key, in every",
-        "database, in both directions. Reads only. Keys that change while compared are re-checked before they count.",
-        "Exit 0: they match; 10: differences found; 4: could not verify (a server could not be reached)."})
+@Command(name = "verify", description = "Compares a with b, and b with c when the spec has a backup: type, value and"
+        + " TTL of every key, in every database, in both directions. Reads only. Keys that change while compared are"
+        + " re-checked before they count. Exit 0: they match; 10: differences found; 4: could not verify (a server"
+        + " could not be reached, or refused a command).")
 final class VerifyCommand implements Callable<Integer> {
     @Mixin
     SpecOptions specOptions;
