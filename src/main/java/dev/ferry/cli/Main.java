@@ -12,10 +12,19 @@ import picocli.CommandLine.Command;
         description = "Moves a live Redis master a to a new server b (c = b's replica) without losing an acknowledged write.",
         subcommands = {PlanCommand.class, PreflightCommand.class, RunCommand.class, ResumeCommand.class, RollbackCommand.class,
                 StatusCommand.class, VerifyCommand.class, DemoCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad spec or usage, 3 preflight failed, 4 cannot connect,",
-                "5 aborted before promotion (a is master again), 6 journal blocks the command, 7 locked by another run,",
-                "8 stopped after promotion (run 'ferry resume'), 9 not confirmed, 10 differences found,",
-                "11 stopped before promotion (a untouched; fix the cause, then 'ferry resume'). See docs/exit-codes.md."})
+        footer = {"", "Exit codes (docs/exit-codes.md):",
+                "  0   ok",
+                "  1   internal error: a bug, please report it with the journal",
+                "  2   bad spec or usage",
+                "  3   preflight failed",
+                "  4   cannot connect, or could not verify",
+                "  5   aborted before promotion: a is master again",
+                "  6   the journal blocks the command",
+                "  7   locked by another run",
+                "  8   stopped after promotion: run ferry resume",
+                "  9   not confirmed",
+                "  10  differences found",
+                "  11  stopped before promotion: a untouched; fix the cause, then ferry resume"})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
