@@ -324,6 +324,7 @@ public final class RedisNode implements AutoCloseable {
             return refused(d);
         }
         String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+        why = why.endsWith(".") ? why.substring(0, why.length() - 1) : why; // the message goes on after it
         return new FerryException(ExitCode.CONNECTION, String.format(
                 "cannot reach %s (%s): %s: check that the server runs and that host and port in the spec are right",
                 label, address(), why));
