@@ -38,6 +38,19 @@ class DistIT {
                 .allSatisfy(option -> assertThat(page).contains(option.longestName()));
     }
 
+    @Test
+    void itsLauncherRunsAndItsCompletionLoadsInBash() throws Exception {
+        assumeFalse(Boolean.getBoolean("ferry.skipDocs"), "built with -DskipDocs=true: no distribution archive");
+        Path root = unpack(Path.of(System.getProperty("ferry.dist", "target/ferry-dist.tar.gz")));
+        String version = Main.commandLine().getCommandSpec().version()[0];
+
+        assertThat(run(List.of(root.resolve("bin/ferry").toString(), "--version")).strip()).isEqualTo(version);
+        assertThat(version).matches("ferry \\d+\\.\\d+.*");
+        String completion = root.resolve("completion/ferry_completion").toString();
+        assertThat(run(List.of("bash", "-c", "source " + completion + " && complete -p ferry")))
+                .contains("ferry");
+    }
+
     private Path unpack(Path dist) throws IOException, InterruptedException {
         run(List.of("tar", "xzf", dist.toString(), "-C", dir.toString()));
         try (Stream<Path> top = Files.list(dir)) {
