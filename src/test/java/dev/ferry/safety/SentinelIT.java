@@ -308,6 +308,23 @@ class SentinelIT {
         }
     }
 
+    /** An ACL user of the Sentinel (6.2+): ferry logs in as that user, not as the default one. */
+    @Test
+    void aSentinelAclUserIsWhoFerryLogsInAs() throws Exception {
+        f = new MoveFixture(dir, RedisBinary.system(), Map.of(), "");
+        RedisServer sentinel = sentinelWatching(f.a, "", Map.of("requirepass", "default-Pw-1",
+                "user", "watcher on >watcher-Pw-2 +@all"));
+        Files.writeString(dir.resolve("watcher.pw"), "watcher-Pw-2\n");
+        specWith("sentinel: { master-name: orders, hosts: [\"127.0.0.1:" + sentinel.port() + "\"],"
+                + " auth: { username: watcher, password-file: watcher.pw } }");
+
+        Cli.Result run = f.ferry("run", "--yes");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(masterAddress(sentinel)).isEqualTo("127.0.0.1:" + f.b.port());
+        assertThat(run.out() + run.err()).doesNotContain("watcher-Pw-2");
+    }
+
     /** The mirror of a run: b leaves the Sentinel before the switch-back, a is watched again after it. */
     @Test
     void rollbackAfterTheCutoverHasTheSentinelMonitorAAgain() throws Exception {
