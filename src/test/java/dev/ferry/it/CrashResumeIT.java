@@ -110,13 +110,7 @@ class CrashResumeIT {
         try (Rig rig = Rig.start(Rig.config(RedisBinary.system(), RedisBinary.system()))) {
             rig.spec("replica", "2s", "1s");
             rig.startWriters();
-            Path log = rig.stateDir().resolveSibling("child.log");
-            Process child = startChild(rig, failPoint, log);
-            try {
-                assertThat(waitFor(child)).as(output(log)).isEqualTo(137);
-            } finally {
-                child.destroyForcibly();
-            }
+            Path log = haltAt(rig, failPoint);
             String step = failPoint.substring(0, failPoint.indexOf(':'));
             assertThat(lastOf(rig.journal(), step)).as(output(log)).isPresent();
             resumeFinishes(rig);
@@ -131,13 +125,7 @@ class CrashResumeIT {
         try (Rig rig = Rig.start(Rig.config(binary, binary))) {
             rig.spec("replica", "2s", "2s");
             rig.startWriters();
-            Path log = rig.stateDir().resolveSibling("child.log");
-            Process child = startChild(rig, failPoint, log);
-            try {
-                assertThat(waitFor(child)).as(output(log)).isEqualTo(137);
-            } finally {
-                child.destroyForcibly();
-            }
+            Path log = haltAt(rig, failPoint);
             assertThat(lastOf(rig.journal(), "cutover").map(JournalEntry::status)).as(output(log)).contains(lastCutoverEntry);
             // the fence outlives ferry: with ferry dead, a takes no write (b may already be master)
             Roles.assertRefusesWrites(rig.a());
@@ -148,6 +136,18 @@ class CrashResumeIT {
             assertThat(rig.journal().status()).as("the journal was kept").isEqualTo(RunStatus.IN_PROGRESS);
             resumeFinishes(rig);
         }
+    }
+
+    /** Runs ferry in a child JVM that halts at {@code failPoint} as if SIGKILLed (exit 137); returns its log. */
+    private static Path haltAt(Rig rig, String failPoint) {
+        Path log = rig.stateDir().resolveSibling("child.log");
+        Process child = startChild(rig, failPoint, log);
+        try {
+            assertThat(waitFor(child)).as(output(log)).isEqualTo(137);
+        } finally {
+            child.destroyForcibly();
+        }
+        return log;
     }
 
     /** Starts ferry in a child JVM and SIGKILLs it once its journal shows {@code step} at {@code status}. */

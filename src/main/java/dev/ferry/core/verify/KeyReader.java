@@ -76,10 +76,6 @@ final class KeyReader implements AutoCloseable {
         pending++;
     }
 
-    int pendingCount() {
-        return pending;
-    }
-
     /** Writes the queued commands; returns how many replies {@link #receive} must read. */
     int send() {
         int n = pending;

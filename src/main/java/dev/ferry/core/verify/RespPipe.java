@@ -77,12 +77,12 @@ final class RespPipe implements Closeable {
         pendingLength = 0;
     }
 
-    List<Object> read(int replies) throws IOException {
-        List<Object> out = new ArrayList<>(replies);
-        for (int i = 0; i < replies; i++) {
-            out.add(reply());
+    List<Object> read(int count) throws IOException {
+        List<Object> replies = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            replies.add(reply());
         }
-        return out;
+        return replies;
     }
 
     private Object reply() throws IOException {

@@ -40,11 +40,6 @@ public final class Verifier {
         this.listener = listener;
     }
 
-    /** Keys of the left sides compared so far, over every pair: for progress displays. */
-    public long keysCompared() {
-        return progress.sum();
-    }
-
     /** Called by the workers after each batch: passes the count on at most once a second. */
     private void compared(long keys) {
         progress.add(keys);
