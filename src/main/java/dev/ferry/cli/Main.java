@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
                 "  8   stopped after promotion: run ferry resume",
                 "  9   not confirmed",
                 "  10  differences found",
-                "  11  stopped before promotion: a untouched; fix the cause, then ferry resume"})
+                "  11  stopped before promotion: a untouched; fix the cause, then ferry resume",
+                "  12  stopped by SIGINT/SIGTERM at a safe point: ferry resume continues, ferry rollback undoes"})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -31,6 +31,7 @@ final class RollbackCommand implements Callable<Integer> {
         RunOptions options = new RunOptions(yes, false, specOptions.stateDir, false);
         RunCommand.requireAnswerable(options);
         CommandLine cl = cmd.commandLine();
+        Signals.install(cl.getErr());
         Console console = new Console(cl.getOut(), Console.isTerminal());
         RunResult result = new Rollback(spec, options, new TerminalConfirmer(cl.getOut()), console, SecretSource.system(),
                 Clock.systemUTC()).rollback();

@@ -72,6 +72,7 @@ final class RunCommand implements Callable<Integer> {
 
     static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume, RunListener listener) {
         requireAnswerable(options);
+        Signals.install(cl.getErr());
         Runner runner = new Runner(spec, options, new TerminalConfirmer(cl.getOut()), listener, SecretSource.system(),
                 Clock.systemUTC());
         RunResult result;

@@ -13,7 +13,8 @@ public enum ExitCode {
     INCOMPLETE(8, "the run stopped after b was promoted; b is master, run 'ferry resume' to finish"),
     DECLINED(9, "a destructive step was not confirmed; nothing was changed"),
     DIFFERENCES(10, "verification found differences"),
-    STOPPED(11, "the run stopped before b's promotion (a is still master, unfenced): fix the cause, then ferry resume");
+    STOPPED(11, "the run stopped before b's promotion (a is still master, unfenced): fix the cause, then ferry resume"),
+    INTERRUPTED(12, "a signal (SIGINT, SIGTERM) stopped the run at a safe point, nothing fenced or paused: ferry resume continues, ferry rollback undoes");
 
     private final int value;
     private final String meaning;

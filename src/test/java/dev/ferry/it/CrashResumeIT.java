@@ -10,16 +10,11 @@ import dev.ferry.core.journal.RunStatus;
 import dev.ferry.core.steps.DrainWatch;
 import dev.ferry.core.steps.SyncFromSource;
 import dev.ferry.testkit.RedisBinary;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * JVM so that the kill is real; the writers keep writing through the crash and the resume.
  */
 class CrashResumeIT {
-    private static final Duration CHILD_LIMIT = Duration.ofSeconds(60);
+    private static final Duration CHILD_LIMIT = ChildFerry.LIMIT;
 
     @Test
     void killedDuringSync() {
@@ -176,7 +171,7 @@ class CrashResumeIT {
         assertThat(status.out()).contains("status: IN_PROGRESS").containsPattern("\\n  " + step + ": (?!COMPLETED|-)");
     }
 
-    private static void resumeFinishes(Rig rig) {
+    static void resumeFinishes(Rig rig) {
         Cli.Result resume = Cli.run(rig.args("resume", "--yes"));
         assertThat(resume.code()).as(resume.toString()).isZero();
         rig.writers().awaitAcknowledged(rig.writers().acknowledged() + 200, Duration.ofSeconds(10));
@@ -191,32 +186,11 @@ class CrashResumeIT {
     }
 
     private static Process startChild(Rig rig, String failPoint, Path log) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.ferry.cli.Main"));
-        command.addAll(List.of(rig.args("run", "--yes")));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().remove("FERRY_FAILPOINT");
-        if (failPoint != null) {
-            builder.environment().put("FERRY_FAILPOINT", failPoint);
-        }
-        try {
-            return builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ChildFerry.start(rig, failPoint == null ? Map.of() : Map.of("FERRY_FAILPOINT", failPoint), log, "run", "--yes");
     }
 
     private static int waitFor(Process child) {
-        try {
-            if (!child.waitFor(CHILD_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-                child.destroyForcibly();
-                throw new AssertionError("ferry did not end within " + CHILD_LIMIT);
-            }
-            return child.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return ChildFerry.waitFor(child);
     }
 
     private static Optional<JournalEntry> lastOf(Journal journal, String step) {
@@ -224,10 +198,6 @@ class CrashResumeIT {
     }
 
     private static String output(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "(no output)";
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
+        return ChildFerry.output(log);
     }
 }

@@ -24,6 +24,9 @@ public final class RunContext {
     private final Clock clock;
     private final List<String> warnings = new ArrayList<>();
     private final LagCanary canary;
+    private final StopRequest stop = StopRequest.process();
+    /** Set once a fence is up (or a role is changing): a signal then waits for the step to finish or abort. */
+    private volatile boolean signalsHeld;
 
     public RunContext(Spec spec, Servers servers, Journal journal, TrafficSwitch trafficSwitch, RunOptions options,
             Confirmer confirmer, RunListener listener, Clock clock) {
@@ -106,7 +109,39 @@ public final class RunContext {
         }
     }
 
+    /** The signals the operator sent; see {@link StopRequest}. */
+    public StopRequest stop() {
+        return stop;
+    }
+
+    /**
+     * From here to the end of the current step a signal no longer stops the run where it is: a fence is up or a
+     * role is changing, and only finishing the step or its abort path leaves the servers in a safe state.
+     */
+    public void holdSignals() {
+        signalsHeld = true;
+    }
+
+    /** Called between steps: the next step starts with signals stopping it again. */
+    public void releaseSignals() {
+        signalsHeld = false;
+    }
+
+    public boolean signalsHeld() {
+        return signalsHeld;
+    }
+
+    /** A safe point: a signal received so far stops the run here, unless a fence is up. */
+    public void stopIfSignalled(String where) {
+        if (stop.requested() && !signalsHeld) {
+            throw new FerryException(ExitCode.INTERRUPTED, "stopped by " + stop.signalName() + " " + where
+                    + " (a safe point: nothing is fenced or paused): ferry resume continues the run, ferry rollback undoes it");
+        }
+    }
+
+    /** Every wait is a safe point outside a fence: a signal stops the run there rather than after the wait. */
     public void sleep(Duration d) {
+        stopIfSignalled("while waiting");
         try {
             Thread.sleep(Math.max(0, d.toMillis()), 0);
         } catch (InterruptedException e) {

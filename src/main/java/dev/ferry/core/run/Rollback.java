@@ -91,6 +91,7 @@ public final class Rollback {
 
     /** Like a run's step: journaled before and after; a failure is journaled and rollback can simply be run again. */
     private void runStep(RunContext ctx, Step step) {
+        Runner.stopAtBoundary(ctx, step);
         RunListener listener = runner.listener();
         listener.stepStarted(step.name());
         ctx.journal().stepStarted(step.name(), Map.of());
@@ -103,6 +104,8 @@ public final class Rollback {
         } catch (RedisError e) {
             throw failed(ctx, step, new FerryException(ExitCode.INCOMPLETE, e.getMessage()
                     + ": fix it on that server, then run ferry rollback again", e));
+        } finally {
+            ctx.releaseSignals();
         }
         ctx.journal().stepCompleted(step.name(), facts);
         listener.stepFinished(step.name(), Duration.ofNanos(System.nanoTime() - start), facts);

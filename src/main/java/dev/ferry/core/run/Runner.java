@@ -30,6 +30,8 @@ import java.util.Map;
  * and after. A completed step is skipped on resume; every other step decides from live state what is left.
  */
 public final class Runner {
+    /** The run entry journaled when a signal stopped the run between two steps. */
+    public static final String STOPPED = "STOPPED";
     private final Spec spec;
     private final RunOptions options;
     private final Confirmer confirmer;
@@ -143,6 +145,7 @@ public final class Runner {
             try {
                 for (Step step : Procedure.steps(spec)) {
                     if (!journal.completed(step.name())) {
+                        stopAtBoundary(ctx, step);
                         runStep(ctx, step);
                     }
                 }
@@ -197,6 +200,17 @@ public final class Runner {
         return facts;
     }
 
+    /**
+     * A step boundary is the safest point there is (everything before it journaled, nothing of the next one
+     * begun): a signal that arrived during the last step stops the run here, with the journal saying where.
+     */
+    static void stopAtBoundary(RunContext ctx, Step next) {
+        if (ctx.stop().requested()) {
+            ctx.journal().append(Journal.RUN, null, STOPPED, Map.of("signal", ctx.stop().signalName(), "before", next.name()));
+            ctx.stopIfSignalled("before step '" + next.name() + "'");
+        }
+    }
+
     private void runStep(RunContext ctx, Step step) {
         Journal journal = ctx.journal();
         listener.stepStarted(step.name());
@@ -215,6 +229,8 @@ public final class Runner {
         } catch (RuntimeException e) {
             throw failed(ctx, step, new FerryException(afterPromotion(journal) ? ExitCode.INCOMPLETE : ExitCode.INTERNAL,
                     "step '" + step.name() + "' failed unexpectedly: " + e + ": check ferry status, then ferry resume", e));
+        } finally {
+            ctx.releaseSignals();
         }
         journal.stepCompleted(step.name(), facts);
         FailPoints.hit(step.name() + ":completed");

@@ -135,6 +135,9 @@ public final class Cutover implements Step {
     public Map<String, Object> run(RunContext ctx) {
         RedisNode a = direction.from(ctx);
         RedisNode b = direction.to(ctx);
+        if (ctx.journal().reached(name(), "FENCING")) {
+            ctx.holdSignals(); // a resume inside the fence window: finish it or abort, as the first run would have
+        }
         ReplicationState bState = b.replication();
         if (bState.isMaster() && ctx.journal().reached(name(), "PROMOTING")) {
             // a crash after REPLICAOF NO ONE: b is master and may hold acknowledged writes; go forward only
@@ -169,6 +172,8 @@ public final class Cutover implements Step {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", fence.describe());
         // the nonce is journaled before it is written, so a resume can recognise it (it is no secret)
+        ctx.stopIfSignalled("before the fence");
+        ctx.holdSignals();
         ctx.journal().stepFact(name(), "FENCING", Map.of("fence", fence.describe(), "marker", marker));
         long fencedAt = System.nanoTime();
         long captured;
@@ -261,6 +266,10 @@ public final class Cutover implements Step {
         int pollTimeout = (int) Math.max(50, ctx.spec().cutover().maxPause().toMillis());
         try (RedisNode b = direction.to(ctx).withTimeout("poll", pollTimeout)) {
             while (System.nanoTime() < deadline) {
+                if (ctx.stop().urgent()) {
+                    throw abort(ctx, fence, "a second " + ctx.stop().signalName() + " cut the wait for "
+                            + direction.to + " short");
+                }
                 try {
                     bOffset = b.replication().replicaOffset();
                     if (bOffset >= captured && marker.equals(b.callString("GET", markerKey))) {

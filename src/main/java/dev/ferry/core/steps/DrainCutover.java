@@ -58,6 +58,9 @@ public final class DrainCutover implements Step {
         RedisNode a = ctx.servers().a();
         RedisNode b = ctx.servers().b();
         Map<String, Object> facts = new LinkedHashMap<>(ctx.journal().facts(Cutover.NAME));
+        if (ctx.journal().reached(Cutover.NAME, WRITABLE)) {
+            ctx.holdSignals();
+        }
         if (!b.replication().isMaster()) {
             if (!b.replication().replicatesFrom(a.host(), a.port())) {
                 throw new FerryException(ExitCode.PREFLIGHT, "b no longer replicates from a: check b, then ferry run SPEC --restart");
@@ -65,6 +68,8 @@ public final class DrainCutover implements Step {
             ctx.confirm("drain cutover: make b writable, move traffic, promote b (a and b may both take writes)?");
             ctx.canary().stop(); // a heartbeat on a after b leaves it would be one more lost write
             ctx.warn("drain mode: writes on b before its promotion do not reach c, and writes on a after b stops following it are lost");
+            ctx.stopIfSignalled("before b is made writable");
+            ctx.holdSignals(); // from here a and b may both take writes: only promoting b ends that
             ctx.ledger().set(b, "replica-read-only", "no");
             ctx.journal().stepFact(Cutover.NAME, WRITABLE, Map.of());
             FORWARD.moveTraffic(ctx, facts);

@@ -59,6 +59,7 @@ public final class FailoverCutover implements Step {
         RedisNode b = ctx.servers().b();
         ReplicationState bState = b.replication();
         if (bState.isMaster() && ctx.journal().reached(Cutover.NAME, REQUESTED)) {
+            ctx.holdSignals();
             return forward(ctx, new LinkedHashMap<>(ctx.journal().facts(Cutover.NAME)));
         }
         if (!bState.replicatesFrom(a.host(), a.port())) {
@@ -70,6 +71,9 @@ public final class FailoverCutover implements Step {
         FORWARD.waitForSmallLag(ctx);
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", "FAILOVER TO b TIMEOUT " + ctx.spec().cutover().maxPause().toMillis());
+        // FAILOVER's own TIMEOUT bounds the pause; a signal waits for it (aborting it mid-handshake would race b)
+        ctx.stopIfSignalled("before FAILOVER");
+        ctx.holdSignals();
         ctx.journal().stepFact(Cutover.NAME, REQUESTED, facts);
         long start = System.nanoTime();
         try {
