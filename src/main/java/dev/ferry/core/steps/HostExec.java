@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * Runs a command on a server's host through its {@code exec} prefix (empty: no way to reach the host). A relative
  * program ("./on-host.sh") starts at the spec's folder, like a hook's.
  */
-final class HostExec {
+public final class HostExec {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final List<String> prefix;
@@ -25,7 +25,7 @@ final class HostExec {
     }
 
     /** The exec of {@code server}, or empty when the spec gives none. */
-    static Optional<HostExec> of(Spec spec, Endpoint server) {
+    public static Optional<HostExec> of(Spec spec, Endpoint server) {
         if (server.exec().isEmpty()) {
             return Optional.empty();
         }
@@ -38,7 +38,7 @@ final class HostExec {
     }
 
     /** The command's stdout and stderr; {@link Failed} when it cannot start, times out or exits non-zero. */
-    String run(String... command) {
+    public String run(String... command) {
         List<String> argv = new ArrayList<>(prefix);
         argv.addAll(List.of(command));
         try {
@@ -61,16 +61,16 @@ final class HostExec {
         }
     }
 
-    static String firstLine(String text) {
+    public static String firstLine(String text) {
         String line = text.lines().findFirst().orElse("");
         return line.length() > 160 ? line.substring(0, 160) + "..." : line;
     }
 
     /** What went wrong, in a few words: never the command's whole output. */
-    static final class Failed extends RuntimeException {
+    public static final class Failed extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        Failed(String message) {
+        public Failed(String message) {
             super(message);
         }
     }
