@@ -1,8 +1,11 @@
 package dev.ferry.core.preflight;
 
+import dev.ferry.core.host.ExecResult;
+import dev.ferry.core.host.HostCommandFailed;
+import dev.ferry.core.host.HostExec;
+import dev.ferry.core.host.ServerHosts;
 import dev.ferry.core.spec.Endpoint;
 import dev.ferry.core.spec.Spec;
-import dev.ferry.core.steps.HostExec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,15 +27,15 @@ public final class ClockChecks {
     public static CheckResult check(Spec spec) {
         List<String> seen = new ArrayList<>();
         for (Endpoint server : spec.servers()) {
-            Optional<HostExec> exec = HostExec.of(spec, server);
+            Optional<HostExec> exec = ServerHosts.of(spec, server);
             if (exec.isEmpty()) {
                 continue;
             }
-            String label = label(server);
+            String label = ServerHosts.label(server);
             Reading reading;
             try {
                 reading = read(exec.get());
-            } catch (HostExec.Failed e) {
+            } catch (HostCommandFailed e) {
                 return CheckResult.warn(NAME, "could not read " + label + "'s clock through exec " + server.exec() + ": "
                         + e.getMessage(), "check " + server.role() + ".exec in the spec: it must run a command on "
                         + label + "'s host");
@@ -48,14 +51,6 @@ public final class ClockChecks {
                 : String.join(", ", seen) + " ferry's (within " + MAX_SKEW.toMillis() + "ms)");
     }
 
-    public static String label(Endpoint server) {
-        return switch (server.role()) {
-            case "source" -> "a";
-            case "target" -> "b";
-            default -> "c";
-        };
-    }
-
     private static String describe(Duration skew) {
         long millis = skew.toMillis();
         return Math.abs(millis) + "ms " + (millis >= 0 ? "ahead of" : "behind");
@@ -67,13 +62,13 @@ public final class ClockChecks {
 
     private static Reading read(HostExec exec) {
         long before = nowNanos();
-        String out = exec.run("date", "+%s%N");
+        String out = exec.run(List.of("date", "+%s%N")).stdoutIfOk();
         long after = nowNanos();
         long remote;
         try {
             remote = Long.parseLong(out.strip());
         } catch (NumberFormatException e) {
-            throw new HostExec.Failed("it printed '" + HostExec.firstLine(out.strip()) + "', not the time in nanoseconds");
+            throw new HostCommandFailed("it printed '" + ExecResult.firstLine(out.strip()) + "', not the time in nanoseconds");
         }
         long midpoint = before + (after - before) / 2;
         return new Reading(Duration.ofNanos(remote - midpoint), Duration.ofNanos((after - before) / 2));

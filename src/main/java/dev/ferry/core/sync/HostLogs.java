@@ -1,11 +1,13 @@
 package dev.ferry.core.sync;
 
-import dev.ferry.core.preflight.ClockChecks;
+import dev.ferry.core.host.ExecResult;
+import dev.ferry.core.host.HostCommandFailed;
+import dev.ferry.core.host.HostExec;
+import dev.ferry.core.host.ServerHosts;
 import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.spec.Endpoint;
 import dev.ferry.core.spec.Spec;
-import dev.ferry.core.steps.HostExec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -23,8 +25,8 @@ final class HostLogs {
     /** " (a's log: ...)" with the last two warnings of {@code node}'s log, or "" when it cannot be read. */
     static String lastWarning(Spec spec, RedisNode node) {
         Optional<Endpoint> server = spec.servers().stream()
-                .filter(e -> ClockChecks.label(e).equals(node.label())).findFirst();
-        Optional<HostExec> exec = server.flatMap(e -> HostExec.of(spec, e));
+                .filter(e -> ServerHosts.label(e).equals(node.label())).findFirst();
+        Optional<HostExec> exec = server.flatMap(e -> ServerHosts.of(spec, e));
         if (exec.isEmpty()) {
             return "";
         }
@@ -34,13 +36,13 @@ final class HostLogs {
                 return "";
             }
             Path path = Path.of(node.configGet("dir").orElse("/")).resolve(logfile);
-            List<String> warnings = exec.get().run("tail", "-n", LINES, path.toString()).lines()
+            List<String> warnings = exec.get().run(List.of("tail", "-n", LINES, path.toString())).stdoutIfOk().lines()
                     .filter(line -> line.contains(" # ")).map(line -> line.substring(line.indexOf(" # ") + 3)).toList();
             // the cause is often one line above a generic "Background saving error"
             List<String> last = warnings.subList(Math.max(0, warnings.size() - 2), warnings.size());
             return last.isEmpty() ? "" : " (" + node.label() + "'s log: "
-                    + String.join(" / ", last.stream().map(HostExec::firstLine).toList()) + ")";
-        } catch (HostExec.Failed | RedisError e) {
+                    + String.join(" / ", last.stream().map(ExecResult::firstLine).toList()) + ")";
+        } catch (HostCommandFailed | RedisError e) {
             return "";
         }
     }
