@@ -2,7 +2,7 @@ package dev.ferry.bench;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ferry.core.journal.Journal;
-import dev.ferry.core.plan.RunListener;
+import dev.ferry.core.procedure.RunListener;
 import dev.ferry.testkit.Demo;
 import dev.ferry.testkit.DemoConfig;
 import dev.ferry.testkit.DemoResult;

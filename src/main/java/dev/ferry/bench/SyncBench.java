@@ -1,11 +1,11 @@
 package dev.ferry.bench;
 
 import dev.ferry.core.journal.Journal;
-import dev.ferry.core.plan.Confirmer;
-import dev.ferry.core.plan.RunContext;
-import dev.ferry.core.plan.RunListener;
-import dev.ferry.core.plan.RunOptions;
-import dev.ferry.core.plan.Servers;
+import dev.ferry.core.procedure.Confirmer;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.RunListener;
+import dev.ferry.core.procedure.RunOptions;
+import dev.ferry.core.procedure.Servers;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
 import dev.ferry.core.spec.SpecLoader;

@@ -1,7 +1,7 @@
 package dev.ferry.cli;
 
-import dev.ferry.core.plan.RunListener;
-import dev.ferry.core.plan.SyncProgress;
+import dev.ferry.core.procedure.RunListener;
+import dev.ferry.core.procedure.SyncProgress;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;

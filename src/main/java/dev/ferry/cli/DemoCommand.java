@@ -2,7 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.core.spec.Cutover;
+import dev.ferry.core.spec.CutoverSpec;
 import dev.ferry.testkit.Demo;
 import dev.ferry.testkit.DemoConfig;
 import dev.ferry.testkit.DemoResult;
@@ -97,9 +97,9 @@ final class DemoCommand implements Callable<Integer> {
         usage.between("--keys", keys, 0, MAX_KEYS);
         usage.between("--writers", writers, 1, MAX_WRITERS);
         usage.between("--rate", rate, 1, MAX_RATE);
-        Duration pause = usage.duration("--max-pause", maxPause, Duration.ofMillis(1), Cutover.MAX_PAUSE_LIMIT);
-        if (Arrays.stream(Cutover.Mode.values()).noneMatch(m -> m.label().equals(mode))) {
-            throw usage.error("--mode must be one of " + Arrays.toString(Cutover.Mode.values()) + ", was " + mode);
+        Duration pause = usage.duration("--max-pause", maxPause, Duration.ofMillis(1), CutoverSpec.MAX_PAUSE_LIMIT);
+        if (Arrays.stream(CutoverSpec.Mode.values()).noneMatch(m -> m.label().equals(mode))) {
+            throw usage.error("--mode must be one of " + Arrays.toString(CutoverSpec.Mode.values()) + ", was " + mode);
         }
         RedisBinary binary = redisServer == null ? RedisBinary.system() : RedisBinary.at(redisServer);
         if (!binary.isAvailable()) {

@@ -6,7 +6,7 @@ import dev.ferry.core.generate.FirewallRules;
 import dev.ferry.core.generate.Generated;
 import dev.ferry.core.generate.KeepalivedPair;
 import dev.ferry.core.generate.RedisConfClone;
-import dev.ferry.core.plan.Servers;
+import dev.ferry.core.procedure.Servers;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;

@@ -1,7 +1,7 @@
 package dev.ferry.cli;
 
-import dev.ferry.core.plan.PlannedCommand;
-import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.run.Planner;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;

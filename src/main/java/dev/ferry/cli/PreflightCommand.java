@@ -1,11 +1,11 @@
 package dev.ferry.cli;
 
 import dev.ferry.core.ExitCode;
-import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.run.Planner;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
-import dev.ferry.core.steps.CheckResult;
+import dev.ferry.core.preflight.CheckResult;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;

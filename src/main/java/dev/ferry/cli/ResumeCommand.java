@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.procedure.RunOptions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

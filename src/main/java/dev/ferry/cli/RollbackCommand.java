@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.run.Rollback;
 import dev.ferry.core.run.RunResult;
 import dev.ferry.core.spec.SecretSource;

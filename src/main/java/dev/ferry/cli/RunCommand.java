@@ -2,8 +2,8 @@ package dev.ferry.cli;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.core.plan.RunListener;
-import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.procedure.RunListener;
+import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.run.RunResult;
 import dev.ferry.core.run.Runner;
 import dev.ferry.core.spec.SecretSource;

@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.core.plan.StopRequest;
+import dev.ferry.core.procedure.StopRequest;
 import java.io.PrintWriter;
 import java.util.List;
 import sun.misc.Signal;

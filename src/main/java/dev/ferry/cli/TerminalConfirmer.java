@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.core.plan.Confirmer;
+import dev.ferry.core.procedure.Confirmer;
 import java.io.Console;
 import java.io.PrintWriter;
 

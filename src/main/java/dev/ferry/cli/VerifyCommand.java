@@ -1,7 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.core.ExitCode;
-import dev.ferry.core.plan.Servers;
+import dev.ferry.core.procedure.Servers;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
 import dev.ferry.core.verify.Difference;

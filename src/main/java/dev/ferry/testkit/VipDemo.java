@@ -2,9 +2,9 @@ package dev.ferry.testkit;
 
 import dev.ferry.core.generate.KeepalivedPair;
 import dev.ferry.core.journal.Journal;
-import dev.ferry.core.plan.Confirmer;
-import dev.ferry.core.plan.RunListener;
-import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.procedure.Confirmer;
+import dev.ferry.core.procedure.RunListener;
+import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.run.RunResult;
 import dev.ferry.core.run.Runner;
 import dev.ferry.core.spec.SecretSource;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.core.journal.Journal;
-import dev.ferry.core.plan.LagCanary;
-import dev.ferry.core.plan.RunListener;
+import dev.ferry.core.procedure.LagCanary;
+import dev.ferry.core.procedure.RunListener;
 import dev.ferry.testkit.Demo;
 import dev.ferry.testkit.DemoConfig;
 import dev.ferry.testkit.DemoResult;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.cutover.Cutover;
 import dev.ferry.core.journal.RunStatus;
-import dev.ferry.core.plan.RunListener;
+import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.run.RunResult;
-import dev.ferry.core.steps.Cutover;
 import dev.ferry.testkit.RedisBinary;
 import dev.ferry.testkit.RedisServer;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.ferry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.journal.RunStatus;
-import dev.ferry.core.plan.RunListener;
+import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.run.RunResult;
 import dev.ferry.testkit.RedisBinary;
 import dev.ferry.testkit.WriterStats;

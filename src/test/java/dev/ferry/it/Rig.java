@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.core.journal.Journal;
-import dev.ferry.core.plan.Confirmer;
-import dev.ferry.core.plan.RunListener;
-import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.procedure.Confirmer;
+import dev.ferry.core.procedure.RunListener;
+import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.run.RunResult;
 import dev.ferry.core.run.Runner;
 import dev.ferry.core.spec.SecretSource;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.core.journal.RunStatus;
-import dev.ferry.core.plan.RunListener;
+import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.run.RunResult;
 import dev.ferry.testkit.RedisBinary;
 import dev.ferry.testkit.RedisServer;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.core.plan.RunListener;
+import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.journal.RunStatus;
 import dev.ferry.testkit.DemoConfig;
 import dev.ferry.testkit.DemoResult;
@@ -106,8 +106,8 @@ class KeepalivedSwitchIT {
             assertTrue(demo.bed().holdsVip("b") && !demo.bed().holdsVip("a"), "VIP on b after the run");
             writers.awaitAcknowledged(writers.acknowledged() + 200, Duration.ofSeconds(15));
             dev.ferry.core.spec.Spec spec = dev.ferry.core.spec.SpecLoader.load(specFile);
-            new dev.ferry.core.run.Rollback(spec, new dev.ferry.core.plan.RunOptions(true, false,
-                    bed.dir().resolve(".ferry"), false), dev.ferry.core.plan.Confirmer.YES, RunListener.SILENT,
+            new dev.ferry.core.run.Rollback(spec, new dev.ferry.core.procedure.RunOptions(true, false,
+                    bed.dir().resolve(".ferry"), false), dev.ferry.core.procedure.Confirmer.YES, RunListener.SILENT,
                     dev.ferry.core.spec.SecretSource.system(), java.time.Clock.systemUTC()).rollback();
             writers.awaitAcknowledged(writers.acknowledged() + 200, Duration.ofSeconds(15));
             writers.stop();
@@ -186,7 +186,7 @@ class KeepalivedSwitchIT {
             RunListener dropAtCutover = new RunListener() {
                 @Override
                 public void stepStarted(String step) {
-                    if (step.equals(dev.ferry.core.steps.Cutover.NAME)) {
+                    if (step.equals(dev.ferry.core.cutover.Cutover.NAME)) {
                         vrrp(demo, "-I", "INPUT");
                         vrrp(demo, "-I", "OUTPUT");
                     }

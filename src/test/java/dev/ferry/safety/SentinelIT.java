@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.core.plan.Confirmer;
-import dev.ferry.core.plan.RunListener;
-import dev.ferry.core.plan.RunOptions;
+import dev.ferry.core.procedure.Confirmer;
+import dev.ferry.core.procedure.RunListener;
+import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.run.Runner;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.SpecLoader;
-import dev.ferry.core.steps.Cutover;
+import dev.ferry.core.cutover.Cutover;
 import dev.ferry.testkit.LossReport;
 import dev.ferry.testkit.RedisBinary;
 import dev.ferry.testkit.RedisServer;

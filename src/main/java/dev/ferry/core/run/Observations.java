@@ -1,8 +1,8 @@
 package dev.ferry.core.run;
 
+import dev.ferry.core.cutover.Cutover;
 import dev.ferry.core.journal.Journal;
 import dev.ferry.core.journal.JournalEntry;
-import dev.ferry.core.steps.Cutover;
 import dev.ferry.core.steps.DrainWatch;
 import dev.ferry.core.steps.Preflight;
 import dev.ferry.core.steps.SyncFromSource;

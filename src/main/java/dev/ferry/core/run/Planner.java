@@ -1,15 +1,15 @@
 package dev.ferry.core.run;
 
 import dev.ferry.core.journal.Journal;
-import dev.ferry.core.plan.PlannedCommand;
-import dev.ferry.core.plan.RunContext;
-import dev.ferry.core.plan.RunListener;
-import dev.ferry.core.plan.RunOptions;
-import dev.ferry.core.plan.Servers;
-import dev.ferry.core.plan.Step;
+import dev.ferry.core.preflight.CheckResult;
+import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.RunListener;
+import dev.ferry.core.procedure.RunOptions;
+import dev.ferry.core.procedure.Servers;
+import dev.ferry.core.procedure.Step;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
-import dev.ferry.core.steps.CheckResult;
 import dev.ferry.core.steps.Preflight;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,14 +1,14 @@
 package dev.ferry.core.run;
 
-import dev.ferry.core.plan.Step;
+import dev.ferry.core.procedure.Step;
 import dev.ferry.core.spec.Sentinel;
 import dev.ferry.core.spec.Spec;
 import dev.ferry.core.steps.AfterSource;
 import dev.ferry.core.steps.ChainBackup;
-import dev.ferry.core.steps.Cutover;
-import dev.ferry.core.steps.DrainCutover;
+import dev.ferry.core.cutover.Cutover;
+import dev.ferry.core.cutover.DrainCutover;
 import dev.ferry.core.steps.DrainWatch;
-import dev.ferry.core.steps.FailoverCutover;
+import dev.ferry.core.cutover.FailoverCutover;
 import dev.ferry.core.steps.PersistRoles;
 import dev.ferry.core.steps.PostChecks;
 import dev.ferry.core.steps.SentinelForget;

@@ -1,9 +1,9 @@
 package dev.ferry.core.run;
 
+import dev.ferry.core.cutover.Cutover;
 import dev.ferry.core.journal.Journal;
 import dev.ferry.core.journal.JournalEntry;
 import dev.ferry.core.spec.Spec;
-import dev.ferry.core.steps.Cutover;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

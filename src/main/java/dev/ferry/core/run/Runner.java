@@ -5,18 +5,18 @@ import dev.ferry.core.FerryException;
 import dev.ferry.core.journal.Journal;
 import dev.ferry.core.journal.RunLock;
 import dev.ferry.core.journal.RunStatus;
-import dev.ferry.core.plan.Confirmer;
-import dev.ferry.core.plan.FailPoints;
-import dev.ferry.core.plan.RunContext;
-import dev.ferry.core.plan.RunListener;
-import dev.ferry.core.plan.RunOptions;
-import dev.ferry.core.plan.Servers;
-import dev.ferry.core.plan.Step;
+import dev.ferry.core.procedure.Confirmer;
+import dev.ferry.core.procedure.FailPoints;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.RunListener;
+import dev.ferry.core.procedure.RunOptions;
+import dev.ferry.core.procedure.Servers;
+import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
-import dev.ferry.core.steps.CheckResult;
-import dev.ferry.core.steps.Cutover;
+import dev.ferry.core.preflight.CheckResult;
+import dev.ferry.core.cutover.Cutover;
 import dev.ferry.core.steps.SentinelWatch;
 import dev.ferry.core.steps.Preflight;
 import java.time.Clock;
@@ -133,7 +133,7 @@ public final class Runner {
     }
 
     private RunResult execute(Journal journal, String verb) {
-        if (spec.cutover().mode() == dev.ferry.core.spec.Cutover.Mode.DRAIN && !options.acceptDivergence()) {
+        if (spec.cutover().mode() == dev.ferry.core.spec.CutoverSpec.Mode.DRAIN && !options.acceptDivergence()) {
             throw new FerryException(ExitCode.PREFLIGHT, "cutover mode drain lets a and b both take writes: writes on b "
                     + "never reach c and writes on a after b's promotion are lost; pass --accept-divergence to accept "
                     + "that, or use mode: pause (zero loss)");

@@ -1,7 +1,7 @@
 package dev.ferry.core.run;
 
 import dev.ferry.core.journal.Journal;
-import dev.ferry.core.plan.Servers;
+import dev.ferry.core.procedure.Servers;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.redis.ReplicationState;
 import dev.ferry.core.spec.SecretSource;

@@ -1,12 +1,12 @@
 package dev.ferry.core.run;
 
 import dev.ferry.core.host.Redactor;
-import dev.ferry.core.plan.Servers;
+import dev.ferry.core.procedure.Servers;
+import dev.ferry.core.procedure.TrafficSwitch;
 import dev.ferry.core.spec.Spec;
 import dev.ferry.core.spec.Switch;
 import dev.ferry.core.switching.HookSwitch;
 import dev.ferry.core.switching.NoSwitch;
-import dev.ferry.core.switching.TrafficSwitch;
 import dev.ferry.core.switching.keepalived.KeepalivedSettings;
 import dev.ferry.core.switching.keepalived.KeepalivedSwitch;
 

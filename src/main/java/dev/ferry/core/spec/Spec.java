@@ -13,7 +13,7 @@ import java.util.Optional;
  * A validated spec: move the live master {@code source} (a) to {@code target} (b), with {@code backup} (c) as b's
  * replica. Built by {@link SpecLoader}; it holds where secrets come from, never the secrets.
  */
-public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, Cutover cutover,
+public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, CutoverSpec cutover,
         Switch switchSpec, After after, Path specFile, VerifySpec verify, Sentinel sentinel) {
 
     public Spec {
@@ -30,19 +30,19 @@ public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpo
     }
 
     /** A spec with the default verify steps and no {@code sentinel:} block. */
-    public Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, Cutover cutover,
+    public Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, CutoverSpec cutover,
             Switch switchSpec, After after, Path specFile) {
         this(name, source, target, backup, cutover, switchSpec, after, specFile, VerifySpec.DEFAULT, Sentinel.NONE);
     }
 
     /** A spec with these verify steps and no {@code sentinel:} block. */
-    public Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, Cutover cutover,
+    public Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, CutoverSpec cutover,
             Switch switchSpec, After after, Path specFile, VerifySpec verify) {
         this(name, source, target, backup, cutover, switchSpec, after, specFile, verify, Sentinel.NONE);
     }
 
     /** A spec with the default verify steps. */
-    public Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, Cutover cutover,
+    public Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, CutoverSpec cutover,
             Switch switchSpec, After after, Path specFile, Sentinel sentinel) {
         this(name, source, target, backup, cutover, switchSpec, after, specFile, VerifySpec.DEFAULT, sentinel);
     }

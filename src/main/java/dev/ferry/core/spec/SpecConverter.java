@@ -241,26 +241,26 @@ final class SpecConverter {
         return left.port() == right.port() && left.host().equalsIgnoreCase(right.host());
     }
 
-    private Cutover cutover(CutoverBlock block, SwitchBlock switchBlock) {
+    private CutoverSpec cutover(CutoverBlock block, SwitchBlock switchBlock) {
         boolean keepalived = switchBlock != null && switchBlock.type != null
                 && "keepalived".equalsIgnoreCase(switchBlock.type.text());
-        Cutover defaults = keepalived ? Cutover.KEEPALIVED_DEFAULT : Cutover.DEFAULT;
+        CutoverSpec defaults = keepalived ? CutoverSpec.KEEPALIVED_DEFAULT : CutoverSpec.DEFAULT;
         if (block == null) {
             return defaults;
         }
-        Cutover.Mode mode = choice(block.mode, "cutover.mode", Cutover.Mode.values(), defaults.mode());
+        CutoverSpec.Mode mode = choice(block.mode, "cutover.mode", CutoverSpec.Mode.values(), defaults.mode());
         Duration maxPause = duration(block.maxPause, "cutover.max-pause", defaults.maxPause());
         Duration catchUp = duration(block.catchUp, "cutover.catch-up", defaults.catchUp());
         Duration drainWatch = duration(block.drainWatch, "cutover.drain-watch", defaults.drainWatch());
         int pauseLine = line(block.maxPause, block);
         check(pauseLine, "write e.g. max-pause: 2s", () -> Checks.positive("cutover.max-pause", maxPause));
         check(pauseLine, "writes are held for the whole pause; write e.g. max-pause: 2s",
-                () -> Checks.atMost("cutover.max-pause", maxPause, Cutover.MAX_PAUSE_LIMIT));
+                () -> Checks.atMost("cutover.max-pause", maxPause, CutoverSpec.MAX_PAUSE_LIMIT));
         check(line(block.catchUp, block), "write e.g. catch-up: 1h",
                 () -> Checks.positive("cutover.catch-up", catchUp));
         check(line(block.drainWatch, block), "write e.g. drain-watch: 10s, or 0s to skip it",
                 () -> Checks.notNegative("cutover.drain-watch", drainWatch));
-        return new Cutover(mode, maxPause, catchUp, drainWatch);
+        return new CutoverSpec(mode, maxPause, catchUp, drainWatch);
     }
 
     private Switch switchSpec(SwitchBlock block) {

@@ -148,7 +148,7 @@ final class SpecDocument {
     @JsonPropertyOrder({"mode", "max-pause", "catch-up", "drain-watch"})
     static final class CutoverBlock extends Block {
         @SpecKey(value = "How clients are stopped from writing to a while b catches up.", type = "name",
-                defaultValue = "pause", allowed = Cutover.Mode.class)
+                defaultValue = "pause", allowed = CutoverSpec.Mode.class)
         @JsonProperty("mode") Scalar mode;
         @SpecKey(value = "The longest clients may be held; the cutover aborts rather than pause longer (at most 60s;"
                 + " 5s by default with a keepalived switch).", type = "duration", defaultValue = "2s")

@@ -54,7 +54,7 @@ final class SpecView {
         return view;
     }
 
-    static Map<String, Object> cutover(Cutover cutover) {
+    static Map<String, Object> cutover(CutoverSpec cutover) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("mode", cutover.mode().label());
         view.put("max-pause", Durations.format(cutover.maxPause()));

@@ -1,10 +1,11 @@
 package dev.ferry.core.steps;
 
-import dev.ferry.core.plan.PlannedCommand;
-import dev.ferry.core.plan.RunContext;
-import dev.ferry.core.plan.Step;
+import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.Info;
 import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.sync.ReplicaSync;
 import java.util.List;
 import java.util.Map;
 

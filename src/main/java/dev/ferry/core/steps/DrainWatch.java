@@ -1,8 +1,8 @@
 package dev.ferry.core.steps;
 
-import dev.ferry.core.plan.PlannedCommand;
-import dev.ferry.core.plan.RunContext;
-import dev.ferry.core.plan.Step;
+import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.ClientInfo;
 import dev.ferry.core.redis.RedisNode;
 import java.time.Duration;

@@ -2,19 +2,27 @@ package dev.ferry.core.steps;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.core.plan.PlannedCommand;
-import dev.ferry.core.plan.RunContext;
-import dev.ferry.core.plan.Servers;
-import dev.ferry.core.plan.Step;
+import dev.ferry.core.preflight.AccessChecks;
+import dev.ferry.core.preflight.CapacityChecks;
+import dev.ferry.core.preflight.CheckResult;
+import dev.ferry.core.preflight.ClockChecks;
+import dev.ferry.core.preflight.Guard;
+import dev.ferry.core.preflight.ServerConfigChecks;
+import dev.ferry.core.preflight.Survey;
+import dev.ferry.core.preflight.TlsChecks;
+import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.Servers;
+import dev.ferry.core.procedure.Step;
+import dev.ferry.core.procedure.TrafficSwitch;
 import dev.ferry.core.redis.ClientInfo;
 import dev.ferry.core.redis.Info;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.redis.RedisVersion;
 import dev.ferry.core.redis.ReplicationState;
 import dev.ferry.core.spec.After;
-import dev.ferry.core.spec.Cutover;
+import dev.ferry.core.spec.CutoverSpec;
 import dev.ferry.core.spec.Spec;
-import dev.ferry.core.switching.TrafficSwitch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -161,7 +169,7 @@ public final class Preflight implements Step {
                 ? "a will replicate from b afterwards" : "a will be detached and stay fenced");
     }
 
-    private static CheckResult cutoverMode(Cutover cutover, Servers servers) {
+    private static CheckResult cutoverMode(CutoverSpec cutover, Servers servers) {
         RedisNode a = servers.a();
         return switch (cutover.mode()) {
             case PAUSE -> CheckResult.pass("cutover mode", "pause, max " + cutover.maxPause().toMillis() + "ms, "
@@ -173,7 +181,7 @@ public final class Preflight implements Step {
         };
     }
 
-    private static CheckResult failoverMode(Cutover cutover, Servers servers) {
+    private static CheckResult failoverMode(CutoverSpec cutover, Servers servers) {
         for (RedisNode n : List.of(servers.a(), servers.b())) {
             if (!n.version().hasPauseWrite()) {
                 return CheckResult.fail("cutover mode", "mode failover needs Redis 6.2+ on a and b (" + n.label() + " is "

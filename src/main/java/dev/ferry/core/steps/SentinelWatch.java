@@ -2,11 +2,12 @@ package dev.ferry.core.steps;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.core.plan.PlannedCommand;
-import dev.ferry.core.plan.RunContext;
-import dev.ferry.core.plan.Step;
+import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.sentinel.Sentinels;
 import dev.ferry.core.spec.Credentials;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,9 +2,9 @@ package dev.ferry.core.steps;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.core.plan.PlannedCommand;
-import dev.ferry.core.plan.RunContext;
-import dev.ferry.core.plan.Step;
+import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.spec.After;
 import dev.ferry.core.spec.VerifySpec;
@@ -99,7 +99,7 @@ public final class VerifyStep implements Step {
 
     /** The drain mode's b and c differ by design; the operator accepted it and the cutover measured it. */
     private boolean divergenceAccepted(RunContext ctx) {
-        return !beforeCutover && ctx.spec().cutover().mode() == dev.ferry.core.spec.Cutover.Mode.DRAIN
+        return !beforeCutover && ctx.spec().cutover().mode() == dev.ferry.core.spec.CutoverSpec.Mode.DRAIN
                 && ctx.options().acceptDivergence();
     }
 

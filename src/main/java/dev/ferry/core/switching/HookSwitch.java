@@ -2,7 +2,8 @@ package dev.ferry.core.switching;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.core.plan.PlannedCommand;
+import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.TrafficSwitch;
 import dev.ferry.core.spec.Endpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

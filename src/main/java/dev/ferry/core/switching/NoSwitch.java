@@ -1,6 +1,7 @@
 package dev.ferry.core.switching;
 
-import dev.ferry.core.plan.PlannedCommand;
+import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.TrafficSwitch;
 import dev.ferry.core.spec.Endpoint;
 import java.time.Duration;
 import java.util.List;

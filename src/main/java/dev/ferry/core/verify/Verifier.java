@@ -61,7 +61,7 @@ public final class Verifier {
     }
 
     /** a against b, then b against c when the spec has a backup. */
-    public static List<List<RedisNode>> pairsOf(dev.ferry.core.plan.Servers servers) {
+    public static List<List<RedisNode>> pairsOf(dev.ferry.core.procedure.Servers servers) {
         List<List<RedisNode>> pairs = new ArrayList<>();
         pairs.add(List.of(servers.a(), servers.b()));
         servers.c().ifPresent(c -> pairs.add(List.of(servers.b(), c)));

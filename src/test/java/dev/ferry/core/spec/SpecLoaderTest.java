@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.core.spec.After.SourceFate;
-import dev.ferry.core.spec.Cutover.Mode;
+import dev.ferry.core.spec.CutoverSpec.Mode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +55,7 @@ class SpecLoaderTest {
         assertThat(spec.target()).isEqualTo(new Endpoint("target", "10.0.0.2", 6379, Optional.empty(), List.of()));
         assertThat(spec.backup()).isEmpty();
         assertThat(spec.servers()).extracting(Endpoint::role).containsExactly("source", "target");
-        assertThat(spec.cutover()).isEqualTo(new Cutover(Mode.PAUSE, Duration.ofSeconds(2), Duration.ofHours(1),
+        assertThat(spec.cutover()).isEqualTo(new CutoverSpec(Mode.PAUSE, Duration.ofSeconds(2), Duration.ofHours(1),
                 Duration.ofSeconds(10)));
         assertThat(spec.switchSpec()).isEqualTo(Switch.NONE);
         assertThat(spec.switchSpec().timeout()).isEqualTo(Duration.ofSeconds(30));
@@ -74,7 +74,7 @@ class SpecLoaderTest {
                 new Endpoint("target", "10.0.0.2", 6379, Optional.of(auth), List.of()),
                 new Endpoint("backup", "10.0.0.3", 6379, Optional.of(auth), List.of()));
         assertThat(spec.backup()).map(Endpoint::address).contains("10.0.0.3:6379");
-        assertThat(spec.cutover()).isEqualTo(new Cutover(Mode.PAUSE, Duration.ofSeconds(2),
+        assertThat(spec.cutover()).isEqualTo(new CutoverSpec(Mode.PAUSE, Duration.ofSeconds(2),
                 Duration.ofSeconds(30), Duration.ofSeconds(10)));
         assertThat(spec.switchSpec()).isEqualTo(new Switch(Switch.Type.HOOK, List.of("./repoint.sh"),
                 Duration.ofSeconds(30), Optional.of("10.0.0.100:6379"), Map.of()));
@@ -108,7 +108,7 @@ class SpecLoaderTest {
                 """);
 
         assertThat(spec.target().address()).isEqualTo("10.0.0.2:6380");
-        assertThat(spec.cutover()).isEqualTo(new Cutover(Mode.FAILOVER, Duration.ofMillis(1500),
+        assertThat(spec.cutover()).isEqualTo(new CutoverSpec(Mode.FAILOVER, Duration.ofMillis(1500),
                 Duration.ofSeconds(90), Duration.ZERO));
         assertThat(spec.switchSpec().command()).containsExactly("./repoint.sh", "--to", "b");
         assertThat(spec.switchSpec().timeout()).isEqualTo(Duration.ofMillis(500));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.core.spec.After.SourceFate;
-import dev.ferry.core.spec.Cutover.Mode;
+import dev.ferry.core.spec.CutoverSpec.Mode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,25 +22,25 @@ class SpecRecordsTest {
 
     @Test
     void cutoverRejectsNonPositivePause() {
-        assertThatThrownBy(() -> new Cutover(Mode.PAUSE, Duration.ZERO, Duration.ofHours(1), Duration.ZERO))
+        assertThatThrownBy(() -> new CutoverSpec(Mode.PAUSE, Duration.ZERO, Duration.ofHours(1), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("max-pause must be positive, was 0s");
     }
 
     @Test
     void cutoverRejectsAbsurdPause() {
-        assertThatThrownBy(() -> new Cutover(Mode.PAUSE, Duration.ofSeconds(61), Duration.ofHours(1), Duration.ZERO))
+        assertThatThrownBy(() -> new CutoverSpec(Mode.PAUSE, Duration.ofSeconds(61), Duration.ofHours(1), Duration.ZERO))
                 .hasMessage("max-pause is absurdly large: must be at most 1m, was 1m1s");
-        assertThat(new Cutover(Mode.PAUSE, Duration.ofSeconds(60), Duration.ofHours(1), Duration.ZERO).maxPause())
-                .isEqualTo(Cutover.MAX_PAUSE_LIMIT);
+        assertThat(new CutoverSpec(Mode.PAUSE, Duration.ofSeconds(60), Duration.ofHours(1), Duration.ZERO).maxPause())
+                .isEqualTo(CutoverSpec.MAX_PAUSE_LIMIT);
     }
 
     @Test
     void cutoverRejectsNegativeDrainWatchAndZeroCatchUp() {
-        assertThatThrownBy(() -> new Cutover(Mode.DRAIN, Duration.ofSeconds(1), Duration.ofHours(1),
+        assertThatThrownBy(() -> new CutoverSpec(Mode.DRAIN, Duration.ofSeconds(1), Duration.ofHours(1),
                 Duration.ofSeconds(-1)))
                 .hasMessage("drain-watch must not be negative, was -1s");
-        assertThatThrownBy(() -> new Cutover(Mode.DRAIN, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO))
+        assertThatThrownBy(() -> new CutoverSpec(Mode.DRAIN, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO))
                 .hasMessage("catch-up must be positive, was 0s");
     }
 
@@ -90,7 +90,7 @@ class SpecRecordsTest {
     @Test
     void serversListsTheBackupLast() {
         Spec spec = new Spec("s", endpoint("source", "a"), endpoint("target", "b"),
-                Optional.of(endpoint("backup", "c")), Cutover.DEFAULT, Switch.NONE, After.DEFAULT,
+                Optional.of(endpoint("backup", "c")), CutoverSpec.DEFAULT, Switch.NONE, After.DEFAULT,
                 Path.of("s.yaml"));
 
         assertThat(spec.servers()).extracting(Endpoint::host).containsExactly("a", "b", "c");

@@ -1,6 +1,6 @@
 package dev.ferry.core.switching.keepalived;
 
-import dev.ferry.core.plan.Servers;
+import dev.ferry.core.procedure.Servers;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,12 +2,12 @@ package dev.ferry.core.switching.keepalived;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.core.plan.PlannedCommand;
-import dev.ferry.core.plan.Servers;
+import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.Servers;
+import dev.ferry.core.procedure.TrafficSwitch;
 import dev.ferry.core.redis.ClientInfo;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.spec.Endpoint;
-import dev.ferry.core.switching.TrafficSwitch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

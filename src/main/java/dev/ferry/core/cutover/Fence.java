@@ -1,0 +1,66 @@
+package dev.ferry.core.cutover;
+
+import dev.ferry.core.procedure.ConfigLedger;
+import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.redis.RedisNode;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Stops a from taking writes for the cutover, in a way that outlives ferry (invariant 2): only ferry lifts it.
+ * {@link #raise} is atomic with the marker write and the offset capture, so no write slips in between.
+ */
+interface Fence {
+
+    /** Writes above this many replicas are refused: more than any deployment has. */
+    String MIN_REPLICAS_FENCE = "1000000";
+
+    String describe();
+
+    List<PlannedCommand> plan(String markerKey);
+
+    /** Fences a, writes the marker and returns a's replication offset once nothing more can be written. */
+    long raise(String markerKey, String markerValue);
+
+    /**
+     * Once b has everything and before it is promoted: make sure the fence holds with ferry dead. A no-op where
+     * {@link #raise} already did; safe to repeat.
+     */
+    default void holdWithoutFerry() {
+    }
+
+    /** What {@link #holdWithoutFerry} sends, for plan. */
+    default List<PlannedCommand> planHoldWithoutFerry() {
+        return List.of();
+    }
+
+    /** Before b's promotion: a takes writes again, as if nothing happened. Safe to repeat. */
+    void lift();
+
+    /** After a became b's replica: unpause and restore what the fence changed. Safe to repeat. */
+    void releaseDemoted();
+
+    /** after: detach: a keeps its data, never takes a write again, and is not paused. Returns how to lift it. */
+    String holdDetached();
+
+    /** after: detach without a pause before it (failover and drain modes): fence a durably, then hold it. */
+    String detachUnpaused();
+
+    /**
+     * The start of every fence's MULTI: the marker, then {@code min-replicas-to-write} above any replica count
+     * (journaled first). It is ignored while {@code min-replicas-max-lag} is 0, so that gets a non-zero value too.
+     */
+    static List<List<String>> markerAndWriteFence(RedisNode a, ConfigLedger ledger, String markerKey, String markerValue) {
+        List<List<String>> tx = new java.util.ArrayList<>();
+        tx.add(List.of("SET", markerKey, markerValue));
+        if ("0".equals(a.configGet("min-replicas-max-lag").orElse("10"))) {
+            tx.add(ledger.record(a, "min-replicas-max-lag", "10"));
+        }
+        tx.add(ledger.record(a, "min-replicas-to-write", MIN_REPLICAS_FENCE));
+        return tx;
+    }
+
+    static Fence forSource(RedisNode a, ConfigLedger ledger, Duration maxPause) {
+        return a.version().hasPauseWrite() ? new PauseWriteFence(a, ledger, maxPause) : new ClosedDoorFence(a, ledger);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.ferry.core.procedure;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.journal.Journal;
+import dev.ferry.core.spec.Spec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Everything a step needs: the spec, the servers, the journal, the clock, and a way to ask the operator. */
+public final class RunContext {
+    private final Spec spec;
+    private final Servers servers;
+    private final Journal journal;
+    private final ConfigLedger ledger;
+    private final TrafficSwitch trafficSwitch;
+    private final RunOptions options;
+    private final Confirmer confirmer;
+    private final RunListener listener;
+    private final Clock clock;
+    private final List<String> warnings = new ArrayList<>();
+    private final LagCanary canary;
+    private final StopRequest stop = StopRequest.process();
+    /** Set once a fence is up (or a role is changing): a signal then waits for the step to finish or abort. */
+    private volatile boolean signalsHeld;
+
+    public RunContext(Spec spec, Servers servers, Journal journal, TrafficSwitch trafficSwitch, RunOptions options,
+            Confirmer confirmer, RunListener listener, Clock clock) {
+        this.spec = spec;
+        this.servers = servers;
+        this.journal = journal;
+        this.ledger = new ConfigLedger(journal, servers);
+        this.trafficSwitch = trafficSwitch;
+        this.options = options;
+        this.confirmer = confirmer;
+        this.listener = listener;
+        this.clock = clock;
+        this.canary = new LagCanary(spec.name(), servers, journal, listener);
+    }
+
+    /** The heartbeat that measures replication lag; runs from the sync up to the cutover fence. */
+    public LagCanary canary() {
+        return canary;
+    }
+
+    public Spec spec() {
+        return spec;
+    }
+
+    public Servers servers() {
+        return servers;
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    public ConfigLedger ledger() {
+        return ledger;
+    }
+
+    public TrafficSwitch trafficSwitch() {
+        return trafficSwitch;
+    }
+
+    public RunOptions options() {
+        return options;
+    }
+
+    public RunListener listener() {
+        return listener;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /** Monotonic time for measuring pauses: the wall clock may jump, a pause measurement must not. */
+    public long nanos() {
+        return System.nanoTime();
+    }
+
+    public void warn(String message) {
+        warnings.add(message);
+        journal.append("warning", null, "WARN", java.util.Map.of("message", message));
+        listener.warn(message);
+    }
+
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /** Asks before a destructive step unless --yes was given; a "no" stops the run with nothing changed. */
+    public void confirm(String question) {
+        if (options.yes()) {
+            return;
+        }
+        if (!confirmer.confirm(question)) {
+            throw new FerryException(ExitCode.DECLINED, "not confirmed: " + question
+                    + " (answer yes, or pass --yes to run without asking)");
+        }
+    }
+
+    /** The signals the operator sent; see {@link StopRequest}. */
+    public StopRequest stop() {
+        return stop;
+    }
+
+    /**
+     * From here to the end of the current step a signal no longer stops the run where it is: a fence is up or a
+     * role is changing, and only finishing the step or its abort path leaves the servers in a safe state.
+     */
+    public void holdSignals() {
+        signalsHeld = true;
+    }
+
+    /** Called between steps: the next step starts with signals stopping it again. */
+    public void releaseSignals() {
+        signalsHeld = false;
+    }
+
+    public boolean signalsHeld() {
+        return signalsHeld;
+    }
+
+    /** A safe point: a signal received so far stops the run here, unless a fence is up. */
+    public void stopIfSignalled(String where) {
+        if (stop.requested() && !signalsHeld) {
+            throw new FerryException(ExitCode.INTERRUPTED, "stopped by " + stop.signalName() + " " + where
+                    + " (a safe point: nothing is fenced or paused): ferry resume continues the run, ferry rollback undoes it");
+        }
+    }
+
+    /** Every wait is a safe point outside a fence: a signal stops the run there rather than after the wait. */
+    public void sleep(Duration d) {
+        stopIfSignalled("while waiting");
+        try {
+            Thread.sleep(Math.max(0, d.toMillis()), 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FerryException(ExitCode.INCOMPLETE, "interrupted: run ferry status, then ferry resume");
+        }
+    }
+}
