@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ferry", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "Moves a live Redis master a to a new server b (c = b's replica) without losing an acknowledged write.",
         subcommands = {PlanCommand.class, PreflightCommand.class, RunCommand.class, ResumeCommand.class, RollbackCommand.class,
-                StatusCommand.class, VerifyCommand.class, DemoCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class},
+                StatusCommand.class, VerifyCommand.class, FleetCommand.class, DemoCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes (docs/exit-codes.md):",
                 "  0   ok",
                 "  1   internal error: a bug, please report it with the journal",
@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
                 "  9   not confirmed",
                 "  10  differences found",
                 "  11  stopped before promotion: a untouched; fix the cause, then ferry resume",
-                "  12  stopped by SIGINT/SIGTERM at a safe point: ferry resume continues, ferry rollback undoes"})
+                "  12  stopped by SIGINT/SIGTERM at a safe point: ferry resume continues, ferry rollback undoes",
+                "  13  fleet: some pairs failed, were skipped or not started (ferry fleet status)"})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

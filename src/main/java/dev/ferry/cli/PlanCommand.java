@@ -29,6 +29,13 @@ final class PlanCommand implements Callable<Integer> {
         RunOptions options = new RunOptions(false, forceWipe, specOptions.stateDir, false);
         Planner.Plan plan = new Planner(spec, options, SecretSource.system()).plan();
         PrintWriter out = cmd.commandLine().getOut();
+        boolean ready = print(out, spec, plan);
+        out.flush();
+        return ready ? 0 : dev.ferry.core.ExitCode.PREFLIGHT.value();
+    }
+
+    /** The plan as {@code ferry plan} prints it (also per pair by {@code ferry fleet plan}); true when it may run. */
+    static boolean print(PrintWriter out, Spec spec, Planner.Plan plan) {
         out.println("Plan for " + spec.name() + " (dry run: nothing is changed)");
         plan.servers().forEach((label, what) -> out.println("  " + label + ": " + what));
         out.println();
@@ -41,8 +48,7 @@ final class PlanCommand implements Callable<Integer> {
                 out.println("     " + pad(c.target()) + c.command() + (c.why().isEmpty() ? "" : "    # " + c.why()));
             }
         }
-        out.flush();
-        return plan.ready() ? 0 : dev.ferry.core.ExitCode.PREFLIGHT.value();
+        return plan.ready();
     }
 
     private static String pad(String target) {

@@ -14,7 +14,8 @@ public enum ExitCode {
     DECLINED(9, "a destructive step was not confirmed; nothing was changed"),
     DIFFERENCES(10, "verification found differences"),
     STOPPED(11, "the run stopped before b's promotion (a is still master, unfenced): fix the cause, then ferry resume"),
-    INTERRUPTED(12, "a signal (SIGINT, SIGTERM) stopped the run at a safe point, nothing fenced or paused: ferry resume continues, ferry rollback undoes");
+    INTERRUPTED(12, "a signal (SIGINT, SIGTERM) stopped the run at a safe point, nothing fenced or paused: ferry resume continues, ferry rollback undoes"),
+    FLEET_PARTIAL(13, "some pairs of a fleet failed, were skipped or not started (the others finished): ferry fleet status lists them, ferry fleet resume retries them");
 
     private final int value;
     private final String meaning;

@@ -22,9 +22,13 @@ final class ChildFerry {
     }
 
     static Process start(Rig rig, Map<String, String> env, Path log, String... verb) {
+        return startArgs(env, log, rig.args(verb[0], java.util.Arrays.copyOfRange(verb, 1, verb.length)));
+    }
+
+    static Process startArgs(Map<String, String> env, Path log, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.ferry.cli.Main"));
-        command.addAll(List.of(rig.args(verb[0], java.util.Arrays.copyOfRange(verb, 1, verb.length))));
+        command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         POINT_VARIABLES.forEach(builder.environment()::remove);
         builder.environment().putAll(env);

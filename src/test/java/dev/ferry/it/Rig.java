@@ -65,21 +65,33 @@ final class Rig implements AutoCloseable {
 
     /** Rewrites the spec: after is replica or detach; max-pause and drain-watch in the spec's own units. */
     Rig spec(String after, String maxPause, String drainWatch) {
+        write(spec, SPEC_NAME, after, maxPause, drainWatch);
+        return this;
+    }
+
+    /** A spec of this rig's servers under another name, beside the rig's own (for fleets); returns its file. */
+    Path namedSpec(String name, String maxPause, String... extraLines) {
+        Path file = spec.resolveSibling(name + ".yaml");
+        write(file, name, "replica", maxPause, "1s", extraLines);
+        return file;
+    }
+
+    private void write(Path file, String name, String after, String maxPause, String drainWatch, String... extraLines) {
         String yaml = String.join("\n",
-                "name: " + SPEC_NAME,
+                "name: " + name,
                 "source: { host: " + a().host() + ", port: " + a().port() + " }",
                 "target: { host: " + b().host() + ", port: " + b().port() + " }",
                 "backup: { host: " + c().host() + ", port: " + c().port() + " }",
                 "cutover: { mode: pause, max-pause: " + maxPause + ", drain-watch: " + drainWatch + " }",
                 "switch: { type: hook, command: [\"./repoint.sh\"], timeout: 5s }",
                 "after: { source: " + after + " }",
+                String.join("\n", extraLines),
                 "");
         try {
-            Files.writeString(spec, yaml);
+            Files.writeString(file, yaml);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return this;
     }
 
     Writers startWriters() {
@@ -116,6 +128,9 @@ final class Rig implements AutoCloseable {
      */
     Verdict stopAndCheck() {
         demo.writers().stop();
+        if (Roles.role(b()).equals(Roles.replicaOf(a()))) {
+            awaitReplicaCaughtUp(b(), a()); // an aborted cutover: a is master, b must have what a acknowledged
+        }
         awaitReplicaCaughtUp(c(), b());
         try (Jedis jb = b().client(Duration.ofSeconds(30)); Jedis jc = c().client(Duration.ofSeconds(30))) {
             return new Verdict(demo.writers().stats().summary(), demo.writers().checkLost(jb), demo.writers().checkLost(jc));

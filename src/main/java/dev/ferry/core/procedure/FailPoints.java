@@ -14,6 +14,8 @@ public final class FailPoints {
     /** {@code FERRY_SIGNALPOINT=<name>}: at that point ferry sends itself {@code FERRY_SIGNAL} (INT) this many times. */
     private static final String SIGNAL_AT = System.getenv("FERRY_SIGNALPOINT");
     private static final Duration SIGNAL_DELIVERY = Duration.ofSeconds(5);
+    /** Once per process: in a fleet every pair passes the same point, and an operator presses Ctrl-C once. */
+    private static final java.util.concurrent.atomic.AtomicBoolean SIGNALLED = new java.util.concurrent.atomic.AtomicBoolean();
 
     private FailPoints() {
     }
@@ -22,7 +24,7 @@ public final class FailPoints {
         if (ARMED != null && ARMED.equals(name)) {
             Runtime.getRuntime().halt(137);
         }
-        if (SIGNAL_AT != null && SIGNAL_AT.equals(name)) {
+        if (SIGNAL_AT != null && SIGNAL_AT.equals(name) && SIGNALLED.compareAndSet(false, true)) {
             signalSelf();
         }
     }

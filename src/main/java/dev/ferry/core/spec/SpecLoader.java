@@ -54,6 +54,24 @@ public final class SpecLoader {
         return new SpecConverter(problems, pretendFile).convert(bind(yaml, problems));
     }
 
+    /** A fleet file is read with the spec's own parser and rules (duplicate keys, aliases, lines in errors). */
+    static <T> T bind(String yaml, Problems problems, Class<T> type, String emptyMessage) {
+        try {
+            rejectAliases(yaml, problems);
+            try (JsonParser parser = MAPPER.createParser(yaml)) {
+                T root = parser.nextToken() == null ? null : MAPPER.readValue(parser, type);
+                if (root == null) {
+                    throw problems.file(emptyMessage);
+                }
+                return root;
+            }
+        } catch (JsonProcessingException e) {
+            throw new JacksonErrors(problems).translate(e);
+        } catch (IOException e) {
+            throw problems.file("cannot read the file (" + e.getClass().getSimpleName() + "); check the YAML");
+        }
+    }
+
     private static SpecDocument.Root bind(String yaml, Problems problems) {
         try {
             rejectAliases(yaml, problems);
@@ -98,7 +116,7 @@ public final class SpecLoader {
         }
     }
 
-    private static String read(Path file) {
+    static String read(Path file) {
         Problems problems = new Problems(fileName(file));
         Path absolute = file.toAbsolutePath();
         if (Files.isDirectory(file)) {
@@ -116,7 +134,7 @@ public final class SpecLoader {
         }
     }
 
-    private static String fileName(Path file) {
+    static String fileName(Path file) {
         Path name = file.getFileName();
         return name != null ? name.toString() : file.toString();
     }

@@ -1,0 +1,309 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.fleet.FleetPreflight;
+import dev.ferry.core.fleet.FleetResult;
+import dev.ferry.core.fleet.FleetRunner;
+import dev.ferry.core.fleet.PairOutcome;
+import dev.ferry.core.procedure.RunOptions;
+import dev.ferry.core.spec.FleetFile;
+import dev.ferry.core.spec.FleetLoader;
+import dev.ferry.core.spec.SecretSource;
+import dev.ferry.core.spec.Spec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ferry fleet plan|preflight|run|status|resume|rollback FLEET}: many pairs in one run. */
+@Command(name = "fleet", description = "Moves many pairs in one run: a fleet file lists the specs (paths or globs),"
+        + " how many move at once (parallel) and what a failure does (on-failure: stop | continue). Each pair keeps its"
+        + " own journal and lock; the fleet journals which pair is where.",
+        subcommands = {FleetCommand.Plan.class, FleetCommand.Preflight.class, FleetCommand.Run.class,
+                FleetCommand.Status.class, FleetCommand.Resume.class, FleetCommand.Rollback.class})
+final class FleetCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec cmd;
+
+    @Override
+    public void run() {
+        cmd.commandLine().usage(cmd.commandLine().getOut());
+    }
+
+    /** The fleet file and state directory every fleet verb takes. */
+    static final class FleetOptions {
+        @Parameters(index = "0", paramLabel = "FLEET", description = "the fleet file (YAML: specs, parallel, on-failure)")
+        Path fleetFile;
+
+        @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".ferry",
+                description = "where the fleet's and every pair's journal and lock live (default: ${DEFAULT-VALUE})")
+        Path stateDir;
+
+        FleetFile load() {
+            return FleetLoader.load(fleetFile);
+        }
+
+        FleetRunner runner(FleetFile fleet, boolean forceWipe, boolean acceptDivergence, PrintWriter out) {
+            RunOptions options = new RunOptions(false, forceWipe, stateDir, false, acceptDivergence);
+            return new FleetRunner(fleet, options, spec -> new PairLines(out, spec.name()), SecretSource.system(), Clock.systemUTC());
+        }
+    }
+
+    /** The flags of the verbs that change servers. */
+    static final class ChangeFlags {
+        @Option(names = "--yes", description = "do not ask (once, for the whole fleet) before moving")
+        boolean yes;
+
+        @Option(names = "--force-wipe-target", description = "allow erasing keys that any pair's b or c holds")
+        boolean forceWipe;
+
+        @Option(names = "--accept-divergence", description = "pairs in cutover mode drain: accept that a and b both take writes")
+        boolean acceptDivergence;
+
+        @Option(names = "--report", paramLabel = "FILE", description = "write the fleet report: JSON to FILE, Markdown to"
+                + " FILE.md; each pair's own report beside it (FILE-SPEC.json)")
+        Path report;
+
+        /** One question for the whole fleet: each pair's own confirmations would interleave on one terminal. */
+        void confirm(CommandLine cl, String question) {
+            if (yes) {
+                return;
+            }
+            if (!Console.isTerminal()) {
+                throw new FerryException(ExitCode.DECLINED, "no terminal to ask for confirmation on: pass --yes to run"
+                        + " the fleet without asking (it does not imply --force-wipe-target)");
+            }
+            if (!new TerminalConfirmer(cl.getOut()).confirm(question)) {
+                throw new FerryException(ExitCode.DECLINED, "not confirmed: " + question + " (answer yes, or pass --yes)");
+            }
+        }
+    }
+
+    @Command(name = "plan", description = "Every pair's plan (after live read-only checks) and the conflicts between pairs. Changes nothing.")
+    static final class Plan implements Callable<Integer> {
+        @CommandLine.Mixin
+        FleetOptions fleetOptions;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec cmd;
+
+        @Override
+        public Integer call() {
+            FleetFile fleet = fleetOptions.load();
+            PrintWriter out = cmd.commandLine().getOut();
+            out.println("Fleet " + fleet.name() + ": " + fleet.specs().size() + " pairs, " + fleet.parallel()
+                    + " at once, on-failure " + fleet.onFailure().name().toLowerCase(java.util.Locale.ROOT)
+                    + " (dry run: nothing is changed)");
+            FleetRunner runner = fleetOptions.runner(fleet, false, false, out);
+            boolean ready = true;
+            for (Spec spec : fleet.specs()) {
+                out.println();
+                ready &= PlanCommand.print(out, spec, runner.plan(spec));
+            }
+            FleetPreflight preflight = new FleetPreflight(Map.of(), runner.conflicts(), fleet.onFailure());
+            printConflicts(out, preflight);
+            out.flush();
+            return preflight.conflicts().isEmpty() && ready ? 0 : ExitCode.PREFLIGHT.value();
+        }
+    }
+
+    @Command(name = "preflight", description = "Every pair's preflight and the conflicts between pairs (the same server,"
+            + " VIP or check-endpoint in two specs). Changes nothing.")
+    static final class Preflight implements Callable<Integer> {
+        @CommandLine.Mixin
+        FleetOptions fleetOptions;
+
+        @Option(names = "--force-wipe-target", description = "accept that b and c hold keys that will be erased")
+        boolean forceWipe;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec cmd;
+
+        @Override
+        public Integer call() {
+            FleetFile fleet = fleetOptions.load();
+            PrintWriter out = cmd.commandLine().getOut();
+            FleetPreflight preflight = fleetOptions.runner(fleet, forceWipe, false, out).preflight();
+            preflight.checks().forEach((spec, checks) -> {
+                out.println("== " + spec + (preflight.failed(spec) ? (fleet.onFailure() == FleetFile.OnFailure.CONTINUE
+                        ? "  (FAILED: fleet run skips this pair, on-failure: continue)" : "  (FAILED)") : ""));
+                PreflightCommand.printChecks(out, checks);
+            });
+            printConflicts(out, preflight);
+            out.println(preflight.blocks() ? "fleet refused: nothing may start" : "fleet ready: "
+                    + (fleet.specs().size() - preflight.failedPairs().size()) + " of " + fleet.specs().size() + " pairs would move");
+            out.flush();
+            return preflight.blocks() ? ExitCode.PREFLIGHT.value() : 0;
+        }
+    }
+
+    /** What run, resume and rollback share: one question, signal handling, the pairs, the report, the exit code. */
+    abstract static class ChangingVerb implements Callable<Integer> {
+        @CommandLine.Mixin
+        FleetOptions fleetOptions;
+
+        @CommandLine.Mixin
+        ChangeFlags flags;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec cmd;
+
+        abstract String question(FleetFile fleet);
+
+        abstract FleetResult apply(FleetRunner runner);
+
+        @Override
+        public Integer call() {
+            FleetFile fleet = fleetOptions.load();
+            CommandLine cl = cmd.commandLine();
+            flags.confirm(cl, question(fleet));
+            Signals.install(cl.getErr());
+            FleetRunner runner = fleetOptions.runner(fleet, flags.forceWipe, flags.acceptDivergence, cl.getOut());
+            return finish(cl, fleet, fleetOptions, flags.report, apply(runner));
+        }
+    }
+
+    @Command(name = "run", description = "Preflight of every pair, then up to parallel pairs at once; each pair as ferry run moves it.")
+    static final class Run extends ChangingVerb {
+        @Override
+        String question(FleetFile fleet) {
+            return "move the " + fleet.specs().size() + " pairs of fleet " + fleet.name() + ", " + fleet.parallel() + " at once?";
+        }
+
+        @Override
+        FleetResult apply(FleetRunner runner) {
+            return runner.run();
+        }
+    }
+
+    @Command(name = "resume", description = "Continues the unfinished and failed pairs of a fleet; a pair that finished is never touched again.")
+    static final class Resume extends ChangingVerb {
+        @Override
+        String question(FleetFile fleet) {
+            return "resume the unfinished pairs of fleet " + fleet.name() + "?";
+        }
+
+        @Override
+        FleetResult apply(FleetRunner runner) {
+            return runner.resume();
+        }
+    }
+
+    @Command(name = "rollback", description = "Rolls back the pairs named with --pair, or every pair that finished, in"
+            + " reverse order with the fleet's concurrency; each as ferry rollback does it.")
+    static final class Rollback extends ChangingVerb {
+        @Option(names = "--pair", paramLabel = "NAME", description = "a pair to roll back, by its spec name (repeatable)")
+        List<String> pairs = new ArrayList<>();
+
+        @Override
+        String question(FleetFile fleet) {
+            return "roll back " + (pairs.isEmpty() ? "every finished pair" : String.join(", ", pairs)) + " of fleet "
+                    + fleet.name() + "?";
+        }
+
+        @Override
+        FleetResult apply(FleetRunner runner) {
+            return runner.rollback(new LinkedHashSet<>(pairs));
+        }
+    }
+
+    @Command(name = "status", description = "Each pair's journal status and step, and how the fleet last left it. Changes nothing.")
+    static final class Status implements Callable<Integer> {
+        @CommandLine.Mixin
+        FleetOptions fleetOptions;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec cmd;
+
+        @Override
+        public Integer call() {
+            FleetFile fleet = fleetOptions.load();
+            PrintWriter out = cmd.commandLine().getOut();
+            FleetRunner runner = fleetOptions.runner(fleet, false, false, out);
+            out.println("fleet " + fleet.name() + ": " + runner.journal().status().name() + " (" + runner.journal().file() + ")");
+            out.printf("  %-24s %-12s %-30s %s%n", "pair", "status", "last step", "fleet");
+            for (Map<String, Object> row : runner.status()) {
+                out.printf("  %-24s %-12s %-30s %s%n", row.get("spec"), row.get("status"), row.get("step"),
+                        row.getOrDefault("fleet", "-") + (row.containsKey("exit") ? " (exit " + row.get("exit") + ")" : ""));
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    private static void printConflicts(PrintWriter out, FleetPreflight preflight) {
+        out.println();
+        if (preflight.conflicts().isEmpty()) {
+            out.println("Conflicts between pairs: none");
+        }
+        preflight.conflicts().forEach(c -> out.println("  FAIL conflict: " + c));
+    }
+
+    /** Prints a line per pair, writes the reports, and returns the fleet's exit code. */
+    private static int finish(CommandLine cl, FleetFile fleet, FleetOptions options, Path report, FleetResult result) {
+        PrintWriter out = cl.getOut();
+        out.println();
+        out.println("Fleet " + fleet.name() + ": " + result.summary());
+        for (PairOutcome p : result.pairs()) {
+            out.printf("  %-24s %-12s exit %-3d %s%n", p.spec(), p.outcome(), p.exitCode(), p.message());
+        }
+        out.flush();
+        if (report != null) {
+            FleetReport.write(report, fleet, options.stateDir, result);
+        }
+        return result.exitCode();
+    }
+
+    /** What a pair's run prints, each line led by the pair's name: pairs that move at once share one output. */
+    static final class PairLines implements dev.ferry.core.procedure.RunListener {
+        private final PrintWriter out;
+        private final String prefix;
+
+        PairLines(PrintWriter out, String spec) {
+            this.out = out;
+            this.prefix = "[" + spec + "] ";
+        }
+
+        private void line(String text) {
+            synchronized (out) {
+                out.println(prefix + text);
+                out.flush();
+            }
+        }
+
+        @Override
+        public void stepStarted(String step) {
+            line("==> " + step);
+        }
+
+        @Override
+        public void stepFinished(String step, java.time.Duration took, Map<String, Object> facts) {
+            line(String.format("    %s done in %.1fs", step, took.toMillis() / 1000.0));
+        }
+
+        @Override
+        public void stepFailed(String step, String error) {
+            line("    " + step + " FAILED: " + error);
+        }
+
+        @Override
+        public void warn(String message) {
+            line("    WARN " + message);
+        }
+
+        @Override
+        public void note(String message) {
+            line("    " + message);
+        }
+    }
+
+}
