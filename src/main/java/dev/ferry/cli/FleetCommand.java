@@ -53,8 +53,15 @@ final class FleetCommand implements Runnable {
         }
 
         FleetRunner runner(FleetFile fleet, boolean forceWipe, boolean acceptDivergence, PrintWriter out) {
+            return runner(fleet, forceWipe, acceptDivergence, out, null);
+        }
+
+        /** With a board: every pair's events also go to the status page, and so does how each pair ended. */
+        FleetRunner runner(FleetFile fleet, boolean forceWipe, boolean acceptDivergence, PrintWriter out, StatusBoard board) {
             RunOptions options = new RunOptions(false, forceWipe, stateDir, false, acceptDivergence);
-            return new FleetRunner(fleet, options, spec -> new PairLines(out, spec.name()), SecretSource.system(), Clock.systemUTC());
+            FleetRunner runner = new FleetRunner(fleet, options, spec -> board == null ? new PairLines(out, spec.name())
+                    : board.listener(spec.name(), new PairLines(out, spec.name())), SecretSource.system(), Clock.systemUTC());
+            return board == null ? runner : runner.onPairEnded(p -> board.ended(p.spec(), p.outcome().name(), p.exitCode()));
         }
     }
 
@@ -70,7 +77,7 @@ final class FleetCommand implements Runnable {
         boolean acceptDivergence;
 
         @Option(names = "--report", paramLabel = "FILE", description = "write the fleet report: JSON to FILE, Markdown to"
-                + " FILE.md; each pair's own report beside it (FILE-SPEC.json)")
+                + " FILE.md, the status page as FILE.html; each pair's own report beside it (FILE-SPEC.json)")
         Path report;
 
         /** One question for the whole fleet: each pair's own confirmations would interleave on one terminal. */
@@ -157,18 +164,30 @@ final class FleetCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec cmd;
 
+        @CommandLine.Mixin
+        UiOptions ui;
+
         abstract String question(FleetFile fleet);
 
         abstract FleetResult apply(FleetRunner runner);
 
         @Override
         public Integer call() {
+            ui.check(cmd);
             FleetFile fleet = fleetOptions.load();
             CommandLine cl = cmd.commandLine();
             flags.confirm(cl, question(fleet));
             Signals.install(cl.getErr());
-            FleetRunner runner = fleetOptions.runner(fleet, flags.forceWipe, flags.acceptDivergence, cl.getOut());
-            return finish(cl, fleet, fleetOptions, flags.report, apply(runner));
+            StatusBoard board = new StatusBoard(fleet.specs().stream().map(Spec::name).toList(), fleet.parallel());
+            try (StatusPage page = ui.open(board, "fleet " + fleet.name(), cmd)) {
+                RunCommand.announce(cl, page);
+                FleetRunner runner = fleetOptions.runner(fleet, flags.forceWipe, flags.acceptDivergence, cl.getOut(), board);
+                FleetResult result = apply(runner);
+                if (flags.report != null) {
+                    StatusPage.save(board, "fleet " + fleet.name(), flags.report.resolveSibling(flags.report.getFileName() + ".html"));
+                }
+                return finish(cl, fleet, fleetOptions, flags.report, result);
+            }
         }
     }
 

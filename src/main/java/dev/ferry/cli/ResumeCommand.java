@@ -21,6 +21,7 @@ final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RunOptions options = new RunOptions(flags.yes, false, specOptions.stateDir, false, flags.acceptDivergence);
-        return RunCommand.execute(cmd.commandLine(), specOptions.load(), options, flags.report, true);
+        flags.ui.check(cmd);
+        return RunCommand.execute(cmd.commandLine(), specOptions.load(), options, flags, true);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.run.Rollback;
 import dev.ferry.core.run.RunResult;
@@ -25,17 +26,25 @@ final class RollbackCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
+    @Mixin
+    UiOptions ui;
+
     @Override
     public Integer call() {
+        ui.check(cmd);
         Spec spec = specOptions.load();
         RunOptions options = new RunOptions(yes, false, specOptions.stateDir, false);
         RunCommand.requireAnswerable(options);
         CommandLine cl = cmd.commandLine();
         Signals.install(cl.getErr());
-        Console console = new Console(cl.getOut(), Console.isTerminal());
-        RunResult result = new Rollback(spec, options, new TerminalConfirmer(cl.getOut()), console, SecretSource.system(),
-                Clock.systemUTC()).rollback();
-        ReportWriter.summary(cl.getOut(), result.report());
+        StatusBoard board = new StatusBoard(java.util.List.of(spec.name()), 1);
+        RunListener listener = board.listener(spec.name(), new Console(cl.getOut(), Console.isTerminal()));
+        try (StatusPage page = ui.open(board, spec.name() + " (rollback)", cmd)) {
+            RunCommand.announce(cl, page);
+            RunResult result = new Rollback(spec, options, new TerminalConfirmer(cl.getOut()), listener, SecretSource.system(),
+                    Clock.systemUTC()).rollback();
+            ReportWriter.summary(cl.getOut(), result.report());
+        }
         return 0;
     }
 }

@@ -10,6 +10,7 @@ import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,25 +55,43 @@ final class RunCommand implements Callable<Integer> {
         if (metricsPort != null) {
             new Usage(cmd).between("--metrics-port", metricsPort, 1, 65535);
         }
+        flags.ui.check(cmd);
         Spec spec = specOptions.load();
         RunOptions options = new RunOptions(flags.yes, forceWipe, specOptions.stateDir, restart, flags.acceptDivergence);
         requireAnswerable(options);
         if (metricsPort == null) {
-            return execute(cmd.commandLine(), spec, options, flags.report, false);
+            return execute(cmd.commandLine(), spec, options, flags, false);
         }
         Console console = new Console(cmd.commandLine().getOut(), Console.isTerminal());
-        try (RunMetrics metrics = new RunMetrics(console, metricsHost, metricsPort, Runner.plannedSteps(spec))) {
-            return execute(cmd.commandLine(), spec, options, flags.report, false, metrics);
+        try (RunMetrics metrics = new RunMetrics(console, metricsHost, metricsPort, spec.name(), Runner.plannedSteps(spec))) {
+            return execute(cmd.commandLine(), spec, options, flags, false, metrics);
         }
     }
 
-    static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume) {
-        return execute(cl, spec, options, report, resume, new Console(cl.getOut(), Console.isTerminal()));
+    static int execute(CommandLine cl, Spec spec, RunOptions options, RunFlags flags, boolean resume) {
+        return execute(cl, spec, options, flags, resume, new Console(cl.getOut(), Console.isTerminal()));
     }
 
-    static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume, RunListener listener) {
+    static int execute(CommandLine cl, Spec spec, RunOptions options, RunFlags flags, boolean resume, RunListener console) {
         requireAnswerable(options);
         Signals.install(cl.getErr());
+        StatusBoard board = new StatusBoard(List.of(spec.name()), 1);
+        RunListener listener = board.listener(spec.name(), console);
+        try (StatusPage page = flags.ui.open(board, spec.name(), cl.getCommandSpec())) {
+            announce(cl, page);
+            return execute(cl, spec, options, flags.report, resume, listener);
+        }
+    }
+
+    /** Where the page is: on stdout, so an operator (and a test) can open it; port 0 picks a free one. */
+    static void announce(CommandLine cl, StatusPage page) {
+        if (page != null) {
+            cl.getOut().println("status page (read-only): http://" + page.host() + ":" + page.port() + "/");
+            cl.getOut().flush();
+        }
+    }
+
+    private static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume, RunListener listener) {
         Runner runner = new Runner(spec, options, new TerminalConfirmer(cl.getOut()), listener, SecretSource.system(),
                 Clock.systemUTC());
         RunResult result;

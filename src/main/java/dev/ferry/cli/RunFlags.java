@@ -14,4 +14,7 @@ final class RunFlags {
 
     @Option(names = "--report", paramLabel = "FILE", description = "write the run report: JSON to FILE, Markdown to FILE.md, a plot to FILE.svg")
     Path report;
+
+    @picocli.CommandLine.Mixin
+    UiOptions ui = new UiOptions();
 }

@@ -21,43 +21,76 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * {@code run --metrics-port}: the run's progress as Prometheus metrics on {@code http://HOST:PORT/metrics}: the
  * step (one {@code ferry_step} gauge per step, 1 while it runs, 2 once done, -1 failed), replication lag from the
- * canary, sync bytes and keys, the write pause, verify results. Passes every event on to the console.
+ * canary, sync bytes and keys, the write pause, verify results, each labelled with the spec's name (a fleet's pairs
+ * share one endpoint). Passes every event on to the console.
  */
 final class RunMetrics implements RunListener, AutoCloseable {
     private final RunListener next;
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Server server;
+    private final boolean ownsServer;
+    private final String spec;
     private final Map<String, Double> values = new ConcurrentHashMap<>();
     private final AtomicReference<String> currentStep = new AtomicReference<>("");
-    private final HttpServer server;
 
-    RunMetrics(RunListener next, String host, int port, List<String> steps) {
-        this.next = next;
-        steps.forEach(step -> gauge("ferry_step", "state of the step: 0 not run, 1 running, 2 done, -1 failed", 0,
-                "step", step));
-        this.server = serve(host, port);
+    /** One run: its own server on HOST:PORT. */
+    RunMetrics(RunListener next, String host, int port, String spec, List<String> steps) {
+        this(next, new Server(host, port), true, spec, steps);
     }
 
-    private HttpServer serve(String host, int port) {
-        try {
-            HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 0);
-            s.createContext("/metrics", exchange -> {
-                byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            });
-            s.start();
-            return s;
-        } catch (IOException e) {
-            throw new FerryException(ExitCode.BAD_SPEC, "cannot serve metrics on " + host + ":" + port + ": "
-                    + e.getMessage() + ": pick a free port for --metrics-port");
+    /** One pair of a fleet: the fleet's server, every metric labelled with the pair's spec. */
+    RunMetrics(RunListener next, Server server, String spec, List<String> steps) {
+        this(next, server, false, spec, steps);
+    }
+
+    private RunMetrics(RunListener next, Server server, boolean ownsServer, String spec, List<String> steps) {
+        this.next = next;
+        this.server = server;
+        this.ownsServer = ownsServer;
+        this.spec = spec;
+        steps.forEach(step -> gauge("ferry_step", "state of the step: 0 not run, 1 running, 2 done, -1 failed", 0,
+                "step", step));
+    }
+
+    /** The registry and the HTTP endpoint; one per process, shared by the pairs of a fleet. */
+    static final class Server implements AutoCloseable {
+        private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        private final HttpServer http;
+
+        Server(String host, int port) {
+            this.http = serve(host, port);
+        }
+
+        private HttpServer serve(String host, int port) {
+            try {
+                HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 0);
+                s.createContext("/metrics", exchange -> {
+                    byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                    exchange.sendResponseHeaders(200, body.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(body);
+                    }
+                });
+                s.start();
+                return s;
+            } catch (IOException e) {
+                throw new FerryException(ExitCode.BAD_SPEC, "cannot serve metrics on " + host + ":" + port + ": "
+                        + e.getMessage() + ": pick a free port for --metrics-port");
+            }
+        }
+
+        int port() {
+            return http.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            http.stop(0);
         }
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** A gauge backed by a map entry, so that events only have to put values. */
@@ -65,7 +98,7 @@ final class RunMetrics implements RunListener, AutoCloseable {
         String id = name + String.join(",", tags);
         if (values.putIfAbsent(id, initial) == null) {
             Gauge.builder(name, values, v -> v.getOrDefault(id, Double.NaN)).description(help).tags(tags)
-                    .register(registry);
+                    .tag("spec", spec).register(server.registry);
         }
     }
 
@@ -139,6 +172,8 @@ final class RunMetrics implements RunListener, AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        if (ownsServer) {
+            server.close();
+        }
     }
 }

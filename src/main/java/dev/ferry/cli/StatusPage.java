@@ -40,6 +40,10 @@ final class StatusPage implements AutoCloseable {
         server.start();
     }
 
+    String host() {
+        return server.getAddress().getHostString();
+    }
+
     int port() {
         return server.getAddress().getPort();
     }
@@ -68,9 +72,11 @@ final class StatusPage implements AutoCloseable {
     }
 
     /** The page as a static file with the final status in it, for the report. */
-    void saveSnapshot(Path file) {
+    static void save(StatusBoard board, String title, Path file) {
         try {
-            String json = Journal.json().writeValueAsString(status()).replace("</", "<\\/");
+            Map<String, Object> status = new LinkedHashMap<>(board.snapshot());
+            status.put("title", title);
+            String json = Journal.json().writeValueAsString(status).replace("</", "<\\/");
             String html = new String(page(), StandardCharsets.UTF_8).replace("var SNAPSHOT = null;", "var SNAPSHOT = " + json + ";");
             Files.writeString(file, html);
         } catch (IOException e) {

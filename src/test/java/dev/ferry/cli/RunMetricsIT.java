@@ -29,20 +29,20 @@ class RunMetricsIT {
                 }
             }
         };
-        try (RunMetrics m = new RunMetrics(scraper, "127.0.0.1", 0, List.of("preflight", "cutover"));
+        try (RunMetrics m = new RunMetrics(scraper, "127.0.0.1", 0, "demo", List.of("preflight", "cutover"));
                 Demo demo = new Demo(DemoConfig.defaults().withKeys(20_000).withWriters(2, 200))) {
             metrics.set(m);
             demo.run(m, line -> { });
             String after = scrape(m.port());
-            assertThat(after).contains("ferry_step{step=\"cutover\"} 2.0")
-                    .containsPattern("ferry_write_pause_milliseconds \\d")
-                    .contains("ferry_verify_keys_compared{step=\"verify b against a\"} 1000.0",
-                            "ferry_verify_keys_expected{step=\"verify b against a\"} 1000.0");
+            assertThat(after).contains("ferry_step{spec=\"demo\",step=\"cutover\"} 2.0")
+                    .containsPattern("ferry_write_pause_milliseconds\\{spec=\"demo\"} \\d")
+                    .contains("ferry_verify_keys_compared{spec=\"demo\",step=\"verify b against a\"} 1000.0",
+                            "ferry_verify_keys_expected{spec=\"demo\",step=\"verify b against a\"} 1000.0");
         }
         assertThat(scraped.get())
-                .contains("ferry_step{step=\"sync b from a\"} 2.0", "ferry_step{step=\"verify b against a\"} 1.0",
-                        "ferry_step{step=\"cutover\"} 0.0")
-                .containsPattern("ferry_replication_lag_milliseconds\\{replica=\"b\"} \\d");
+                .contains("ferry_step{spec=\"demo\",step=\"sync b from a\"} 2.0", "ferry_step{spec=\"demo\",step=\"verify b against a\"} 1.0",
+                        "ferry_step{spec=\"demo\",step=\"cutover\"} 0.0")
+                .containsPattern("ferry_replication_lag_milliseconds\\{replica=\"b\",spec=\"demo\"} \\d");
     }
 
     private static String scrape(int port) {

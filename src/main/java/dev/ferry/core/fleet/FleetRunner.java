@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -45,6 +46,7 @@ public final class FleetRunner {
     private final Function<Spec, RunListener> listeners;
     private final SecretSource secrets;
     private final Clock clock;
+    private Consumer<PairOutcome> ended = p -> { };
 
     public FleetRunner(FleetFile fleet, RunOptions options, Function<Spec, RunListener> listeners, SecretSource secrets,
             Clock clock) {
@@ -62,6 +64,12 @@ public final class FleetRunner {
             checks.put(spec.name(), new Planner(spec, options, secrets).preflight());
         }
         return new FleetPreflight(checks, FleetConflicts.find(fleet.specs(), secrets), fleet.onFailure());
+    }
+
+    /** Told how each pair ended, as soon as it ends (the status page). */
+    public FleetRunner onPairEnded(Consumer<PairOutcome> watcher) {
+        this.ended = watcher;
+        return this;
     }
 
     /** One pair's plan, as {@code ferry plan} shows it. */
@@ -87,6 +95,7 @@ public final class FleetRunner {
                 skipped.add(new PairOutcome(spec.name(), PairOutcome.Outcome.SKIPPED, ExitCode.PREFLIGHT.value(),
                         "skipped (on-failure: continue): " + preflight.firstFailure(spec.name()), 0));
                 journal.append(PAIR, spec.name(), "SKIPPED", Map.of("exit", ExitCode.PREFLIGHT.value()));
+                ended.accept(skipped.get(skipped.size() - 1));
             } else {
                 go.add(spec);
             }
@@ -228,7 +237,9 @@ public final class FleetRunner {
             String why = stop.requested() ? "not started: " + stop.signalName() + " stopped the fleet"
                     : "not started: a pair failed and on-failure is stop";
             journal.append(PAIR, spec.name(), "NOT_STARTED", Map.of("why", why));
-            return new PairOutcome(spec.name(), PairOutcome.Outcome.NOT_STARTED, 0, why, 0);
+            PairOutcome outcome = new PairOutcome(spec.name(), PairOutcome.Outcome.NOT_STARTED, 0, why, 0);
+            ended.accept(outcome);
+            return outcome;
         }
         journal.append(PAIR, spec.name(), "STARTED", Map.of());
         PairOutcome outcome = verb.apply(spec);
@@ -237,6 +248,7 @@ public final class FleetRunner {
         facts.put("message", outcome.message());
         facts.put("millis", outcome.millis());
         journal.append(PAIR, spec.name(), outcome.failed() ? "FAILED" : "COMPLETED", facts);
+        ended.accept(outcome);
         if (outcome.failed() && fleet.onFailure() == FleetFile.OnFailure.STOP) {
             halted.set(true);
         }
