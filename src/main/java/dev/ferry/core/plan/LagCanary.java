@@ -1,6 +1,7 @@
 package dev.ferry.core.plan;
 
 import dev.ferry.core.journal.Journal;
+import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.redis.Info;
 import dev.ferry.core.redis.RedisNode;
 import java.time.Duration;
@@ -57,7 +58,7 @@ public final class LagCanary implements AutoCloseable {
     /** Starts the heartbeat unless it runs already or the cutover has begun (then a may be fenced). */
     public void start() {
         synchronized (lock) {
-            if (thread != null || journal.reached("cutover", "FENCING") || journal.started("cutover")) {
+            if (thread != null || journal.reached("cutover", Milestone.FENCING) || journal.started("cutover")) {
                 return;
             }
             running = true;

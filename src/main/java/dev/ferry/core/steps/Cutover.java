@@ -3,6 +3,7 @@ package dev.ferry.core.steps;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.journal.Journal;
+import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.plan.FailPoints;
 import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.plan.RunContext;
@@ -30,10 +31,6 @@ import java.util.UUID;
  */
 public final class Cutover implements Step {
     public static final String NAME = "cutover";
-    static final String FENCED = "FENCED";
-    static final String PROMOTED = "PROMOTED";
-    static final String SWITCHED = "SWITCHED";
-    static final String DEMOTED = "DEMOTED";
     /** b is polled this often while a is fenced: every millisecond of polling is pause the clients see. */
     private static final Duration CATCH_UP_POLL = Duration.ofMillis(1);
     /** Fencing while b is further behind than this would only make the pause longer. */
@@ -97,17 +94,13 @@ public final class Cutover implements Step {
         return direction.stepName;
     }
 
-    public static String markerKey(String specName) {
-        return "ferry:marker:" + specName;
-    }
-
     @Override
     public List<PlannedCommand> plan(RunContext ctx) {
         RedisNode a = direction.from(ctx);
         RedisNode b = direction.to(ctx);
         Fence fence = Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause());
-        List<PlannedCommand> commands = new ArrayList<>(fence.plan(markerKey(ctx.spec().name())));
-        commands.add(PlannedCommand.redis(b.label(), "INFO replication; GET " + markerKey(ctx.spec().name()) + " (every 1ms)",
+        List<PlannedCommand> commands = new ArrayList<>(fence.plan(Milestone.markerKey(ctx.spec().name())));
+        commands.add(PlannedCommand.redis(b.label(), "INFO replication; GET " + Milestone.markerKey(ctx.spec().name()) + " (every 1ms)",
                 "wait until " + b.label() + "'s offset >= the captured offset and the marker is on it, at most max-pause"));
         commands.addAll(fence.planHoldWithoutFerry());
         commands.add(PlannedCommand.redis(b.label(), b.version().replicaOfCommand() + " NO ONE", "promote " + b.label()));
@@ -136,9 +129,9 @@ public final class Cutover implements Step {
         RedisNode a = direction.from(ctx);
         RedisNode b = direction.to(ctx);
         ReplicationState bState = b.replication();
-        if (bState.isMaster() && ctx.journal().reached(name(), "PROMOTING")) {
+        if (bState.isMaster() && ctx.journal().reached(name(), Milestone.PROMOTING)) {
             // a crash after REPLICAOF NO ONE: b is master and may hold acknowledged writes; go forward only
-            ctx.journal().stepFact(name(), PROMOTED, Map.of(b.label(), "found promoted by resume"));
+            ctx.journal().stepFact(name(), Milestone.PROMOTED, Map.of(b.label(), "found promoted by resume"));
             return goForward(ctx, fence(ctx), new LinkedHashMap<>(ctx.journal().facts(name())), System.nanoTime());
         }
         if (!bState.replicatesFrom(a.host(), a.port())) {
@@ -146,7 +139,7 @@ public final class Cutover implements Step {
                     + bState.role() + "): nothing was changed by the cutover; check " + b.label()
                     + ", then ferry run SPEC --restart");
         }
-        if (ctx.journal().reached(name(), "FENCING") && !liftAfterCrash(ctx)) {
+        if (ctx.journal().reached(name(), Milestone.FENCING) && !liftAfterCrash(ctx)) {
             return promoteWithoutA(ctx);
         }
         Fence fence = fence(ctx);
@@ -164,12 +157,12 @@ public final class Cutover implements Step {
         RedisNode b = direction.to(ctx);
         ctx.canary().stop(); // invariant 1: its last write on a is answered before the fence captures a's offset
         waitForSmallLag(ctx);
-        String markerKey = markerKey(ctx.spec().name());
+        String markerKey = Milestone.markerKey(ctx.spec().name());
         String marker = UUID.randomUUID().toString();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", fence.describe());
         // the nonce is journaled before it is written, so a resume can recognise it (it is no secret)
-        ctx.journal().stepFact(name(), "FENCING", Map.of("fence", fence.describe(), "marker", marker));
+        ctx.journal().stepFact(name(), Milestone.FENCING, Map.of("fence", fence.describe(), "marker", marker));
         long fencedAt = System.nanoTime();
         long captured;
         try {
@@ -178,7 +171,7 @@ public final class Cutover implements Step {
             throw abort(ctx, fence, "could not fence a: " + e.getMessage());
         }
         facts.put("capturedOffset", captured);
-        ctx.journal().stepFact(name(), FENCED, Map.of("capturedOffset", captured));
+        ctx.journal().stepFact(name(), Milestone.FENCED, Map.of("capturedOffset", captured));
         FailPoints.hit("cutover:fenced");
         long caughtUpAt = awaitCatchUp(ctx, fence, captured, markerKey, marker, fencedAt);
         facts.put("catchUpMillis", millis(caughtUpAt - fencedAt));
@@ -209,7 +202,7 @@ public final class Cutover implements Step {
      */
     private Map<String, Object> promoteWithoutA(RunContext ctx) {
         String marker = String.valueOf(ctx.journal().facts(name()).get("marker"));
-        String markerKey = markerKey(ctx.spec().name());
+        String markerKey = Milestone.markerKey(ctx.spec().name());
         RedisNode b = direction.to(ctx);
         long deadline = System.nanoTime() + ctx.spec().cutover().catchUp().toNanos();
         while (!marker.equals(b.callString("GET", markerKey))) {
@@ -224,7 +217,7 @@ public final class Cutover implements Step {
         // the traffic moves to b first (so they stop retrying a), and ferry knocks before the slot frees
         moveTraffic(ctx, new LinkedHashMap<>());
         SlotGrabber grabber = SlotGrabber.start(direction.from(ctx), SLOT_WAIT);
-        ctx.journal().stepFact(name(), "PROMOTING", Map.of("why", "resume: " + direction.from + " unreachable behind its fence"));
+        ctx.journal().stepFact(name(), Milestone.PROMOTING, Map.of("why", "resume: " + direction.from + " unreachable behind its fence"));
         try {
             b.promote();
         } finally {
@@ -232,7 +225,7 @@ public final class Cutover implements Step {
                     + " may hold its only slot; stop the applications that connect to " + direction.from
                     + " directly, then run ferry resume again");
         }
-        ctx.journal().stepFact(name(), PROMOTED, Map.of(b.label() + "RunId", b.runId()));
+        ctx.journal().stepFact(name(), Milestone.PROMOTED, Map.of(b.label() + "RunId", b.runId()));
         return goForward(ctx, fence(ctx), new LinkedHashMap<>(ctx.journal().facts(name())), System.nanoTime());
     }
 
@@ -283,7 +276,7 @@ public final class Cutover implements Step {
             return new FerryException(ExitCode.INCOMPLETE, why + "; lifting the fence on " + direction.from
                     + " also failed (" + e.getMessage() + "): " + direction.from + " is fenced; run ferry resume or ferry rollback");
         }
-        ctx.journal().stepFact(name(), "ABORTED", Map.of("why", why));
+        ctx.journal().stepFact(name(), Milestone.ABORTED, Map.of("why", why));
         restoreSwitch(ctx);
         if (direction == Direction.BACK) {
             return new FerryException(ExitCode.ABORTED, "switch-back aborted: " + why + ": b is master again with a as"
@@ -311,7 +304,7 @@ public final class Cutover implements Step {
     }
 
     private void promote(RunContext ctx, Fence fence, RedisNode b) {
-        ctx.journal().stepFact(name(), "PROMOTING", Map.of());
+        ctx.journal().stepFact(name(), Milestone.PROMOTING, Map.of());
         try {
             b.promote();
         } catch (RuntimeException e) {
@@ -320,7 +313,7 @@ public final class Cutover implements Step {
             }
         }
         FailPoints.hit("cutover:promoted-unjournaled");
-        ctx.journal().stepFact(name(), PROMOTED, Map.of(b.label() + "RunId", b.runId()));
+        ctx.journal().stepFact(name(), Milestone.PROMOTED, Map.of(b.label() + "RunId", b.runId()));
         FailPoints.hit("cutover:promoted");
     }
 
@@ -365,16 +358,16 @@ public final class Cutover implements Step {
         ctx.ledger().set(a, "replica-read-only", "yes");
         // attach also sets masterauth: without it a could not log in to a b that requires a password
         ReplicaSync.attach(ctx, a, b);
-        ctx.journal().stepFact(name(), DEMOTED, Map.of());
+        ctx.journal().stepFact(name(), Milestone.DEMOTED, Map.of());
     }
 
     void moveTraffic(RunContext ctx, Map<String, Object> facts) {
-        if (ctx.journal().reached(name(), SWITCHED)) {
+        if (ctx.journal().reached(name(), Milestone.SWITCHED)) {
             return;
         }
         Duration took = ctx.trafficSwitch().move(direction.fromEndpoint(ctx), direction.toEndpoint(ctx));
         facts.put("switchMillis", took.toMillis());
-        ctx.journal().stepFact(name(), SWITCHED, Map.of("switchMillis", took.toMillis()));
+        ctx.journal().stepFact(name(), Milestone.SWITCHED, Map.of("switchMillis", took.toMillis()));
     }
 
     static double millis(long nanos) {
@@ -383,7 +376,7 @@ public final class Cutover implements Step {
 
     /** Used by status and post-checks. */
     public static boolean promoted(Journal journal) {
-        return journal.reached(NAME, PROMOTED);
+        return journal.reached(NAME, Milestone.PROMOTED);
     }
 
     /**
@@ -391,6 +384,6 @@ public final class Cutover implements Step {
      * A fence or b's promotion can be live with no config change pending (before 6.2 the fence ends as a role).
      */
     public static boolean touchedServers(Journal journal) {
-        return journal.reached(NAME, "FENCING");
+        return journal.reached(NAME, Milestone.FENCING);
     }
 }

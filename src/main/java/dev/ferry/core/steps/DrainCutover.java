@@ -2,6 +2,7 @@ package dev.ferry.core.steps;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.plan.RunContext;
 import dev.ferry.core.plan.Step;
@@ -21,7 +22,6 @@ import java.util.Map;
  * a after b stops following it are lost. ferry asks for --accept-divergence and reports what diverged.
  */
 public final class DrainCutover implements Step {
-    static final String WRITABLE = "WRITABLE";
     /** Enough to count divergence in a test or demo without walking a production keyspace for hours. */
     private static final int DIVERGENCE_SCAN_LIMIT = 2_000_000;
     /** How long a must stay without application clients before the drain counts as done. */
@@ -66,7 +66,7 @@ public final class DrainCutover implements Step {
             ctx.canary().stop(); // a heartbeat on a after b leaves it would be one more lost write
             ctx.warn("drain mode: writes on b before its promotion do not reach c, and writes on a after b stops following it are lost");
             ctx.ledger().set(b, "replica-read-only", "no");
-            ctx.journal().stepFact(Cutover.NAME, WRITABLE, Map.of());
+            ctx.journal().stepFact(Cutover.NAME, Milestone.WRITABLE, Map.of());
             FORWARD.moveTraffic(ctx, facts);
             facts.put("clientsClosed", a.killApplicationClients());
             facts.put("drainMillis", drain(ctx, a));
@@ -101,10 +101,10 @@ public final class DrainCutover implements Step {
     /** Reads a's offset right before b leaves it, so that what a writes afterwards can be measured. */
     private static void promote(RunContext ctx, RedisNode a, RedisNode b, Map<String, Object> facts) {
         long aOffset = a.replication().masterOffset();
-        ctx.journal().stepFact(Cutover.NAME, "PROMOTING", Map.of("aOffsetAtPromotion", aOffset));
+        ctx.journal().stepFact(Cutover.NAME, Milestone.PROMOTING, Map.of("aOffsetAtPromotion", aOffset));
         b.promote();
         long bOffset = b.replication().masterOffset();
-        ctx.journal().stepFact(Cutover.NAME, Cutover.PROMOTED, Map.of("bRunId", b.runId()));
+        ctx.journal().stepFact(Cutover.NAME, Milestone.PROMOTED, Map.of("bRunId", b.runId()));
         facts.put("aOffsetAtPromotion", aOffset);
         facts.put("bOffsetAtPromotion", bOffset);
     }
@@ -121,10 +121,10 @@ public final class DrainCutover implements Step {
         }
         if (ctx.spec().after().source() == After.SourceFate.REPLICA) {
             FORWARD.demote(ctx, a, ctx.servers().b());
-        } else if (!ctx.journal().reached(Cutover.NAME, "DETACHED")) {
+        } else if (!ctx.journal().reached(Cutover.NAME, Milestone.DETACHED)) {
             String howToLift = Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause()).detachUnpaused();
             facts.put("detached", howToLift);
-            ctx.journal().stepFact(Cutover.NAME, "DETACHED", Map.of("detached", howToLift));
+            ctx.journal().stepFact(Cutover.NAME, Milestone.DETACHED, Map.of("detached", howToLift));
         }
     }
 

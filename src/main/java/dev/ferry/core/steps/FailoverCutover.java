@@ -2,6 +2,7 @@ package dev.ferry.core.steps;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.plan.RunContext;
 import dev.ferry.core.plan.Step;
@@ -23,7 +24,6 @@ import java.util.Map;
  * TIMEOUT = max-pause and, on timeout, leaves a master: nothing to undo.
  */
 public final class FailoverCutover implements Step {
-    static final String REQUESTED = "FAILOVER";
     private static final Duration POLL = Duration.ofMillis(2);
     /** Past max-pause, FAILOVER has timed out and a is unpausing; give it this long to settle before ABORT. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
@@ -58,7 +58,7 @@ public final class FailoverCutover implements Step {
         RedisNode a = ctx.servers().a();
         RedisNode b = ctx.servers().b();
         ReplicationState bState = b.replication();
-        if (bState.isMaster() && ctx.journal().reached(Cutover.NAME, REQUESTED)) {
+        if (bState.isMaster() && ctx.journal().reached(Cutover.NAME, Milestone.FAILOVER_REQUESTED)) {
             return forward(ctx, new LinkedHashMap<>(ctx.journal().facts(Cutover.NAME)));
         }
         if (!bState.replicatesFrom(a.host(), a.port())) {
@@ -70,19 +70,19 @@ public final class FailoverCutover implements Step {
         FORWARD.waitForSmallLag(ctx);
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", "FAILOVER TO b TIMEOUT " + ctx.spec().cutover().maxPause().toMillis());
-        ctx.journal().stepFact(Cutover.NAME, REQUESTED, facts);
+        ctx.journal().stepFact(Cutover.NAME, Milestone.FAILOVER_REQUESTED, facts);
         long start = System.nanoTime();
         try {
             a.callString("FAILOVER", "TO", b.host(), Integer.toString(b.port()), "TIMEOUT",
                     Long.toString(ctx.spec().cutover().maxPause().toMillis()));
         } catch (RedisError e) {
-            ctx.journal().stepFact(Cutover.NAME, "ABORTED", Map.of("why", e.reply()));
+            ctx.journal().stepFact(Cutover.NAME, Milestone.ABORTED, Map.of("why", e.reply()));
             throw new FerryException(ExitCode.ABORTED, "a refused FAILOVER (" + e.reply()
                     + "): nothing changed, a is master; check that b's announced address is b's spec address, or use mode: pause");
         }
         awaitFailover(ctx, start);
         facts.put("pauseMillis", Cutover.millis(System.nanoTime() - start));
-        ctx.journal().stepFact(Cutover.NAME, Cutover.PROMOTED, Map.of("bRunId", b.runId(), "pauseMillis", facts.get("pauseMillis")));
+        ctx.journal().stepFact(Cutover.NAME, Milestone.PROMOTED, Map.of("bRunId", b.runId(), "pauseMillis", facts.get("pauseMillis")));
         return forward(ctx, facts);
     }
 
@@ -115,7 +115,7 @@ public final class FailoverCutover implements Step {
     }
 
     private static FerryException aborted(RunContext ctx, String why) {
-        ctx.journal().stepFact(Cutover.NAME, "ABORTED", Map.of("why", why));
+        ctx.journal().stepFact(Cutover.NAME, Milestone.ABORTED, Map.of("why", why));
         return new FerryException(ExitCode.ABORTED, "cutover aborted: " + why
                 + ": a is master again with b as its replica, nothing was lost; raise cutover.max-pause (b acknowledges once a second), then ferry run SPEC --restart");
     }
@@ -123,12 +123,12 @@ public final class FailoverCutover implements Step {
     /** b is master: after: detach fences a and detaches it; then the traffic moves and a's clients are closed. */
     private static Map<String, Object> forward(RunContext ctx, Map<String, Object> facts) {
         RedisNode a = ctx.servers().a();
-        if (ctx.spec().after().source() == After.SourceFate.DETACH && !ctx.journal().reached(Cutover.NAME, "DETACHED")) {
+        if (ctx.spec().after().source() == After.SourceFate.DETACH && !ctx.journal().reached(Cutover.NAME, Milestone.DETACHED)) {
             Fence fence = Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause());
             String howToLift = fence.detachUnpaused();
             a.promote();
             facts.put("detached", howToLift);
-            ctx.journal().stepFact(Cutover.NAME, "DETACHED", Map.of("detached", howToLift));
+            ctx.journal().stepFact(Cutover.NAME, Milestone.DETACHED, Map.of("detached", howToLift));
         }
         FORWARD.moveTraffic(ctx, facts);
         facts.put("clientsClosed", a.killApplicationClients());

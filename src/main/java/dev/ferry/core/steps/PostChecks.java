@@ -3,6 +3,7 @@ package dev.ferry.core.steps;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.journal.ConfigChange;
+import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.plan.RunContext;
 import dev.ferry.core.plan.Step;
@@ -30,7 +31,7 @@ public final class PostChecks implements Step {
     public List<PlannedCommand> plan(RunContext ctx) {
         List<PlannedCommand> commands = new ArrayList<>();
         ctx.servers().all().forEach(n -> commands.add(PlannedCommand.redis(n.label(), "ROLE; INFO replication", "check the new roles")));
-        commands.add(PlannedCommand.redis("b", "DEL " + Cutover.markerKey(ctx.spec().name()), "remove ferry's marker"));
+        commands.add(PlannedCommand.redis("b", "DEL " + Milestone.markerKey(ctx.spec().name()), "remove ferry's marker"));
         return commands;
     }
 
@@ -51,7 +52,7 @@ public final class PostChecks implements Step {
             problems.add("a does not replicate from b");
         }
         ctx.servers().c().ifPresent(c -> checkBackup(ctx, c, facts, problems));
-        b.callLong("DEL", Cutover.markerKey(ctx.spec().name()));
+        b.callLong("DEL", Milestone.markerKey(ctx.spec().name()));
         List<ConfigChange> pending = ctx.ledger().pending();
         if (!pending.isEmpty()) {
             problems.add("config changes not restored: " + pending);

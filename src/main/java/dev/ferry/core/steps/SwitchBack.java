@@ -4,6 +4,7 @@ import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.journal.Journal;
 import dev.ferry.core.journal.JournalEntry;
+import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.plan.RunContext;
 import dev.ferry.core.plan.Step;
@@ -44,7 +45,7 @@ public final class SwitchBack implements Step {
                     + " b stays master; move to a newer server instead");
         }
         Map<String, Object> facts = new LinkedHashMap<>();
-        if (!ctx.journal().reached(name(), "PROMOTING")) {
+        if (!ctx.journal().reached(name(), Milestone.PROMOTING)) {
             facts.put("catchUp", catchUp(ctx, a, b));
         }
         facts.putAll(back.run(ctx));

@@ -2,6 +2,7 @@ package dev.ferry.core.steps;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.plan.RunContext;
 import dev.ferry.core.plan.Step;
@@ -39,9 +40,9 @@ public final class SwitchTraffic implements Step {
     @Override
     public Map<String, Object> run(RunContext ctx) {
         Map<String, Object> facts = new LinkedHashMap<>();
-        if (!ctx.journal().reached(Cutover.NAME, Cutover.SWITCHED)) {
+        if (!ctx.journal().reached(Cutover.NAME, Milestone.SWITCHED)) {
             Duration took = ctx.trafficSwitch().move(ctx.spec().source(), ctx.spec().target());
-            ctx.journal().stepFact(Cutover.NAME, Cutover.SWITCHED, Map.of("switchMillis", took.toMillis()));
+            ctx.journal().stepFact(Cutover.NAME, Milestone.SWITCHED, Map.of("switchMillis", took.toMillis()));
             facts.put("switchMillis", took.toMillis());
         }
         facts.put("switch", ctx.trafficSwitch().describe());
