@@ -25,8 +25,17 @@ public final class RunContext {
     private final List<String> warnings = new ArrayList<>();
     private final LagCanary canary;
 
+    private final Ticker ticker;
+
     public RunContext(Spec spec, Servers servers, Journal journal, TrafficSwitch trafficSwitch, RunOptions options,
             Confirmer confirmer, RunListener listener, Clock clock) {
+        this(spec, servers, journal, trafficSwitch, options, confirmer, listener, clock, Ticker.system());
+    }
+
+    /** {@code ticker} times every deadline and sleep of the steps; tests pass a fake one. */
+    public RunContext(Spec spec, Servers servers, Journal journal, TrafficSwitch trafficSwitch, RunOptions options,
+            Confirmer confirmer, RunListener listener, Clock clock, Ticker ticker) {
+        this.ticker = ticker;
         this.spec = spec;
         this.servers = servers;
         this.journal = journal;
@@ -36,7 +45,7 @@ public final class RunContext {
         this.confirmer = confirmer;
         this.listener = listener;
         this.clock = clock;
-        this.canary = new LagCanary(spec.name(), servers, journal, listener);
+        this.canary = new LagCanary(spec.name(), servers, journal, listener, ticker);
     }
 
     /** The heartbeat that measures replication lag; runs from the sync up to the cutover fence. */
@@ -82,7 +91,11 @@ public final class RunContext {
 
     /** Monotonic time for measuring pauses: the wall clock may jump, a pause measurement must not. */
     public long nanos() {
-        return System.nanoTime();
+        return ticker.read();
+    }
+
+    public Ticker ticker() {
+        return ticker;
     }
 
     public void warn(String message) {
@@ -108,7 +121,7 @@ public final class RunContext {
 
     public void sleep(Duration d) {
         try {
-            Thread.sleep(Math.max(0, d.toMillis()), 0);
+            ticker.sleep(Duration.ofMillis(Math.max(0, d.toMillis())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FerryException(ExitCode.INCOMPLETE, "interrupted: run ferry status, then ferry resume");

@@ -27,9 +27,6 @@ public final class DrainCutover implements Step {
     /** How long a must stay without application clients before the drain counts as done. */
     private static final Duration QUIET = Duration.ofMillis(150);
 
-    /** The pause cutover's forward helpers (moving traffic, demoting a) serve this mode too. */
-    private static final Cutover FORWARD = new Cutover();
-
     @Override
     public String name() {
         return Cutover.NAME;
@@ -67,7 +64,7 @@ public final class DrainCutover implements Step {
             ctx.warn("drain mode: writes on b before its promotion do not reach c, and writes on a after b stops following it are lost");
             ctx.ledger().set(b, "replica-read-only", "no");
             ctx.journal().stepFact(Cutover.NAME, Milestone.WRITABLE, Map.of());
-            FORWARD.moveTraffic(ctx, facts);
+            CutoverMoves.FORWARD.moveTraffic(ctx, facts);
             facts.put("clientsClosed", a.killApplicationClients());
             facts.put("drainMillis", drain(ctx, a));
             promote(ctx, a, b, facts);
@@ -83,19 +80,19 @@ public final class DrainCutover implements Step {
      * empty look proves nothing), or until drain-watch ends.
      */
     private static long drain(RunContext ctx, RedisNode a) {
-        long start = System.nanoTime();
+        long start = ctx.nanos();
         long deadline = start + ctx.spec().cutover().drainWatch().toNanos();
         long emptySince = -1;
-        while (System.nanoTime() < deadline) {
+        while (ctx.nanos() < deadline) {
             boolean empty = a.clients().stream().noneMatch(ClientInfo::isApplication);
-            long now = System.nanoTime();
+            long now = ctx.nanos();
             emptySince = empty ? (emptySince < 0 ? now : emptySince) : -1;
             if (empty && now - emptySince >= QUIET.toNanos()) {
                 break;
             }
             ctx.sleep(Duration.ofMillis(50));
         }
-        return (System.nanoTime() - start) / 1_000_000;
+        return (ctx.nanos() - start) / 1_000_000;
     }
 
     /** Reads a's offset right before b leaves it, so that what a writes afterwards can be measured. */
@@ -120,11 +117,11 @@ public final class DrainCutover implements Step {
             }
         }
         if (ctx.spec().after().source() == After.SourceFate.REPLICA) {
-            FORWARD.demote(ctx, a, ctx.servers().b());
-        } else if (!ctx.journal().reached(Cutover.NAME, Milestone.DETACHED)) {
-            String howToLift = Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause()).detachUnpaused();
-            facts.put("detached", howToLift);
-            ctx.journal().stepFact(Cutover.NAME, Milestone.DETACHED, Map.of("detached", howToLift));
+            CutoverMoves.FORWARD.demote(ctx, a, ctx.servers().b());
+        } else {
+            CutoverMoves.FORWARD.detachUnpaused(ctx, a, facts, () -> {
+                // b left a: a is a master already, there is nothing to detach it from
+            });
         }
     }
 
@@ -143,8 +140,8 @@ public final class DrainCutover implements Step {
     }
 
     private static void awaitBackup(RunContext ctx, RedisNode b, RedisNode c) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
+        long deadline = ctx.nanos() + Duration.ofSeconds(10).toNanos();
+        while (ctx.nanos() < deadline) {
             if (c.replication().linkUp() && c.replication().replicaOffset() >= b.replication().masterOffset()) {
                 return;
             }

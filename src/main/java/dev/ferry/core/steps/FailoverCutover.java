@@ -28,9 +28,6 @@ public final class FailoverCutover implements Step {
     /** Past max-pause, FAILOVER has timed out and a is unpausing; give it this long to settle before ABORT. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
 
-    /** The pause cutover's forward helpers (moving traffic, demoting a) serve this mode too. */
-    private static final Cutover FORWARD = new Cutover();
-
     @Override
     public String name() {
         return Cutover.NAME;
@@ -67,11 +64,11 @@ public final class FailoverCutover implements Step {
         }
         ctx.confirm("cut over now: FAILOVER a (" + a.address() + ") to b (" + b.address() + ")?");
         ctx.canary().stop(); // its writes on a must be answered before a pauses and hands over
-        FORWARD.waitForSmallLag(ctx);
+        CutoverMoves.FORWARD.waitForSmallLag(ctx);
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", "FAILOVER TO b TIMEOUT " + ctx.spec().cutover().maxPause().toMillis());
         ctx.journal().stepFact(Cutover.NAME, Milestone.FAILOVER_REQUESTED, facts);
-        long start = System.nanoTime();
+        long start = ctx.nanos();
         try {
             a.callString("FAILOVER", "TO", b.host(), Integer.toString(b.port()), "TIMEOUT",
                     Long.toString(ctx.spec().cutover().maxPause().toMillis()));
@@ -81,7 +78,7 @@ public final class FailoverCutover implements Step {
                     + "): nothing changed, a is master; check that b's announced address is b's spec address, or use mode: pause");
         }
         awaitFailover(ctx, start);
-        facts.put("pauseMillis", Cutover.millis(System.nanoTime() - start));
+        facts.put("pauseMillis", CutoverMoves.millis(ctx.nanos() - start));
         ctx.journal().stepFact(Cutover.NAME, Milestone.PROMOTED, Map.of("bRunId", b.runId(), "pauseMillis", facts.get("pauseMillis")));
         return forward(ctx, facts);
     }
@@ -91,7 +88,7 @@ public final class FailoverCutover implements Step {
         RedisNode b = ctx.servers().b();
         long deadline = start + ctx.spec().cutover().maxPause().toNanos() + SETTLE.toNanos();
         String state = "";
-        while (System.nanoTime() < deadline) {
+        while (ctx.nanos() < deadline) {
             Info info = a.info("replication");
             state = info.get("master_failover_state", "");
             if ("no-failover".equals(state)) {
@@ -123,14 +120,10 @@ public final class FailoverCutover implements Step {
     /** b is master: after: detach fences a and detaches it; then the traffic moves and a's clients are closed. */
     private static Map<String, Object> forward(RunContext ctx, Map<String, Object> facts) {
         RedisNode a = ctx.servers().a();
-        if (ctx.spec().after().source() == After.SourceFate.DETACH && !ctx.journal().reached(Cutover.NAME, Milestone.DETACHED)) {
-            Fence fence = Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause());
-            String howToLift = fence.detachUnpaused();
-            a.promote();
-            facts.put("detached", howToLift);
-            ctx.journal().stepFact(Cutover.NAME, Milestone.DETACHED, Map.of("detached", howToLift));
+        if (ctx.spec().after().source() == After.SourceFate.DETACH) {
+            CutoverMoves.FORWARD.detachUnpaused(ctx, a, facts, a::promote); // FAILOVER made a b's replica
         }
-        FORWARD.moveTraffic(ctx, facts);
+        CutoverMoves.FORWARD.moveTraffic(ctx, facts);
         facts.put("clientsClosed", a.killApplicationClients());
         return facts;
     }

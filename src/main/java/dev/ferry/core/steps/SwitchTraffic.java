@@ -2,7 +2,6 @@ package dev.ferry.core.steps;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.plan.RunContext;
 import dev.ferry.core.plan.Step;
@@ -40,11 +39,7 @@ public final class SwitchTraffic implements Step {
     @Override
     public Map<String, Object> run(RunContext ctx) {
         Map<String, Object> facts = new LinkedHashMap<>();
-        if (!ctx.journal().reached(Cutover.NAME, Milestone.SWITCHED)) {
-            Duration took = ctx.trafficSwitch().move(ctx.spec().source(), ctx.spec().target());
-            ctx.journal().stepFact(Cutover.NAME, Milestone.SWITCHED, Map.of("switchMillis", took.toMillis()));
-            facts.put("switchMillis", took.toMillis());
-        }
+        CutoverMoves.FORWARD.moveTraffic(ctx, facts);
         facts.put("switch", ctx.trafficSwitch().describe());
         checkEndpoint(ctx).ifPresent(endpoint -> facts.put("endpointAnswersAsB", awaitEndpoint(ctx, endpoint) + "ms"));
         return facts;
@@ -61,15 +56,15 @@ public final class SwitchTraffic implements Step {
         RedisNode probe = new RedisNode("the check-endpoint", endpoint.substring(0, colon),
                 Integer.parseInt(endpoint.substring(colon + 1)), b.credentials(), ctx.servers().clientName() + "-check",
                 1000, Map.of(), b.tls());
-        long start = System.nanoTime();
+        long start = ctx.nanos();
         long deadline = start + ctx.spec().switchSpec().timeout().toNanos();
         String seen = "nothing";
         try (probe) {
-            while (System.nanoTime() < deadline) {
+            while (ctx.nanos() < deadline) {
                 try {
                     seen = probe.runId();
                     if (want.equals(seen)) {
-                        return (System.nanoTime() - start) / 1_000_000;
+                        return (ctx.nanos() - start) / 1_000_000;
                     }
                 } catch (RuntimeException e) {
                     seen = e.getMessage();
