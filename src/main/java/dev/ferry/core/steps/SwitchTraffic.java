@@ -5,7 +5,7 @@ import dev.ferry.core.FerryException;
 import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.plan.RunContext;
 import dev.ferry.core.plan.Step;
-import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.switching.RunIdProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,29 +50,15 @@ public final class SwitchTraffic implements Step {
     }
 
     private static long awaitEndpoint(RunContext ctx, String endpoint) {
-        RedisNode b = ctx.servers().b();
-        String want = b.runId();
         int colon = endpoint.lastIndexOf(':');
-        RedisNode probe = new RedisNode("the check-endpoint", endpoint.substring(0, colon),
-                Integer.parseInt(endpoint.substring(colon + 1)), b.credentials(), ctx.servers().clientName() + "-check",
-                1000, Map.of(), b.tls());
+        RunIdProbe probe = new RunIdProbe("the check-endpoint", endpoint.substring(0, colon),
+                Integer.parseInt(endpoint.substring(colon + 1)), ctx.servers().clientName() + "-check", ctx.ticker());
         long start = ctx.nanos();
-        long deadline = start + ctx.spec().switchSpec().timeout().toNanos();
-        String seen = "nothing";
-        try (probe) {
-            while (ctx.nanos() < deadline) {
-                try {
-                    seen = probe.runId();
-                    if (want.equals(seen)) {
-                        return (ctx.nanos() - start) / 1_000_000;
-                    }
-                } catch (RuntimeException e) {
-                    seen = e.getMessage();
-                    probe.close();
-                }
-                ctx.sleep(POLL);
-            }
+        RunIdProbe.Result result = probe.await(ctx.servers().b(), start + ctx.spec().switchSpec().timeout().toNanos(), POLL);
+        if (result.answered()) {
+            return (ctx.nanos() - start) / 1_000_000;
         }
+        String seen = result.lastSeen();
         throw new FerryException(ExitCode.INCOMPLETE, "check-endpoint " + endpoint + " does not answer as b (saw "
                 + seen + ") after " + ctx.spec().switchSpec().timeout().toMillis()
                 + "ms: b is master; fix the switch, then run ferry resume");
