@@ -2,8 +2,6 @@ package dev.ferry.core.steps;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.core.journal.Journal;
-import dev.ferry.core.journal.JournalEntry;
 import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.plan.RunContext;
@@ -73,20 +71,6 @@ public final class SwitchBack implements Step {
      * anyway, so the fence can go now, before a is promoted.
      */
     private static void liftDetachFence(RunContext ctx, RedisNode a) {
-        Map<String, String> left = new LinkedHashMap<>();
-        for (JournalEntry e : ctx.journal().entries()) {
-            if (Journal.CONFIG.equals(e.kind()) && a.label().equals(String.valueOf(e.fact("server")))) {
-                String key = String.valueOf(e.fact("key"));
-                if ("LEFT".equals(e.status())) {
-                    left.put(key, String.valueOf(e.fact("old")));
-                } else {
-                    left.remove(key);
-                }
-            }
-        }
-        left.forEach((key, old) -> {
-            a.callString("CONFIG", "SET", key, old);
-            ctx.journal().append(Journal.CONFIG, null, "RESTORED", Map.of("server", a.label(), "key", key, "value", old));
-        });
+        ctx.ledger().restoreLeft(a);
     }
 }
