@@ -127,15 +127,13 @@ public final class Cutover implements Step {
             commands.addAll(ctx.trafficSwitch().plan(direction.fromEndpoint(ctx), direction.toEndpoint(ctx)));
         }
         if (direction.demotes(ctx)) {
-            commands.add(PlannedCommand.redis(a.label(), "CONFIG SET " + a.version().configName("replica-read-only") + " yes; "
-                    + a.version().replicaOfCommand() + " " + b.host() + " " + b.port(), "demote " + a.label() + ": it follows " + b.label()));
+            commands.add(CutoverMoves.planDemote(a, b));
         } else {
-            commands.add(PlannedCommand.redis(a.label(), "(fence kept)", "after: detach: a keeps its data and stays fenced"));
+            commands.addAll(fence.planHoldDetached());
         }
-        commands.add(PlannedCommand.redis(a.label(), "CLIENT KILL TYPE normal SKIPME yes; CLIENT KILL TYPE pubsub SKIPME yes",
-                "close " + a.label() + "'s clients so they reconnect through the switch"));
-        if (a.version().hasPauseWrite()) {
-            commands.add(PlannedCommand.redis(a.label(), "CLIENT UNPAUSE", "end the pause"));
+        commands.add(CutoverMoves.planCloseClients(a));
+        if (direction.demotes(ctx)) {
+            commands.addAll(fence.planReleaseDemoted());
         }
         if (!ctx.trafficSwitch().movesBeforeDemotion()) {
             commands.addAll(ctx.trafficSwitch().plan(direction.fromEndpoint(ctx), direction.toEndpoint(ctx)));

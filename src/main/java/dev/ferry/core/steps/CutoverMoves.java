@@ -1,9 +1,12 @@
 package dev.ferry.core.steps;
 
 import dev.ferry.core.journal.Milestone;
+import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.plan.RunContext;
 import dev.ferry.core.redis.RedisNode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -76,6 +79,24 @@ final class CutoverMoves {
         thenDetach.run();
         facts.put("detached", howToLift);
         ctx.journal().stepFact(direction.stepName(), Milestone.DETACHED, Map.of("detached", howToLift));
+    }
+
+    /** What {@link #demote} sends, for plan. */
+    static PlannedCommand planDemote(RedisNode a, RedisNode b) {
+        List<String> commands = new ArrayList<>();
+        commands.add("CONFIG SET " + a.version().configName("replica-read-only") + " yes");
+        b.credentials().ifPresent(c -> {
+            c.username().ifPresent(user -> commands.add("CONFIG SET masteruser " + user));
+            commands.add("CONFIG SET masterauth ***");
+        });
+        commands.add(a.version().replicaOfCommand() + " " + b.host() + " " + b.port());
+        return PlannedCommand.redis(a.label(), String.join("; ", commands), "demote " + a.label() + ": it follows " + b.label());
+    }
+
+    /** What {@link RedisNode#killApplicationClients} sends, for plan. */
+    static PlannedCommand planCloseClients(RedisNode a) {
+        return PlannedCommand.redis(a.label(), "CLIENT KILL TYPE normal SKIPME yes; CLIENT KILL TYPE pubsub SKIPME yes",
+                "close " + a.label() + "'s clients so they reconnect through the switch");
     }
 
     /** Milliseconds with two decimals, for facts. */

@@ -34,14 +34,22 @@ public final class DrainCutover implements Step {
 
     @Override
     public List<PlannedCommand> plan(RunContext ctx) {
+        RedisNode a = ctx.servers().a();
         RedisNode b = ctx.servers().b();
+        String readOnly = b.version().configName("replica-read-only");
         List<PlannedCommand> commands = new ArrayList<>();
-        commands.add(PlannedCommand.redis("b", "CONFIG SET " + b.version().configName("replica-read-only") + " no",
+        commands.add(PlannedCommand.redis("b", "CONFIG SET " + readOnly + " no",
                 "seed step 5: b takes writes while still a's replica (writes on b never reach c)"));
         commands.addAll(ctx.trafficSwitch().plan(ctx.spec().source(), ctx.spec().target()));
-        commands.add(PlannedCommand.redis("a", "CLIENT KILL TYPE normal SKIPME yes; CLIENT LIST (until 0 or drain-watch)",
-                "seed step 7: a's clients drain to b"));
+        commands.add(CutoverMoves.planCloseClients(a));
+        commands.add(PlannedCommand.redis("a", "CLIENT LIST (until 0 or drain-watch)", "seed step 7: a's clients drain to b"));
         commands.add(PlannedCommand.redis("b", b.version().replicaOfCommand() + " NO ONE", "seed step 8: promote b"));
+        commands.add(PlannedCommand.redis("b", "CONFIG SET " + readOnly + " <old>", "b is read-only again as before"));
+        if (ctx.spec().after().source() == After.SourceFate.REPLICA) {
+            commands.add(CutoverMoves.planDemote(a, b));
+        } else {
+            commands.addAll(Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause()).planDetachUnpaused());
+        }
         commands.add(PlannedCommand.redis("b,c", "SCAN + EXISTS", "count keys b has that c lacks (the divergence)"));
         return commands;
     }

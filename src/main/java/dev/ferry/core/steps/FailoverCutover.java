@@ -41,12 +41,13 @@ public final class FailoverCutover implements Step {
                 + ctx.spec().cutover().maxPause().toMillis(), "Redis pauses a's writes, waits for b, swaps roles"));
         commands.add(PlannedCommand.redis("a", "INFO replication (every 2ms)", "follow master_failover_state until done or failed"));
         if (ctx.spec().after().source() == After.SourceFate.DETACH) {
-            commands.add(PlannedCommand.redis("a", "CONFIG SET min-replicas-to-write " + Fence.MIN_REPLICAS_FENCE
-                    + "; REPLICAOF NO ONE", "after: detach: a keeps its data, fenced"));
+            RedisNode a = ctx.servers().a();
+            commands.addAll(Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause()).planDetachUnpaused());
+            commands.add(PlannedCommand.redis(a.label(), a.version().replicaOfCommand() + " NO ONE",
+                    "a, b's replica since the FAILOVER, keeps its data and follows no one"));
         }
         commands.addAll(ctx.trafficSwitch().plan(ctx.spec().source(), ctx.spec().target()));
-        commands.add(PlannedCommand.redis("a", "CLIENT KILL TYPE normal SKIPME yes; CLIENT KILL TYPE pubsub SKIPME yes",
-                "close a's clients so they reconnect through the switch"));
+        commands.add(CutoverMoves.planCloseClients(ctx.servers().a()));
         return commands;
     }
 

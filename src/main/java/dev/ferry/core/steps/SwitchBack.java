@@ -2,6 +2,7 @@ package dev.ferry.core.steps;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.journal.ConfigChange;
 import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.plan.RunContext;
@@ -27,7 +28,20 @@ public final class SwitchBack implements Step {
 
     @Override
     public List<PlannedCommand> plan(RunContext ctx) {
-        List<PlannedCommand> commands = new ArrayList<>(ReplicaSync.plan(ctx.servers().a(), ctx.servers().b()));
+        RedisNode a = ctx.servers().a();
+        RedisNode b = ctx.servers().b();
+        List<PlannedCommand> commands = new ArrayList<>();
+        commands.add(PlannedCommand.redis(a.label(), "CONFIG SET " + a.version().configName("replica-read-only") + " yes",
+                "a takes no client write while it follows b"));
+        if (a.replication().replicatesFrom(b.host(), b.port())) {
+            commands.add(PlannedCommand.redis(a.label(), "INFO replication (every 20ms)", "a follows b already: wait until it has b's offset"));
+        } else {
+            commands.addAll(ReplicaSync.plan(a, b));
+        }
+        for (ConfigChange left : ctx.ledger().left(a)) {
+            commands.add(PlannedCommand.redis(a.label(), "CONFIG SET " + left.key() + " " + left.oldValue(),
+                    "lift after: detach's fence: as b's replica a takes no client write anyway"));
+        }
         commands.addAll(back.plan(ctx));
         ctx.servers().c().ifPresent(c -> commands.addAll(ReplicaSync.plan(c, ctx.servers().a())));
         return commands;

@@ -221,6 +221,21 @@ class CutoverAbortTest {
         public String detachUnpaused() {
             return "";
         }
+
+        @Override
+        public List<PlannedCommand> planReleaseDemoted() {
+            return List.of();
+        }
+
+        @Override
+        public List<PlannedCommand> planHoldDetached() {
+            return List.of();
+        }
+
+        @Override
+        public List<PlannedCommand> planDetachUnpaused() {
+            return List.of();
+        }
     }
 
     /** b as the cutover sees it: it has the marker the fence wrote once its offset reaches the captured one. */
