@@ -234,7 +234,7 @@ public final class Cutover implements Step {
         // b's link holds a's last slot; promoting b frees it, and applications retrying a would race ferry for it:
         // the traffic moves to b first (so they stop retrying a), and ferry knocks before the slot frees
         moves.moveTraffic(ctx, new LinkedHashMap<>());
-        SlotGrabber grabber = SlotGrabber.start(direction.from(ctx), SLOT_WAIT);
+        SlotGrabber grabber = SlotGrabber.start(direction.from(ctx), SLOT_WAIT, ctx.ticker());
         ctx.journal().stepFact(name(), Milestone.PROMOTING, Map.of("why", "resume: " + direction.from + " unreachable behind its fence"));
         try {
             b.promote();
