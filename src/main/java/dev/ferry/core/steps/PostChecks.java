@@ -99,9 +99,9 @@ public final class PostChecks implements Step {
 
     /** A promoted b drops its replicas once (before 6.2 at least): give c a moment to reconnect. */
     private static ReplicationState awaitLink(RunContext ctx, RedisNode c) {
-        long deadline = System.nanoTime() + LINK_WAIT.toNanos();
+        long deadline = ctx.nanos() + LINK_WAIT.toNanos();
         ReplicationState cs = c.replication();
-        while (cs.isReplica() && !cs.linkUp() && System.nanoTime() < deadline) {
+        while (cs.isReplica() && !cs.linkUp() && ctx.nanos() < deadline) {
             ctx.sleep(Duration.ofMillis(100));
             cs = c.replication();
         }
