@@ -92,11 +92,17 @@ public final class VipDemo implements AutoCloseable {
 
     /** The spec: each host reached with {@code ip netns exec}, keepalived reloaded and checked by its pid. */
     public Path writeSpec(Duration switchTimeout) {
+        return writeSpec(switchTimeout, NsRedis.PORT, "");
+    }
+
+    /** The spec with ferry speaking to the servers on {@code port} (a tls-port, say) and {@code moreYaml} added. */
+    public Path writeSpec(Duration switchTimeout, int port, String moreYaml) {
         String yaml = String.join("\n",
                 "name: vip-demo",
-                "source: { host: " + a.address() + ", port: 6379, exec: \"ip netns exec " + bed.netns("a") + "\" }",
-                "target: { host: " + b.address() + ", port: 6379, exec: \"ip netns exec " + bed.netns("b") + "\" }",
-                "backup: { host: " + c.address() + ", port: 6379, exec: \"ip netns exec " + bed.netns("c") + "\" }",
+                "source: { host: " + a.address() + ", port: " + port + ", exec: \"ip netns exec " + bed.netns("a") + "\" }",
+                "target: { host: " + b.address() + ", port: " + port + ", exec: \"ip netns exec " + bed.netns("b") + "\" }",
+                "backup: { host: " + c.address() + ", port: " + port + ", exec: \"ip netns exec " + bed.netns("c") + "\" }",
+                moreYaml,
                 "cutover: { mode: " + config.mode() + ", max-pause: " + config.maxPause().toMillis() + "ms, drain-watch: 1s }",
                 "switch:",
                 "  type: keepalived",

@@ -30,6 +30,7 @@ class KeepalivedSwitchIT {
     /** The goal for the longest client-observed gap with advert_int 1 (a socket timeout is 5 s). */
     private static final Duration FAST_LONGEST_GAP = Duration.ofMillis(1500);
     private static final DemoConfig SMALL = DemoConfig.defaults().withKeys(2000).withWriters(4, 200);
+    private static final int TLS_PORT = 6380;
 
     @BeforeAll
     static void needsNamespaces() {
@@ -61,6 +62,35 @@ class KeepalivedSwitchIT {
             assertTrue(Long.parseLong(String.valueOf(switchMillis)) < 1500, "VIP move took " + switchMillis + "ms");
             assertEquals("0", Files.readString(demo.bed().dir().resolve("handover-a")).strip(), "a released from FAULT");
             assertTrue(Files.readString(demo.keepalived("a").config()).contains("priority 253"));
+        }
+        assertNoLeftovers(bed);
+    }
+
+    /**
+     * TLS servers (ferry speaks to them on their tls-port only): the switch's "the VIP answers as b" probe must speak
+     * TLS to the VIP like ferry does to b. Without it the probe never hears b and the run stops after b's promotion.
+     */
+    @Test
+    void vipInFrontOfTlsServersIsSeenToAnswerAsB(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        dev.ferry.testkit.NetnsBed bed;
+        dev.ferry.safety.TlsFiles tls = dev.ferry.safety.TlsFiles.create(dir);
+        Map<String, String> serverConfig = new java.util.HashMap<>(tls.serverConfig("no"));
+        serverConfig.put("tls-port", Integer.toString(TLS_PORT));
+        try (VipDemo demo = new VipDemo(SMALL.withServerConfig(serverConfig), true)) {
+            bed = demo.bed();
+            demo.start(System.out::println);
+            Path spec = demo.writeSpec(Duration.ofSeconds(15), TLS_PORT, "tls: { ca-file: "
+                    + tls.file(dev.ferry.safety.TlsFiles.CA) + ", server-name: localhost }");
+            demo.startWriters();
+            dev.ferry.core.run.RunResult run = demo.runFerry(spec, RunListener.SILENT);
+            demo.writers().stop();
+            DemoResult result = demo.verdict(dev.ferry.core.spec.SpecLoader.load(spec), run);
+            System.out.println("VIP TLS run: " + result.report().get("cutover") + " " + result.report().get("writers"));
+            assertEquals(RunStatus.COMPLETED, run.status(), () -> String.valueOf(result.report()));
+            assertEquals(0, result.lost(), "acknowledged writes lost");
+            assertTrue(demo.bed().holdsVip("b") && !demo.bed().holdsVip("a"), "VIP on b only");
+            assertTrue(String.valueOf(result.report().get("cutover")).contains("switchMillis"), "VIP move time reported");
+            assertRole(demo.redis("b"), "master");
         }
         assertNoLeftovers(bed);
     }

@@ -13,15 +13,15 @@ import java.util.concurrent.TimeUnit;
  * and localhost (RSA, shared by a, b and c, which also present it to each other when replicating), a client
  * certificate for ferry (EC, PKCS#8) and a second CA that signed none of them.
  */
-record TlsFiles(Path dir) {
-    static final String CA = "ca.crt";
+public record TlsFiles(Path dir) {
+    public static final String CA = "ca.crt";
     static final String OTHER_CA = "other-ca.crt";
     static final String SERVER_CERT = "server.crt";
     static final String SERVER_KEY = "server.key";
     static final String CLIENT_CERT = "client.crt";
     static final String CLIENT_KEY = "client.key";
 
-    static TlsFiles create(Path dir) {
+    public static TlsFiles create(Path dir) {
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
@@ -36,12 +36,12 @@ record TlsFiles(Path dir) {
         return files;
     }
 
-    Path file(String name) {
+    public Path file(String name) {
         return dir.resolve(name);
     }
 
     /** What a redis-server needs to serve TLS on {@code tls-port} and to replicate over TLS. */
-    Map<String, String> serverConfig(String authClients) {
+    public Map<String, String> serverConfig(String authClients) {
         return Map.of("tls-cert-file", file(SERVER_CERT).toString(), "tls-key-file", file(SERVER_KEY).toString(),
                 "tls-ca-cert-file", file(CA).toString(), "tls-replication", "yes", "tls-auth-clients", authClients);
     }

@@ -20,6 +20,8 @@ final class ClosedDoorFence implements Fence {
     private static final String MAXCLIENTS = "maxclients";
     private static final String TO_WRITE = "min-replicas-to-write";
     private static final String MAX_LAG = "min-replicas-max-lag";
+    private static final List<List<String>> KILL_CLIENTS = List.of(List.of("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"),
+            List.of("CLIENT", "KILL", "TYPE", "pubsub", "SKIPME", "yes"));
 
     private final RedisNode a;
     private final ConfigLedger ledger;
@@ -36,10 +38,11 @@ final class ClosedDoorFence implements Fence {
 
     @Override
     public List<PlannedCommand> plan(String markerKey) {
-        return List.of(PlannedCommand.redis("a", "MULTI; SET " + markerKey + " <nonce>; CONFIG SET "
-                + a.version().configName(TO_WRITE) + " " + MIN_REPLICAS_FENCE + "; CONFIG SET maxclients 1; "
-                + "CLIENT KILL TYPE normal SKIPME yes; CLIENT KILL TYPE pubsub SKIPME yes; EXEC",
-                "fence a: only ferry's own connection stays, no client can connect"));
+        List<List<String>> tx = Fence.planMarkerAndWriteFence(a, markerKey);
+        tx.add(List.of("CONFIG", "SET", MAXCLIENTS, "1"));
+        tx.addAll(KILL_CLIENTS);
+        return List.of(PlannedCommand.redis(a.label(), "MULTI; " + Fence.show(tx) + "; EXEC; INFO replication",
+                "fence " + a.label() + ": only ferry's own connection stays, no client can connect; then read its offset"));
     }
 
     /**
@@ -50,8 +53,7 @@ final class ClosedDoorFence implements Fence {
     public long raise(String markerKey, String markerValue) {
         List<List<String>> tx = Fence.markerAndWriteFence(a, ledger, markerKey, markerValue);
         tx.add(ledger.record(a, MAXCLIENTS, "1"));
-        tx.add(List.of("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"));
-        tx.add(List.of("CLIENT", "KILL", "TYPE", "pubsub", "SKIPME", "yes"));
+        tx.addAll(KILL_CLIENTS);
         a.transaction(tx);
         return a.replication().masterOffset();
     }
@@ -64,9 +66,42 @@ final class ClosedDoorFence implements Fence {
 
     @Override
     public List<PlannedCommand> planHoldWithoutFerry() {
-        return List.of(PlannedCommand.redis("a", "CONFIG SET " + a.version().configName("replica-read-only") + " yes; "
-                + a.version().replicaOfCommand() + " " + a.host() + " " + a.port() + "; CONFIG SET maxclients <old>",
-                "before b's promotion: a refuses writes even if ferry dies (a read-only replica of itself, keeps its data)"));
+        List<List<String>> commands = new java.util.ArrayList<>(planReadOnlyReplicaOfItself(true));
+        commands.add(List.of("CONFIG", "SET", MAXCLIENTS, "<old>"));
+        return List.of(PlannedCommand.redis(a.label(), Fence.show(commands), "before the promotion: " + a.label()
+                + " refuses writes even if ferry dies (a read-only replica of itself, keeps its data)"));
+    }
+
+    /** {@code replicaOf}: whether it is not one yet (after {@link #holdWithoutFerry} it is). */
+    private List<List<String>> planReadOnlyReplicaOfItself(boolean replicaOf) {
+        List<List<String>> commands = new java.util.ArrayList<>();
+        commands.add(List.of("CONFIG", "SET", a.version().configName("replica-read-only"), "yes"));
+        if (replicaOf) {
+            commands.add(List.of(a.version().replicaOfCommand(), a.host(), Integer.toString(a.port())));
+        }
+        return commands;
+    }
+
+    @Override
+    public List<PlannedCommand> planReleaseDemoted() {
+        // maxclients is back already: holdWithoutFerry restored it
+        return List.of(PlannedCommand.redis(a.label(), Fence.show(Fence.planRestores(a, TO_WRITE, MAX_LAG)),
+                "lift the fence"));
+    }
+
+    @Override
+    public List<PlannedCommand> planHoldDetached() {
+        List<List<String>> commands = new java.util.ArrayList<>(planReadOnlyReplicaOfItself(false));
+        commands.addAll(Fence.planRestores(a, TO_WRITE, MAX_LAG));
+        return List.of(PlannedCommand.redis(a.label(), Fence.show(commands), "after: detach: " + a.label()
+                + " stays a read-only replica of itself, keeps its data"));
+    }
+
+    /** Without a fence before it (drain mode) nothing else is pending: only the read-only replica of itself. */
+    @Override
+    public List<PlannedCommand> planDetachUnpaused() {
+        return List.of(PlannedCommand.redis(a.label(), Fence.show(planReadOnlyReplicaOfItself(true)), "after: detach: "
+                + a.label() + " becomes a read-only replica of itself, keeps its data"));
     }
 
     private void becomeReadOnlyReplicaOfItself() {

@@ -3,9 +3,14 @@ package dev.ferry.core.cutover;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.journal.Journal;
+import dev.ferry.core.journal.Milestone;
+import dev.ferry.core.procedure.FailPoints;
 import dev.ferry.core.procedure.FailPoints;
 import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.Step;
 import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.redis.ReplicationState;
@@ -18,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The fenced switchover (cutover mode {@code pause}): fence a, wait until b has a's offset and the marker,
@@ -31,26 +37,28 @@ import java.util.UUID;
  */
 public final class Cutover implements Step {
     public static final String NAME = "cutover";
-    static final String FENCED = "FENCED";
-    static final String PROMOTED = "PROMOTED";
-    public static final String SWITCHED = "SWITCHED";
-    static final String DEMOTED = "DEMOTED";
     /** b is polled this often while a is fenced: every millisecond of polling is pause the clients see. */
     private static final Duration CATCH_UP_POLL = Duration.ofMillis(1);
-    /** Fencing while b is further behind than this would only make the pause longer. */
-    private static final long SMALL_LAG_BYTES = 64 * 1024;
-    private static final Duration SMALL_LAG_WAIT = Duration.ofSeconds(10);
     /** How long a resume keeps knocking on an old a's closed door once b's promotion frees its slot. */
     private static final Duration SLOT_WAIT = Duration.ofSeconds(10);
 
     private final Direction direction;
+    private final CutoverMoves moves;
+    private final Function<RunContext, CutoverProbe> probes;
 
     public Cutover() {
         this(Direction.FORWARD);
     }
 
     public Cutover(Direction direction) {
+        this(direction, ctx -> CutoverProbe.of(ctx, direction));
+    }
+
+    /** {@code probes} reads the servers around the fence: the real ones, or a fake in unit tests. */
+    public Cutover(Direction direction, Function<RunContext, CutoverProbe> probes) {
         this.direction = direction;
+        this.moves = new CutoverMoves(direction);
+        this.probes = probes;
     }
 
     /**
@@ -79,6 +87,18 @@ public final class Cutover implements Step {
             return ctx.servers().byLabel(to);
         }
 
+        String stepName() {
+            return stepName;
+        }
+
+        String fromLabel() {
+            return from;
+        }
+
+        String toLabel() {
+            return to;
+        }
+
         Endpoint fromEndpoint(RunContext ctx) {
             return this == FORWARD ? ctx.spec().source() : ctx.spec().target();
         }
@@ -98,17 +118,13 @@ public final class Cutover implements Step {
         return direction.stepName;
     }
 
-    public static String markerKey(String specName) {
-        return "ferry:marker:" + specName;
-    }
-
     @Override
     public List<PlannedCommand> plan(RunContext ctx) {
         RedisNode a = direction.from(ctx);
         RedisNode b = direction.to(ctx);
         Fence fence = Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause());
-        List<PlannedCommand> commands = new ArrayList<>(fence.plan(markerKey(ctx.spec().name())));
-        commands.add(PlannedCommand.redis(b.label(), "INFO replication; GET " + markerKey(ctx.spec().name()) + " (every 1ms)",
+        List<PlannedCommand> commands = new ArrayList<>(fence.plan(Milestone.markerKey(ctx.spec().name())));
+        commands.add(PlannedCommand.redis(b.label(), "INFO replication; GET " + Milestone.markerKey(ctx.spec().name()) + " (every 1ms)",
                 "wait until " + b.label() + "'s offset >= the captured offset and the marker is on it, at most max-pause"));
         commands.addAll(fence.planHoldWithoutFerry());
         commands.add(PlannedCommand.redis(b.label(), b.version().replicaOfCommand() + " NO ONE", "promote " + b.label()));
@@ -116,15 +132,13 @@ public final class Cutover implements Step {
             commands.addAll(ctx.trafficSwitch().plan(direction.fromEndpoint(ctx), direction.toEndpoint(ctx)));
         }
         if (direction.demotes(ctx)) {
-            commands.add(PlannedCommand.redis(a.label(), "CONFIG SET " + a.version().configName("replica-read-only") + " yes; "
-                    + a.version().replicaOfCommand() + " " + b.host() + " " + b.port(), "demote " + a.label() + ": it follows " + b.label()));
+            commands.add(CutoverMoves.planDemote(a, b));
         } else {
-            commands.add(PlannedCommand.redis("a", "(fence kept)", "after: detach: a keeps its data and stays fenced"));
+            commands.addAll(fence.planHoldDetached());
         }
-        commands.add(PlannedCommand.redis(a.label(), "CLIENT KILL TYPE normal SKIPME yes; CLIENT KILL TYPE pubsub SKIPME yes",
-                "close " + a.label() + "'s clients so they reconnect through the switch"));
-        if (a.version().hasPauseWrite()) {
-            commands.add(PlannedCommand.redis(a.label(), "CLIENT UNPAUSE", "end the pause"));
+        commands.add(CutoverMoves.planCloseClients(a));
+        if (direction.demotes(ctx)) {
+            commands.addAll(fence.planReleaseDemoted());
         }
         if (!ctx.trafficSwitch().movesBeforeDemotion()) {
             commands.addAll(ctx.trafficSwitch().plan(direction.fromEndpoint(ctx), direction.toEndpoint(ctx)));
@@ -136,21 +150,21 @@ public final class Cutover implements Step {
     public Map<String, Object> run(RunContext ctx) {
         RedisNode a = direction.from(ctx);
         RedisNode b = direction.to(ctx);
-        if (ctx.journal().reached(name(), "FENCING")) {
+        if (ctx.journal().reached(name(), Milestone.FENCING)) {
             ctx.holdSignals(); // a resume inside the fence window: finish it or abort, as the first run would have
         }
         ReplicationState bState = b.replication();
-        if (bState.isMaster() && ctx.journal().reached(name(), "PROMOTING")) {
+        if (bState.isMaster() && ctx.journal().reached(name(), Milestone.PROMOTING)) {
             // a crash after REPLICAOF NO ONE: b is master and may hold acknowledged writes; go forward only
-            ctx.journal().stepFact(name(), PROMOTED, Map.of(b.label(), "found promoted by resume"));
-            return goForward(ctx, fence(ctx), new LinkedHashMap<>(ctx.journal().facts(name())), System.nanoTime());
+            ctx.journal().stepFact(name(), Milestone.PROMOTED, Map.of(b.label(), "found promoted by resume"));
+            return goForward(ctx, fence(ctx), new LinkedHashMap<>(ctx.journal().facts(name())), ctx.nanos());
         }
         if (!bState.replicatesFrom(a.host(), a.port())) {
             throw new FerryException(ExitCode.PREFLIGHT, b.label() + " no longer replicates from " + a.label() + " (role "
                     + bState.role() + "): nothing was changed by the cutover; check " + b.label()
                     + ", then ferry run SPEC --restart");
         }
-        if (ctx.journal().reached(name(), "FENCING") && !liftAfterCrash(ctx)) {
+        if (ctx.journal().reached(name(), Milestone.FENCING) && !liftAfterCrash(ctx)) {
             return promoteWithoutA(ctx);
         }
         Fence fence = fence(ctx);
@@ -164,33 +178,34 @@ public final class Cutover implements Step {
         return Fence.forSource(direction.from(ctx), ctx.ledger(), ctx.spec().cutover().maxPause());
     }
 
-    private Map<String, Object> fenceAndPromote(RunContext ctx, Fence fence) {
-        RedisNode b = direction.to(ctx);
+    /** From the fence to b's promotion; package-private for the unit tests of its abort and timeout paths. */
+    Map<String, Object> fenceAndPromote(RunContext ctx, Fence fence) {
+        CutoverProbe probe = probes.apply(ctx);
         ctx.canary().stop(); // invariant 1: its last write on a is answered before the fence captures a's offset
-        waitForSmallLag(ctx);
-        String markerKey = markerKey(ctx.spec().name());
+        moves.waitForSmallLag(ctx, probe);
+        String markerKey = Milestone.markerKey(ctx.spec().name());
         String marker = UUID.randomUUID().toString();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", fence.describe());
         // the nonce is journaled before it is written, so a resume can recognise it (it is no secret)
         ctx.stopIfSignalled("before the fence");
         ctx.holdSignals();
-        ctx.journal().stepFact(name(), "FENCING", Map.of("fence", fence.describe(), "marker", marker));
-        long fencedAt = System.nanoTime();
+        ctx.journal().stepFact(name(), Milestone.FENCING, Map.of("fence", fence.describe(), "marker", marker));
+        long fencedAt = ctx.nanos();
         long captured;
         try {
             captured = fence.raise(markerKey, marker);
         } catch (RuntimeException e) {
-            throw abort(ctx, fence, "could not fence a: " + e.getMessage());
+            throw abort(ctx, fence, "could not fence " + direction.from + ": " + e.getMessage());
         }
         facts.put("capturedOffset", captured);
-        ctx.journal().stepFact(name(), FENCED, Map.of("capturedOffset", captured));
+        ctx.journal().stepFact(name(), Milestone.FENCED, Map.of("capturedOffset", captured));
         FailPoints.hit("cutover:fenced");
-        long caughtUpAt = awaitCatchUp(ctx, fence, captured, markerKey, marker, fencedAt);
-        facts.put("catchUpMillis", millis(caughtUpAt - fencedAt));
+        long caughtUpAt = awaitCatchUp(ctx, fence, probe, captured, markerKey, marker, fencedAt);
+        facts.put("catchUpMillis", CutoverMoves.millis(caughtUpAt - fencedAt));
         holdWithoutFerry(ctx, fence);
-        promote(ctx, fence, b);
-        facts.put("promotedAfterMillis", millis(System.nanoTime() - fencedAt));
+        promote(ctx, fence, probe);
+        facts.put("promotedAfterMillis", CutoverMoves.millis(ctx.nanos() - fencedAt));
         return goForward(ctx, fence, facts, fencedAt);
     }
 
@@ -215,11 +230,11 @@ public final class Cutover implements Step {
      */
     private Map<String, Object> promoteWithoutA(RunContext ctx) {
         String marker = String.valueOf(ctx.journal().facts(name()).get("marker"));
-        String markerKey = markerKey(ctx.spec().name());
+        String markerKey = Milestone.markerKey(ctx.spec().name());
         RedisNode b = direction.to(ctx);
-        long deadline = System.nanoTime() + ctx.spec().cutover().catchUp().toNanos();
+        long deadline = ctx.nanos() + ctx.spec().cutover().catchUp().toNanos();
         while (!marker.equals(b.callString("GET", markerKey))) {
-            if (System.nanoTime() > deadline) {
+            if (ctx.nanos() > deadline) {
                 throw new FerryException(ExitCode.INCOMPLETE, direction.from + " stays fenced and unreachable, and "
                         + direction.to + " never received the marker: check both servers' logs; restarting "
                         + direction.from + " lifts its fence (maxclients comes from its config)");
@@ -228,9 +243,9 @@ public final class Cutover implements Step {
         }
         // b's link holds a's last slot; promoting b frees it, and applications retrying a would race ferry for it:
         // the traffic moves to b first (so they stop retrying a), and ferry knocks before the slot frees
-        moveTraffic(ctx, new LinkedHashMap<>());
-        SlotGrabber grabber = SlotGrabber.start(direction.from(ctx), SLOT_WAIT);
-        ctx.journal().stepFact(name(), "PROMOTING", Map.of("why", "resume: " + direction.from + " unreachable behind its fence"));
+        moves.moveTraffic(ctx, new LinkedHashMap<>());
+        SlotGrabber grabber = SlotGrabber.start(direction.from(ctx), SLOT_WAIT, ctx.ticker());
+        ctx.journal().stepFact(name(), Milestone.PROMOTING, Map.of("why", "resume: " + direction.from + " unreachable behind its fence"));
         try {
             b.promote();
         } finally {
@@ -238,46 +253,29 @@ public final class Cutover implements Step {
                     + " may hold its only slot; stop the applications that connect to " + direction.from
                     + " directly, then run ferry resume again");
         }
-        ctx.journal().stepFact(name(), PROMOTED, Map.of(b.label() + "RunId", b.runId()));
-        return goForward(ctx, fence(ctx), new LinkedHashMap<>(ctx.journal().facts(name())), System.nanoTime());
+        ctx.journal().stepFact(name(), Milestone.PROMOTED, Map.of(b.label() + "RunId", b.runId()));
+        return goForward(ctx, fence(ctx), new LinkedHashMap<>(ctx.journal().facts(name())), ctx.nanos());
     }
 
-    /** Fencing while b is far behind would only make the pause longer: wait (bounded) until it is close. */
-    void waitForSmallLag(RunContext ctx) {
-        RedisNode a = direction.from(ctx);
-        RedisNode b = direction.to(ctx);
-        long deadline = System.nanoTime() + SMALL_LAG_WAIT.toNanos();
-        long behind = Long.MAX_VALUE;
-        while (System.nanoTime() < deadline) {
-            behind = a.replication().masterOffset() - b.replication().replicaOffset();
-            if (behind <= SMALL_LAG_BYTES) {
-                return;
-            }
-            ctx.sleep(Duration.ofMillis(20));
-        }
-        ctx.warn(direction.to + " is still " + behind + " bytes behind " + direction.from + " after "
-                + SMALL_LAG_WAIT.toSeconds() + "s: fencing anyway, the pause may last up to max-pause (lower the write "
-                + "rate or check the link between them)");
-    }
-
-    private long awaitCatchUp(RunContext ctx, Fence fence, long captured, String markerKey, String marker, long fencedAt) {
+    private long awaitCatchUp(RunContext ctx, Fence fence, CutoverProbe probe, long captured, String markerKey, String marker,
+            long fencedAt) {
         long deadline = fencedAt + ctx.spec().cutover().maxPause().toNanos();
         long bOffset = -1;
         // a stalled b must not hold ferry past max-pause: every poll gives up within the window
         int pollTimeout = (int) Math.max(50, ctx.spec().cutover().maxPause().toMillis());
-        try (RedisNode b = direction.to(ctx).withTimeout("poll", pollTimeout)) {
-            while (System.nanoTime() < deadline) {
+        try (CutoverProbe b = probe.withTimeout(pollTimeout)) {
+            while (ctx.nanos() < deadline) {
                 if (ctx.stop().urgent()) {
                     throw abort(ctx, fence, "a second " + ctx.stop().signalName() + " cut the wait for "
                             + direction.to + " short");
                 }
                 try {
-                    bOffset = b.replication().replicaOffset();
-                    if (bOffset >= captured && marker.equals(b.callString("GET", markerKey))) {
-                        return System.nanoTime();
+                    bOffset = b.offset();
+                    if (bOffset >= captured && marker.equals(b.marker(markerKey))) {
+                        return ctx.nanos();
                     }
                 } catch (RuntimeException e) {
-                    throw abort(ctx, fence, "lost " + b.label() + " while waiting for it to catch up: " + e.getMessage());
+                    throw abort(ctx, fence, "lost " + direction.to + " while waiting for it to catch up: " + e.getMessage());
                 }
                 ctx.sleep(CATCH_UP_POLL);
             }
@@ -293,7 +291,7 @@ public final class Cutover implements Step {
             return new FerryException(ExitCode.INCOMPLETE, why + "; lifting the fence on " + direction.from
                     + " also failed (" + e.getMessage() + "): " + direction.from + " is fenced; run ferry resume or ferry rollback");
         }
-        ctx.journal().stepFact(name(), "ABORTED", Map.of("why", why));
+        ctx.journal().stepFact(name(), Milestone.ABORTED, Map.of("why", why));
         restoreSwitch(ctx);
         if (direction == Direction.BACK) {
             return new FerryException(ExitCode.ABORTED, "switch-back aborted: " + why + ": b is master again with a as"
@@ -320,27 +318,27 @@ public final class Cutover implements Step {
         }
     }
 
-    private void promote(RunContext ctx, Fence fence, RedisNode b) {
-        ctx.journal().stepFact(name(), "PROMOTING", Map.of());
+    private void promote(RunContext ctx, Fence fence, CutoverProbe b) {
+        ctx.journal().stepFact(name(), Milestone.PROMOTING, Map.of());
         try {
             b.promote();
         } catch (RuntimeException e) {
             if (!promotedAnyway(b)) {
-                throw abort(ctx, fence, b.label() + " refused promotion: " + e.getMessage());
+                throw abort(ctx, fence, direction.to + " refused promotion: " + e.getMessage());
             }
         }
         FailPoints.hit("cutover:promoted-unjournaled");
-        ctx.journal().stepFact(name(), PROMOTED, Map.of(b.label() + "RunId", b.runId()));
+        ctx.journal().stepFact(name(), Milestone.PROMOTED, Map.of(direction.to + "RunId", b.runId()));
         FailPoints.hit("cutover:promoted");
     }
 
     /** The reply was lost but the command may have run: only live state can say. */
-    private static boolean promotedAnyway(RedisNode b) {
+    private boolean promotedAnyway(CutoverProbe b) {
         try {
-            return b.replication().isMaster();
+            return b.isMaster();
         } catch (FerryException unreachable) {
-            throw new FerryException(ExitCode.INCOMPLETE, b.label() + " stopped answering during its promotion: the old"
-                    + " master stays fenced; once " + b.label() + " is back, run ferry resume (it finds out from its role"
+            throw new FerryException(ExitCode.INCOMPLETE, direction.to + " stopped answering during its promotion: the old"
+                    + " master stays fenced; once " + direction.to + " is back, run ferry resume (it finds out from its role"
                     + " whether the promotion happened)");
         }
     }
@@ -350,10 +348,10 @@ public final class Cutover implements Step {
         RedisNode a = direction.from(ctx);
         boolean switchFirst = ctx.trafficSwitch().movesBeforeDemotion();
         if (switchFirst) {
-            moveTraffic(ctx, facts);
+            moves.moveTraffic(ctx, facts);
         }
         if (direction.demotes(ctx)) {
-            demote(ctx, a, direction.to(ctx));
+            moves.demote(ctx, a, direction.to(ctx));
         } else {
             facts.put("detached", fence.holdDetached());
         }
@@ -361,39 +359,16 @@ public final class Cutover implements Step {
         if (direction.demotes(ctx)) {
             fence.releaseDemoted();
         }
-        facts.put("pauseMillis", millis(System.nanoTime() - fencedAt));
+        facts.put("pauseMillis", CutoverMoves.millis(ctx.nanos() - fencedAt));
         if (!switchFirst) {
-            moveTraffic(ctx, facts);
+            moves.moveTraffic(ctx, facts);
         }
         return facts;
     }
 
-    void demote(RunContext ctx, RedisNode a, RedisNode b) {
-        if (a.replication().replicatesFrom(b.host(), b.port())) {
-            return;
-        }
-        ctx.ledger().set(a, "replica-read-only", "yes");
-        // attach also sets masterauth: without it a could not log in to a b that requires a password
-        ReplicaSync.attach(ctx, a, b);
-        ctx.journal().stepFact(name(), DEMOTED, Map.of());
-    }
-
-    void moveTraffic(RunContext ctx, Map<String, Object> facts) {
-        if (ctx.journal().reached(name(), SWITCHED)) {
-            return;
-        }
-        Duration took = ctx.trafficSwitch().move(direction.fromEndpoint(ctx), direction.toEndpoint(ctx));
-        facts.put("switchMillis", took.toMillis());
-        ctx.journal().stepFact(name(), SWITCHED, Map.of("switchMillis", took.toMillis()));
-    }
-
-    static double millis(long nanos) {
-        return Math.round(nanos / 10_000.0) / 100.0;
-    }
-
     /** Used by status and post-checks. */
     public static boolean promoted(Journal journal) {
-        return journal.reached(NAME, PROMOTED);
+        return journal.reached(NAME, Milestone.PROMOTED);
     }
 
     /**
@@ -401,6 +376,6 @@ public final class Cutover implements Step {
      * A fence or b's promotion can be live with no config change pending (before 6.2 the fence ends as a role).
      */
     public static boolean touchedServers(Journal journal) {
-        return journal.reached(NAME, "FENCING");
+        return journal.reached(NAME, Milestone.FENCING);
     }
 }

@@ -1,7 +1,11 @@
 package dev.ferry.core.cutover;
 
+import dev.ferry.core.journal.Milestone;
+import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.Step;
 import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.RedisNode;
 import java.util.ArrayList;
@@ -46,14 +50,14 @@ public final class DetachTargets implements Step {
         ctx.confirm("roll back: detach b" + (ctx.servers().c().isPresent() ? " and c" : "") + " from a (they keep their"
                 + " copy) and restore every config ferry changed?");
         Map<String, Object> facts = new LinkedHashMap<>();
-        if (ctx.journal().reached(Cutover.NAME, "FENCING")) {
+        if (ctx.journal().reached(Cutover.NAME, Milestone.FENCING)) {
             Fence.forSource(ctx.servers().a(), ctx.ledger(), ctx.spec().cutover().maxPause()).lift();
             facts.put("fence", "lifted");
         }
         // c first: detaching b first would leave c following a master that no longer follows a
         for (RedisNode n : replicas(ctx)) {
             Optional<String> master = detach(n, n.label().equals("c") ? ctx.servers().b() : ctx.servers().a());
-            master.ifPresent(m -> ctx.journal().stepFact(NAME, "DETACHED", Map.of("server", n.label(), "was", m)));
+            master.ifPresent(m -> ctx.journal().stepFact(NAME, Milestone.DETACHED, Map.of("server", n.label(), "was", m)));
             facts.put(n.label(), master.map(m -> "detached from " + m).orElse("was not replicating from its master"));
         }
         ctx.ledger().restoreAll();

@@ -2,8 +2,12 @@ package dev.ferry.core.cutover;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.journal.Milestone;
+import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.Step;
 import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.ClientInfo;
 import dev.ferry.core.redis.RedisNode;
@@ -21,14 +25,10 @@ import java.util.Map;
  * a after b stops following it are lost. ferry asks for --accept-divergence and reports what diverged.
  */
 public final class DrainCutover implements Step {
-    static final String WRITABLE = "WRITABLE";
     /** Enough to count divergence in a test or demo without walking a production keyspace for hours. */
     private static final int DIVERGENCE_SCAN_LIMIT = 2_000_000;
     /** How long a must stay without application clients before the drain counts as done. */
     private static final Duration QUIET = Duration.ofMillis(150);
-
-    /** The pause cutover's forward helpers (moving traffic, demoting a) serve this mode too. */
-    private static final Cutover FORWARD = new Cutover();
 
     @Override
     public String name() {
@@ -37,14 +37,22 @@ public final class DrainCutover implements Step {
 
     @Override
     public List<PlannedCommand> plan(RunContext ctx) {
+        RedisNode a = ctx.servers().a();
         RedisNode b = ctx.servers().b();
+        String readOnly = b.version().configName("replica-read-only");
         List<PlannedCommand> commands = new ArrayList<>();
-        commands.add(PlannedCommand.redis("b", "CONFIG SET " + b.version().configName("replica-read-only") + " no",
+        commands.add(PlannedCommand.redis("b", "CONFIG SET " + readOnly + " no",
                 "seed step 5: b takes writes while still a's replica (writes on b never reach c)"));
         commands.addAll(ctx.trafficSwitch().plan(ctx.spec().source(), ctx.spec().target()));
-        commands.add(PlannedCommand.redis("a", "CLIENT KILL TYPE normal SKIPME yes; CLIENT LIST (until 0 or drain-watch)",
-                "seed step 7: a's clients drain to b"));
+        commands.add(CutoverMoves.planCloseClients(a));
+        commands.add(PlannedCommand.redis("a", "CLIENT LIST (until 0 or drain-watch)", "seed step 7: a's clients drain to b"));
         commands.add(PlannedCommand.redis("b", b.version().replicaOfCommand() + " NO ONE", "seed step 8: promote b"));
+        commands.add(PlannedCommand.redis("b", "CONFIG SET " + readOnly + " <old>", "b is read-only again as before"));
+        if (ctx.spec().after().source() == After.SourceFate.REPLICA) {
+            commands.add(CutoverMoves.planDemote(a, b));
+        } else {
+            commands.addAll(Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause()).planDetachUnpaused());
+        }
         commands.add(PlannedCommand.redis("b,c", "SCAN + EXISTS", "count keys b has that c lacks (the divergence)"));
         return commands;
     }
@@ -58,7 +66,7 @@ public final class DrainCutover implements Step {
         RedisNode a = ctx.servers().a();
         RedisNode b = ctx.servers().b();
         Map<String, Object> facts = new LinkedHashMap<>(ctx.journal().facts(Cutover.NAME));
-        if (ctx.journal().reached(Cutover.NAME, WRITABLE)) {
+        if (ctx.journal().reached(Cutover.NAME, Milestone.WRITABLE)) {
             ctx.holdSignals();
         }
         if (!b.replication().isMaster()) {
@@ -71,8 +79,8 @@ public final class DrainCutover implements Step {
             ctx.stopIfSignalled("before b is made writable");
             ctx.holdSignals(); // from here a and b may both take writes: only promoting b ends that
             ctx.ledger().set(b, "replica-read-only", "no");
-            ctx.journal().stepFact(Cutover.NAME, WRITABLE, Map.of());
-            FORWARD.moveTraffic(ctx, facts);
+            ctx.journal().stepFact(Cutover.NAME, Milestone.WRITABLE, Map.of());
+            CutoverMoves.FORWARD.moveTraffic(ctx, facts);
             facts.put("clientsClosed", a.killApplicationClients());
             facts.put("drainMillis", drain(ctx, a));
             promote(ctx, a, b, facts);
@@ -88,28 +96,28 @@ public final class DrainCutover implements Step {
      * empty look proves nothing), or until drain-watch ends.
      */
     private static long drain(RunContext ctx, RedisNode a) {
-        long start = System.nanoTime();
+        long start = ctx.nanos();
         long deadline = start + ctx.spec().cutover().drainWatch().toNanos();
         long emptySince = -1;
-        while (System.nanoTime() < deadline) {
+        while (ctx.nanos() < deadline) {
             boolean empty = a.clients().stream().noneMatch(ClientInfo::isApplication);
-            long now = System.nanoTime();
+            long now = ctx.nanos();
             emptySince = empty ? (emptySince < 0 ? now : emptySince) : -1;
             if (empty && now - emptySince >= QUIET.toNanos()) {
                 break;
             }
             ctx.sleep(Duration.ofMillis(50));
         }
-        return (System.nanoTime() - start) / 1_000_000;
+        return (ctx.nanos() - start) / 1_000_000;
     }
 
     /** Reads a's offset right before b leaves it, so that what a writes afterwards can be measured. */
     private static void promote(RunContext ctx, RedisNode a, RedisNode b, Map<String, Object> facts) {
         long aOffset = a.replication().masterOffset();
-        ctx.journal().stepFact(Cutover.NAME, "PROMOTING", Map.of("aOffsetAtPromotion", aOffset));
+        ctx.journal().stepFact(Cutover.NAME, Milestone.PROMOTING, Map.of("aOffsetAtPromotion", aOffset));
         b.promote();
         long bOffset = b.replication().masterOffset();
-        ctx.journal().stepFact(Cutover.NAME, Cutover.PROMOTED, Map.of("bRunId", b.runId()));
+        ctx.journal().stepFact(Cutover.NAME, Milestone.PROMOTED, Map.of("bRunId", b.runId()));
         facts.put("aOffsetAtPromotion", aOffset);
         facts.put("bOffsetAtPromotion", bOffset);
     }
@@ -125,11 +133,11 @@ public final class DrainCutover implements Step {
             }
         }
         if (ctx.spec().after().source() == After.SourceFate.REPLICA) {
-            FORWARD.demote(ctx, a, ctx.servers().b());
-        } else if (!ctx.journal().reached(Cutover.NAME, "DETACHED")) {
-            String howToLift = Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause()).detachUnpaused();
-            facts.put("detached", howToLift);
-            ctx.journal().stepFact(Cutover.NAME, "DETACHED", Map.of("detached", howToLift));
+            CutoverMoves.FORWARD.demote(ctx, a, ctx.servers().b());
+        } else {
+            CutoverMoves.FORWARD.detachUnpaused(ctx, a, facts, () -> {
+                // b left a: a is a master already, there is nothing to detach it from
+            });
         }
     }
 
@@ -148,8 +156,8 @@ public final class DrainCutover implements Step {
     }
 
     private static void awaitBackup(RunContext ctx, RedisNode b, RedisNode c) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
+        long deadline = ctx.nanos() + Duration.ofSeconds(10).toNanos();
+        while (ctx.nanos() < deadline) {
             if (c.replication().linkUp() && c.replication().replicaOffset() >= b.replication().masterOffset()) {
                 return;
             }

@@ -2,8 +2,12 @@ package dev.ferry.core.cutover;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.journal.Milestone;
+import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.Step;
 import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.Info;
 import dev.ferry.core.redis.RedisError;
@@ -23,13 +27,9 @@ import java.util.Map;
  * TIMEOUT = max-pause and, on timeout, leaves a master: nothing to undo.
  */
 public final class FailoverCutover implements Step {
-    static final String REQUESTED = "FAILOVER";
     private static final Duration POLL = Duration.ofMillis(2);
     /** Past max-pause, FAILOVER has timed out and a is unpausing; give it this long to settle before ABORT. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
-
-    /** The pause cutover's forward helpers (moving traffic, demoting a) serve this mode too. */
-    private static final Cutover FORWARD = new Cutover();
 
     @Override
     public String name() {
@@ -44,12 +44,13 @@ public final class FailoverCutover implements Step {
                 + ctx.spec().cutover().maxPause().toMillis(), "Redis pauses a's writes, waits for b, swaps roles"));
         commands.add(PlannedCommand.redis("a", "INFO replication (every 2ms)", "follow master_failover_state until done or failed"));
         if (ctx.spec().after().source() == After.SourceFate.DETACH) {
-            commands.add(PlannedCommand.redis("a", "CONFIG SET min-replicas-to-write " + Fence.MIN_REPLICAS_FENCE
-                    + "; REPLICAOF NO ONE", "after: detach: a keeps its data, fenced"));
+            RedisNode a = ctx.servers().a();
+            commands.addAll(Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause()).planDetachUnpaused());
+            commands.add(PlannedCommand.redis(a.label(), a.version().replicaOfCommand() + " NO ONE",
+                    "a, b's replica since the FAILOVER, keeps its data and follows no one"));
         }
         commands.addAll(ctx.trafficSwitch().plan(ctx.spec().source(), ctx.spec().target()));
-        commands.add(PlannedCommand.redis("a", "CLIENT KILL TYPE normal SKIPME yes; CLIENT KILL TYPE pubsub SKIPME yes",
-                "close a's clients so they reconnect through the switch"));
+        commands.add(CutoverMoves.planCloseClients(ctx.servers().a()));
         return commands;
     }
 
@@ -58,7 +59,7 @@ public final class FailoverCutover implements Step {
         RedisNode a = ctx.servers().a();
         RedisNode b = ctx.servers().b();
         ReplicationState bState = b.replication();
-        if (bState.isMaster() && ctx.journal().reached(Cutover.NAME, REQUESTED)) {
+        if (bState.isMaster() && ctx.journal().reached(Cutover.NAME, Milestone.FAILOVER_REQUESTED)) {
             ctx.holdSignals();
             return forward(ctx, new LinkedHashMap<>(ctx.journal().facts(Cutover.NAME)));
         }
@@ -68,25 +69,25 @@ public final class FailoverCutover implements Step {
         }
         ctx.confirm("cut over now: FAILOVER a (" + a.address() + ") to b (" + b.address() + ")?");
         ctx.canary().stop(); // its writes on a must be answered before a pauses and hands over
-        FORWARD.waitForSmallLag(ctx);
+        CutoverMoves.FORWARD.waitForSmallLag(ctx);
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", "FAILOVER TO b TIMEOUT " + ctx.spec().cutover().maxPause().toMillis());
         // FAILOVER's own TIMEOUT bounds the pause; a signal waits for it (aborting it mid-handshake would race b)
         ctx.stopIfSignalled("before FAILOVER");
         ctx.holdSignals();
-        ctx.journal().stepFact(Cutover.NAME, REQUESTED, facts);
-        long start = System.nanoTime();
+        ctx.journal().stepFact(Cutover.NAME, Milestone.FAILOVER_REQUESTED, facts);
+        long start = ctx.nanos();
         try {
             a.callString("FAILOVER", "TO", b.host(), Integer.toString(b.port()), "TIMEOUT",
                     Long.toString(ctx.spec().cutover().maxPause().toMillis()));
         } catch (RedisError e) {
-            ctx.journal().stepFact(Cutover.NAME, "ABORTED", Map.of("why", e.reply()));
+            ctx.journal().stepFact(Cutover.NAME, Milestone.ABORTED, Map.of("why", e.reply()));
             throw new FerryException(ExitCode.ABORTED, "a refused FAILOVER (" + e.reply()
                     + "): nothing changed, a is master; check that b's announced address is b's spec address, or use mode: pause");
         }
         awaitFailover(ctx, start);
-        facts.put("pauseMillis", Cutover.millis(System.nanoTime() - start));
-        ctx.journal().stepFact(Cutover.NAME, Cutover.PROMOTED, Map.of("bRunId", b.runId(), "pauseMillis", facts.get("pauseMillis")));
+        facts.put("pauseMillis", CutoverMoves.millis(ctx.nanos() - start));
+        ctx.journal().stepFact(Cutover.NAME, Milestone.PROMOTED, Map.of("bRunId", b.runId(), "pauseMillis", facts.get("pauseMillis")));
         return forward(ctx, facts);
     }
 
@@ -95,7 +96,7 @@ public final class FailoverCutover implements Step {
         RedisNode b = ctx.servers().b();
         long deadline = start + ctx.spec().cutover().maxPause().toNanos() + SETTLE.toNanos();
         String state = "";
-        while (System.nanoTime() < deadline) {
+        while (ctx.nanos() < deadline) {
             Info info = a.info("replication");
             state = info.get("master_failover_state", "");
             if ("no-failover".equals(state)) {
@@ -119,7 +120,7 @@ public final class FailoverCutover implements Step {
     }
 
     private static FerryException aborted(RunContext ctx, String why) {
-        ctx.journal().stepFact(Cutover.NAME, "ABORTED", Map.of("why", why));
+        ctx.journal().stepFact(Cutover.NAME, Milestone.ABORTED, Map.of("why", why));
         return new FerryException(ExitCode.ABORTED, "cutover aborted: " + why
                 + ": a is master again with b as its replica, nothing was lost; raise cutover.max-pause (b acknowledges once a second), then ferry run SPEC --restart");
     }
@@ -127,14 +128,10 @@ public final class FailoverCutover implements Step {
     /** b is master: after: detach fences a and detaches it; then the traffic moves and a's clients are closed. */
     private static Map<String, Object> forward(RunContext ctx, Map<String, Object> facts) {
         RedisNode a = ctx.servers().a();
-        if (ctx.spec().after().source() == After.SourceFate.DETACH && !ctx.journal().reached(Cutover.NAME, "DETACHED")) {
-            Fence fence = Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause());
-            String howToLift = fence.detachUnpaused();
-            a.promote();
-            facts.put("detached", howToLift);
-            ctx.journal().stepFact(Cutover.NAME, "DETACHED", Map.of("detached", howToLift));
+        if (ctx.spec().after().source() == After.SourceFate.DETACH) {
+            CutoverMoves.FORWARD.detachUnpaused(ctx, a, facts, a::promote); // FAILOVER made a b's replica
         }
-        FORWARD.moveTraffic(ctx, facts);
+        CutoverMoves.FORWARD.moveTraffic(ctx, facts);
         facts.put("clientsClosed", a.killApplicationClients());
         return facts;
     }

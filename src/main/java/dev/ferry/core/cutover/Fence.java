@@ -53,12 +53,54 @@ interface Fence {
     static List<List<String>> markerAndWriteFence(RedisNode a, ConfigLedger ledger, String markerKey, String markerValue) {
         List<List<String>> tx = new java.util.ArrayList<>();
         tx.add(List.of("SET", markerKey, markerValue));
-        if ("0".equals(a.configGet("min-replicas-max-lag").orElse("10"))) {
-            tx.add(ledger.record(a, "min-replicas-max-lag", "10"));
-        }
-        tx.add(ledger.record(a, "min-replicas-to-write", MIN_REPLICAS_FENCE));
+        writeFence(a).forEach((key, value) -> tx.add(ledger.record(a, key, value)));
         return tx;
     }
+
+    /** What {@link #markerAndWriteFence} sends, for plan: the same commands, nothing journaled. */
+    static List<List<String>> planMarkerAndWriteFence(RedisNode a, String markerKey) {
+        List<List<String>> tx = new java.util.ArrayList<>();
+        tx.add(List.of("SET", markerKey, "<nonce>"));
+        writeFence(a).forEach((key, value) -> tx.add(List.of("CONFIG", "SET", a.version().configName(key), value)));
+        return tx;
+    }
+
+    /** The configs the write fence changes on {@code a} (modern names), in the order they are set. */
+    static java.util.Map<String, String> writeFence(RedisNode a) {
+        java.util.Map<String, String> changes = new java.util.LinkedHashMap<>();
+        if ("0".equals(a.configGet("min-replicas-max-lag").orElse("10"))) {
+            changes.put("min-replicas-max-lag", "10");
+        }
+        changes.put("min-replicas-to-write", MIN_REPLICAS_FENCE);
+        return changes;
+    }
+
+    /** One line of a plan: the commands joined as the operator would type them. */
+    static String show(List<List<String>> commands) {
+        return String.join("; ", commands.stream().map(c -> String.join(" ", c)).toList());
+    }
+
+    /** The CONFIG SETs that put back the old values of {@code modernKeys} that the fence changes on {@code a}. */
+    static List<List<String>> planRestores(RedisNode a, String... modernKeys) {
+        java.util.Map<String, String> changed = writeFence(a);
+        List<List<String>> restores = new java.util.ArrayList<>();
+        for (String key : modernKeys) {
+            // min-replicas-max-lag is changed (and so restored) only where it was 0
+            if (!key.equals("min-replicas-max-lag") || changed.containsKey(key)) {
+                restores.add(List.of("CONFIG", "SET", a.version().configName(key), "<old>"));
+            }
+        }
+        return restores;
+    }
+
+    /** What {@link #releaseDemoted} sends, for plan. */
+    List<PlannedCommand> planReleaseDemoted();
+
+    /** What {@link #holdDetached} sends, for plan. */
+    List<PlannedCommand> planHoldDetached();
+
+    /** What {@link #detachUnpaused} sends, for plan. */
+    List<PlannedCommand> planDetachUnpaused();
 
     static Fence forSource(RedisNode a, ConfigLedger ledger, Duration maxPause) {
         return a.version().hasPauseWrite() ? new PauseWriteFence(a, ledger, maxPause) : new ClosedDoorFence(a, ledger);

@@ -15,6 +15,7 @@ import java.util.List;
 final class PauseWriteFence implements Fence {
     private static final String TO_WRITE = "min-replicas-to-write";
     private static final String MAX_LAG = "min-replicas-max-lag";
+    private static final List<String> UNPAUSE = List.of("CLIENT", "UNPAUSE");
 
     private final RedisNode a;
     private final ConfigLedger ledger;
@@ -33,15 +34,20 @@ final class PauseWriteFence implements Fence {
 
     @Override
     public List<PlannedCommand> plan(String markerKey) {
-        return List.of(PlannedCommand.redis("a", "MULTI; SET " + markerKey + " <nonce>; CONFIG SET " + TO_WRITE + " "
-                + MIN_REPLICAS_FENCE + "; CLIENT PAUSE " + maxPause.toMillis() + " WRITE; INFO replication; EXEC",
-                "fence a: writes wait, then are refused until ferry lifts the fence"));
+        List<List<String>> tx = Fence.planMarkerAndWriteFence(a, markerKey);
+        tx.add(pause());
+        return List.of(PlannedCommand.redis(a.label(), "MULTI; " + Fence.show(tx) + "; EXEC; INFO replication",
+                "fence " + a.label() + ": writes wait, then are refused until ferry lifts the fence; then read its offset"));
+    }
+
+    private List<String> pause() {
+        return List.of("CLIENT", "PAUSE", Long.toString(maxPause.toMillis()), "WRITE");
     }
 
     @Override
     public long raise(String markerKey, String markerValue) {
         List<List<String>> tx = Fence.markerAndWriteFence(a, ledger, markerKey, markerValue);
-        tx.add(List.of("CLIENT", "PAUSE", Long.toString(maxPause.toMillis()), "WRITE"));
+        tx.add(pause());
         a.transaction(tx);
         // read after EXEC: the transaction's own propagation is counted only once it has run
         return a.replication().masterOffset();
@@ -62,6 +68,29 @@ final class PauseWriteFence implements Fence {
     }
 
     @Override
+    public List<PlannedCommand> planReleaseDemoted() {
+        List<List<String>> commands = new java.util.ArrayList<>();
+        commands.add(UNPAUSE);
+        commands.addAll(Fence.planRestores(a, TO_WRITE, MAX_LAG));
+        return List.of(PlannedCommand.redis(a.label(), Fence.show(commands), "end the pause, lift the fence"));
+    }
+
+    @Override
+    public List<PlannedCommand> planHoldDetached() {
+        return List.of(PlannedCommand.redis(a.label(), Fence.show(List.of(UNPAUSE)),
+                "after: detach: end the pause; " + a.label() + " keeps its data and still refuses writes"));
+    }
+
+    @Override
+    public List<PlannedCommand> planDetachUnpaused() {
+        List<List<String>> commands = new java.util.ArrayList<>();
+        Fence.writeFence(a).forEach((key, value) -> commands.add(List.of("CONFIG", "SET", a.version().configName(key), value)));
+        commands.add(UNPAUSE);
+        return List.of(PlannedCommand.redis(a.label(), Fence.show(commands),
+                "after: detach: " + a.label() + " keeps its data and refuses writes"));
+    }
+
+    @Override
     public String holdDetached() {
         unpause();
         String old = ledger.pending(a, TO_WRITE).map(c -> c.oldValue()).orElse("0");
@@ -72,16 +101,13 @@ final class PauseWriteFence implements Fence {
 
     @Override
     public String detachUnpaused() {
-        if ("0".equals(a.configGet(MAX_LAG).orElse("10"))) {
-            ledger.set(a, MAX_LAG, "10");
-        }
-        ledger.set(a, TO_WRITE, MIN_REPLICAS_FENCE);
+        Fence.writeFence(a).forEach((key, value) -> ledger.set(a, key, value));
         return holdDetached();
     }
 
     private void unpause() {
         try {
-            a.callString("CLIENT", "UNPAUSE");
+            a.callString(UNPAUSE.get(0), UNPAUSE.subList(1, UNPAUSE.size()).toArray(String[]::new));
         } catch (RedisError e) {
             // not paused any more: the pause expired on its own
         }

@@ -2,6 +2,7 @@ package dev.ferry.core.cutover;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.procedure.Ticker;
 import dev.ferry.core.redis.RedisNode;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -15,13 +16,15 @@ import java.util.concurrent.TimeUnit;
 final class SlotGrabber {
     private final CountDownLatch connected = new CountDownLatch(1);
     private final Duration limit;
+    private final Ticker ticker;
 
-    private SlotGrabber(Duration limit) {
+    private SlotGrabber(Duration limit, Ticker ticker) {
         this.limit = limit;
+        this.ticker = ticker;
     }
 
-    static SlotGrabber start(RedisNode node, Duration limit) {
-        SlotGrabber grabber = new SlotGrabber(limit);
+    static SlotGrabber start(RedisNode node, Duration limit, Ticker ticker) {
+        SlotGrabber grabber = new SlotGrabber(limit, ticker);
         Thread t = new Thread(() -> grabber.knock(node), "ferry-slot-grabber");
         t.setDaemon(true);
         t.start();
@@ -29,8 +32,8 @@ final class SlotGrabber {
     }
 
     private void knock(RedisNode node) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
+        long deadline = ticker.read() + limit.toNanos();
+        while (ticker.read() < deadline) {
             try {
                 node.ping();
                 connected.countDown();

@@ -127,6 +127,10 @@ public final class Journal {
         append(STEP, step, status, facts);
     }
 
+    public void stepFact(String step, Milestone milestone, Map<String, Object> facts) {
+        stepFact(step, milestone.journaled(), facts);
+    }
+
     public void ended(RunStatus status, Map<String, Object> facts) {
         append(END, null, status.name(), facts);
     }
@@ -164,6 +168,10 @@ public final class Journal {
     /** Has this step ever journaled the given status (a milestone such as PROMOTED)? */
     public boolean reached(String step, String status) {
         return entries.stream().anyMatch(e -> STEP.equals(e.kind()) && step.equals(e.step()) && status.equals(e.status()));
+    }
+
+    public boolean reached(String step, Milestone milestone) {
+        return reached(step, milestone.journaled());
     }
 
     public Optional<JournalEntry> lastOf(String step) {

@@ -1,6 +1,7 @@
 package dev.ferry.core.preflight;
 
 import dev.ferry.core.cutover.Cutover;
+import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.spec.After;
@@ -40,10 +41,10 @@ public final class AccessChecks {
         if (n == survey.servers().a()) {
             needs.put("MULTI", List.of("MULTI"));
             needs.put("EXEC", List.of("EXEC"));
-            needs.put("SET", List.of("SET", Cutover.markerKey(survey.spec().name()), "x"));
+            needs.put("SET", List.of("SET", Milestone.markerKey(survey.spec().name()), "x"));
         }
         if (n == survey.servers().b()) {
-            needs.put("GET", List.of("GET", Cutover.markerKey(survey.spec().name())));
+            needs.put("GET", List.of("GET", Milestone.markerKey(survey.spec().name())));
         }
         needs.putAll(verifyNeeds(survey.spec().verify()));
         return needs;

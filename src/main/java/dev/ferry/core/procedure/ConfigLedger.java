@@ -2,7 +2,9 @@ package dev.ferry.core.procedure;
 
 import dev.ferry.core.journal.ConfigChange;
 import dev.ferry.core.journal.Journal;
+import dev.ferry.core.journal.JournalEntry;
 import dev.ferry.core.redis.RedisNode;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +14,7 @@ import java.util.Optional;
  * between the two still leaves the value to restore (invariant 7).
  */
 public final class ConfigLedger {
+    private static final String LEFT = "LEFT";
     private final Journal journal;
     private final Servers servers;
 
@@ -60,8 +63,33 @@ public final class ConfigLedger {
 
     /** Records that a changed value stays on purpose (reported, with how to undo it). */
     public void leave(RedisNode node, String modernKey, String why) {
-        pending(node, modernKey).ifPresent(c -> journal.append(Journal.CONFIG, null, "LEFT", Map.of(
+        pending(node, modernKey).ifPresent(c -> journal.append(Journal.CONFIG, null, LEFT, Map.of(
                 "server", c.server(), "key", c.key(), "value", c.newValue(), "old", c.oldValue(), "why", why)));
+    }
+
+    /**
+     * Changes on {@code node} that were knowingly left in place ({@link #leave}) and neither restored nor changed
+     * again since, oldest first: after: detach leaves the old master fenced this way.
+     */
+    public List<ConfigChange> left(RedisNode node) {
+        Map<String, ConfigChange> left = new LinkedHashMap<>();
+        for (JournalEntry e : journal.entries()) {
+            if (Journal.CONFIG.equals(e.kind()) && node.label().equals(String.valueOf(e.fact("server")))) {
+                String key = String.valueOf(e.fact("key"));
+                if (LEFT.equals(e.status())) {
+                    left.put(key, new ConfigChange(node.label(), key, String.valueOf(e.fact("old")),
+                            String.valueOf(e.fact("value"))));
+                } else {
+                    left.remove(key);
+                }
+            }
+        }
+        return List.copyOf(left.values());
+    }
+
+    /** Puts back what {@link #leave} left on {@code node}, once it is no longer wanted (a rollback). */
+    public void restoreLeft(RedisNode node) {
+        left(node).forEach(this::restore);
     }
 
     public void restoreAll() {

@@ -1,6 +1,7 @@
 package dev.ferry.core.procedure;
 
 import dev.ferry.core.journal.Journal;
+import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.redis.Info;
 import dev.ferry.core.redis.RedisNode;
 import java.time.Duration;
@@ -43,7 +44,14 @@ public final class LagCanary implements AutoCloseable {
     private int keepEvery = 1;
     private int tick;
 
+    private final Ticker ticker;
+
     public LagCanary(String specName, Servers servers, Journal journal, RunListener listener) {
+        this(specName, servers, journal, listener, Ticker.system());
+    }
+
+    public LagCanary(String specName, Servers servers, Journal journal, RunListener listener, Ticker ticker) {
+        this.ticker = ticker;
         this.key = keyFor(specName);
         this.servers = servers;
         this.journal = journal;
@@ -57,11 +65,11 @@ public final class LagCanary implements AutoCloseable {
     /** Starts the heartbeat unless it runs already or the cutover has begun (then a may be fenced). */
     public void start() {
         synchronized (lock) {
-            if (thread != null || journal.reached("cutover", "FENCING") || journal.started("cutover")) {
+            if (thread != null || journal.reached("cutover", Milestone.FENCING) || journal.started("cutover")) {
                 return;
             }
             running = true;
-            startedAt = System.nanoTime();
+            startedAt = ticker.read();
             thread = new Thread(this::beat, "ferry-lag-canary");
             thread.setDaemon(true);
             thread.start();
@@ -117,9 +125,9 @@ public final class LagCanary implements AutoCloseable {
         servers.c().ifPresent(c -> replicas.add(c.withTimeout("canary", TIMEOUT_MILLIS)));
         try {
             while (running) {
-                long next = System.nanoTime() + INTERVAL.toNanos();
+                long next = ticker.read() + INTERVAL.toNanos();
                 beatOnce(a, replicas);
-                sleepUntil(next);
+                ticker.sleepUntil(next);
             }
         } catch (InterruptedException e) {
             // stop() interrupts: the write in flight, if any, has been answered
@@ -138,7 +146,7 @@ public final class LagCanary implements AutoCloseable {
         } catch (RuntimeException e) {
             return; // a unreachable for a moment: the steps will notice; the canary just skips a beat
         }
-        long writtenNanos = System.nanoTime();
+        long writtenNanos = ticker.read();
         Map<String, Double> lag = new LinkedHashMap<>();
         for (RedisNode r : replicas) {
             lag.put(r.label(), watch(r, value, written, writtenNanos));
@@ -169,12 +177,12 @@ public final class LagCanary implements AutoCloseable {
                 return -1; // loading, or not reachable yet
             }
             if (value.equals(seen)) {
-                return Math.round((System.nanoTime() - writtenNanos) / 100_000.0) / 10.0; // 0.1 ms steps
+                return Math.round((ticker.read() - writtenNanos) / 100_000.0) / 10.0; // 0.1 ms steps
             }
-            if (System.nanoTime() > deadline || !running) {
+            if (ticker.read() > deadline || !running) {
                 break;
             }
-            Thread.sleep(POLL.toMillis());
+            ticker.sleep(POLL);
         }
         return seen == null ? -1 : Math.max(0, System.currentTimeMillis() - parse(seen, written));
     }
@@ -191,7 +199,7 @@ public final class LagCanary implements AutoCloseable {
         listener.lag(lag);
         synchronized (samples) {
             if (tick++ % keepEvery == 0) {
-                samples.add(new Sample((System.nanoTime() - startedAt) / 1_000_000, Map.copyOf(lag), bReceivedBytes));
+                samples.add(new Sample((ticker.read() - startedAt) / 1_000_000, Map.copyOf(lag), bReceivedBytes));
             }
             if (samples.size() >= MAX_SAMPLES) {
                 // halve the resolution instead of growing: the plot needs the shape, not every beat
@@ -212,13 +220,6 @@ public final class LagCanary implements AutoCloseable {
         } catch (RuntimeException e) {
             listener.warn("could not delete the lag canary key " + key + " on a: " + e.getMessage()
                     + ": delete it by hand (it expires within an hour anyway)");
-        }
-    }
-
-    private static void sleepUntil(long nanos) throws InterruptedException {
-        long wait = nanos - System.nanoTime();
-        if (wait > 0) {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
     }
 

@@ -27,8 +27,17 @@ public final class RunContext {
     /** Set once a fence is up (or a role is changing): a signal then waits for the step to finish or abort. */
     private volatile boolean signalsHeld;
 
+    private final Ticker ticker;
+
     public RunContext(Spec spec, Servers servers, Journal journal, TrafficSwitch trafficSwitch, RunOptions options,
             Confirmer confirmer, RunListener listener, Clock clock) {
+        this(spec, servers, journal, trafficSwitch, options, confirmer, listener, clock, Ticker.system());
+    }
+
+    /** {@code ticker} times every deadline and sleep of the steps; tests pass a fake one. */
+    public RunContext(Spec spec, Servers servers, Journal journal, TrafficSwitch trafficSwitch, RunOptions options,
+            Confirmer confirmer, RunListener listener, Clock clock, Ticker ticker) {
+        this.ticker = ticker;
         this.spec = spec;
         this.servers = servers;
         this.journal = journal;
@@ -38,7 +47,7 @@ public final class RunContext {
         this.confirmer = confirmer;
         this.listener = listener;
         this.clock = clock;
-        this.canary = new LagCanary(spec.name(), servers, journal, listener);
+        this.canary = new LagCanary(spec.name(), servers, journal, listener, ticker);
     }
 
     /** The heartbeat that measures replication lag; runs from the sync up to the cutover fence. */
@@ -84,7 +93,11 @@ public final class RunContext {
 
     /** Monotonic time for measuring pauses: the wall clock may jump, a pause measurement must not. */
     public long nanos() {
-        return System.nanoTime();
+        return ticker.read();
+    }
+
+    public Ticker ticker() {
+        return ticker;
     }
 
     public void warn(String message) {
@@ -142,7 +155,7 @@ public final class RunContext {
     public void sleep(Duration d) {
         stopIfSignalled("while waiting");
         try {
-            Thread.sleep(Math.max(0, d.toMillis()), 0);
+            ticker.sleep(Duration.ofMillis(Math.max(0, d.toMillis())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FerryException(ExitCode.INCOMPLETE, "interrupted: run ferry status, then ferry resume");

@@ -38,6 +38,34 @@ public final class RedisNode implements AutoCloseable {
     private Connection connection;
     private RedisVersion version;
 
+    /** Who sees every command sent (tests that hold a run's commands against its plan); nobody by default. */
+    private static volatile CommandRecorder recorder;
+
+    /**
+     * Hears every command a {@link RedisNode} sends, as sent (MONITOR would not show CONFIG SET, CLIENT PAUSE or
+     * REPLICAOF). The connection's own login is not a command of ferry's and is not heard: no secret passes here
+     * but a masterauth value, which a recorder must not keep.
+     */
+    public interface CommandRecorder {
+        void sent(String label, String clientName, List<String> command);
+    }
+
+    /** Installs {@code r} until the returned handle is closed. One at a time: for tests. */
+    public static AutoCloseable recordEverySend(CommandRecorder r) {
+        recorder = r;
+        return () -> recorder = null;
+    }
+
+    private void recordSent(String command, List<String> args) {
+        CommandRecorder r = recorder;
+        if (r != null) {
+            List<String> sent = new ArrayList<>(args.size() + 1);
+            sent.add(command);
+            sent.addAll(args);
+            r.sent(label, clientName, List.copyOf(sent));
+        }
+    }
+
     public RedisNode(String label, String host, int port, Optional<Credentials> credentials, String clientName,
             int timeoutMillis, Map<String, String> renames) {
         this(label, host, port, credentials, clientName, timeoutMillis, renames, Optional.empty());
@@ -114,6 +142,7 @@ public final class RedisNode implements AutoCloseable {
         for (String arg : args) {
             arguments.add(arg);
         }
+        recordSent(command, List.of(args));
         try {
             return flatten(connection().executeCommand(arguments));
         } catch (JedisConnectionException e) {
@@ -156,6 +185,9 @@ public final class RedisNode implements AutoCloseable {
      */
     public List<Object> transaction(List<List<String>> commands) {
         Connection c = connection();
+        recordSent("MULTI", List.of());
+        commands.forEach(command -> recordSent(command.get(0), command.subList(1, command.size())));
+        recordSent("EXEC", List.of());
         try {
             c.sendCommand(args("MULTI", List.of()));
             for (List<String> command : commands) {

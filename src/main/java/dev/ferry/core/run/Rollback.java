@@ -5,6 +5,7 @@ import dev.ferry.core.FerryException;
 import dev.ferry.core.cutover.Cutover;
 import dev.ferry.core.cutover.DetachTargets;
 import dev.ferry.core.journal.Journal;
+import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.journal.RunLock;
 import dev.ferry.core.journal.RunStatus;
 import dev.ferry.core.procedure.Confirmer;
@@ -50,7 +51,7 @@ public final class Rollback {
                 Servers servers = runner.openServers()) {
             RunContext ctx = runner.context(journal, servers);
             boolean promoted = Cutover.promoted(journal)
-                    || (journal.reached(Cutover.NAME, "PROMOTING") && servers.b().replication().isMaster());
+                    || (journal.reached(Cutover.NAME, Milestone.PROMOTING) && servers.b().replication().isMaster());
             Step step = promoted ? new SwitchBack() : new DetachTargets();
             journal.append(Journal.RUN, null, "ROLLBACK", Map.of("spec", spec.name(), "servers", Runner.serverList(spec),
                     "pid", ProcessHandle.current().pid(), "verb", "rollback", "path", step.name()));

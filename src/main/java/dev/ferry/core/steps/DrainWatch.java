@@ -36,7 +36,7 @@ public final class DrainWatch implements Step {
         RedisNode a = ctx.servers().a();
         Map<String, Long> peak = new TreeMap<>();
         Map<String, Long> now = Map.of();
-        long start = System.nanoTime();
+        long start = ctx.nanos();
         long deadline = start + ctx.spec().cutover().drainWatch().toNanos();
         do {
             now = perAddress(a.clients());
@@ -45,9 +45,9 @@ public final class DrainWatch implements Step {
                 break;
             }
             ctx.sleep(POLL);
-        } while (System.nanoTime() < deadline);
+        } while (ctx.nanos() < deadline);
         Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("seconds", (System.nanoTime() - start) / 1_000_000 / 1000.0);
+        facts.put("seconds", (ctx.nanos() - start) / 1_000_000 / 1000.0);
         facts.put("peakClientsPerAddress", peak);
         facts.put("remainingClientsPerAddress", now);
         if (!now.isEmpty()) {

@@ -4,8 +4,12 @@ import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.cutover.Cutover;
 import dev.ferry.core.journal.ConfigChange;
+import dev.ferry.core.journal.Milestone;
+import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.Step;
 import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.Info;
 import dev.ferry.core.redis.RedisNode;
@@ -31,7 +35,7 @@ public final class PostChecks implements Step {
     public List<PlannedCommand> plan(RunContext ctx) {
         List<PlannedCommand> commands = new ArrayList<>();
         ctx.servers().all().forEach(n -> commands.add(PlannedCommand.redis(n.label(), "ROLE; INFO replication", "check the new roles")));
-        commands.add(PlannedCommand.redis("b", "DEL " + Cutover.markerKey(ctx.spec().name()), "remove ferry's marker"));
+        commands.add(PlannedCommand.redis("b", "DEL " + Milestone.markerKey(ctx.spec().name()), "remove ferry's marker"));
         return commands;
     }
 
@@ -52,7 +56,7 @@ public final class PostChecks implements Step {
             problems.add("a does not replicate from b");
         }
         ctx.servers().c().ifPresent(c -> checkBackup(ctx, c, facts, problems));
-        b.callLong("DEL", Cutover.markerKey(ctx.spec().name()));
+        b.callLong("DEL", Milestone.markerKey(ctx.spec().name()));
         List<ConfigChange> pending = ctx.ledger().pending();
         if (!pending.isEmpty()) {
             problems.add("config changes not restored: " + pending);
@@ -99,9 +103,9 @@ public final class PostChecks implements Step {
 
     /** A promoted b drops its replicas once (before 6.2 at least): give c a moment to reconnect. */
     private static ReplicationState awaitLink(RunContext ctx, RedisNode c) {
-        long deadline = System.nanoTime() + LINK_WAIT.toNanos();
+        long deadline = ctx.nanos() + LINK_WAIT.toNanos();
         ReplicationState cs = c.replication();
-        while (cs.isReplica() && !cs.linkUp() && System.nanoTime() < deadline) {
+        while (cs.isReplica() && !cs.linkUp() && ctx.nanos() < deadline) {
             ctx.sleep(Duration.ofMillis(100));
             cs = c.replication();
         }

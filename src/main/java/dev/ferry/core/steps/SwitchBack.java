@@ -3,10 +3,15 @@ package dev.ferry.core.steps;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.cutover.Cutover;
+import dev.ferry.core.journal.ConfigChange;
 import dev.ferry.core.journal.Journal;
 import dev.ferry.core.journal.JournalEntry;
+import dev.ferry.core.journal.Milestone;
+import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.Step;
 import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.sync.ReplicaSync;
@@ -30,7 +35,20 @@ public final class SwitchBack implements Step {
 
     @Override
     public List<PlannedCommand> plan(RunContext ctx) {
-        List<PlannedCommand> commands = new ArrayList<>(ReplicaSync.plan(ctx.servers().a(), ctx.servers().b()));
+        RedisNode a = ctx.servers().a();
+        RedisNode b = ctx.servers().b();
+        List<PlannedCommand> commands = new ArrayList<>();
+        commands.add(PlannedCommand.redis(a.label(), "CONFIG SET " + a.version().configName("replica-read-only") + " yes",
+                "a takes no client write while it follows b"));
+        if (a.replication().replicatesFrom(b.host(), b.port())) {
+            commands.add(PlannedCommand.redis(a.label(), "INFO replication (every 20ms)", "a follows b already: wait until it has b's offset"));
+        } else {
+            commands.addAll(ReplicaSync.plan(a, b));
+        }
+        for (ConfigChange left : ctx.ledger().left(a)) {
+            commands.add(PlannedCommand.redis(a.label(), "CONFIG SET " + left.key() + " " + left.oldValue(),
+                    "lift after: detach's fence: as b's replica a takes no client write anyway"));
+        }
         commands.addAll(back.plan(ctx));
         ctx.servers().c().ifPresent(c -> commands.addAll(ReplicaSync.plan(c, ctx.servers().a())));
         return commands;
@@ -46,7 +64,7 @@ public final class SwitchBack implements Step {
                     + " b stays master; move to a newer server instead");
         }
         Map<String, Object> facts = new LinkedHashMap<>();
-        if (!ctx.journal().reached(name(), "PROMOTING")) {
+        if (!ctx.journal().reached(name(), Milestone.PROMOTING)) {
             facts.put("catchUp", catchUp(ctx, a, b));
         }
         facts.putAll(back.run(ctx));
@@ -74,20 +92,6 @@ public final class SwitchBack implements Step {
      * anyway, so the fence can go now, before a is promoted.
      */
     private static void liftDetachFence(RunContext ctx, RedisNode a) {
-        Map<String, String> left = new LinkedHashMap<>();
-        for (JournalEntry e : ctx.journal().entries()) {
-            if (Journal.CONFIG.equals(e.kind()) && a.label().equals(String.valueOf(e.fact("server")))) {
-                String key = String.valueOf(e.fact("key"));
-                if ("LEFT".equals(e.status())) {
-                    left.put(key, String.valueOf(e.fact("old")));
-                } else {
-                    left.remove(key);
-                }
-            }
-        }
-        left.forEach((key, old) -> {
-            a.callString("CONFIG", "SET", key, old);
-            ctx.journal().append(Journal.CONFIG, null, "RESTORED", Map.of("server", a.label(), "key", key, "value", old));
-        });
+        ctx.ledger().restoreLeft(a);
     }
 }

@@ -3,10 +3,15 @@ package dev.ferry.core.steps;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.cutover.Cutover;
+import dev.ferry.core.cutover.CutoverMoves;
+import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.Step;
 import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.switching.RunIdProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,11 +45,7 @@ public final class SwitchTraffic implements Step {
     @Override
     public Map<String, Object> run(RunContext ctx) {
         Map<String, Object> facts = new LinkedHashMap<>();
-        if (!ctx.journal().reached(Cutover.NAME, Cutover.SWITCHED)) {
-            Duration took = ctx.trafficSwitch().move(ctx.spec().source(), ctx.spec().target());
-            ctx.journal().stepFact(Cutover.NAME, Cutover.SWITCHED, Map.of("switchMillis", took.toMillis()));
-            facts.put("switchMillis", took.toMillis());
-        }
+        CutoverMoves.FORWARD.moveTraffic(ctx, facts);
         facts.put("switch", ctx.trafficSwitch().describe());
         checkEndpoint(ctx).ifPresent(endpoint -> facts.put("endpointAnswersAsB", awaitEndpoint(ctx, endpoint) + "ms"));
         return facts;
@@ -55,29 +56,15 @@ public final class SwitchTraffic implements Step {
     }
 
     private static long awaitEndpoint(RunContext ctx, String endpoint) {
-        RedisNode b = ctx.servers().b();
-        String want = b.runId();
         int colon = endpoint.lastIndexOf(':');
-        RedisNode probe = new RedisNode("the check-endpoint", endpoint.substring(0, colon),
-                Integer.parseInt(endpoint.substring(colon + 1)), b.credentials(), ctx.servers().clientName() + "-check",
-                1000, Map.of(), b.tls());
-        long start = System.nanoTime();
-        long deadline = start + ctx.spec().switchSpec().timeout().toNanos();
-        String seen = "nothing";
-        try (probe) {
-            while (System.nanoTime() < deadline) {
-                try {
-                    seen = probe.runId();
-                    if (want.equals(seen)) {
-                        return (System.nanoTime() - start) / 1_000_000;
-                    }
-                } catch (RuntimeException e) {
-                    seen = e.getMessage();
-                    probe.close();
-                }
-                ctx.sleep(POLL);
-            }
+        RunIdProbe probe = new RunIdProbe("the check-endpoint", endpoint.substring(0, colon),
+                Integer.parseInt(endpoint.substring(colon + 1)), ctx.servers().clientName() + "-check", ctx.ticker());
+        long start = ctx.nanos();
+        RunIdProbe.Result result = probe.await(ctx.servers().b(), start + ctx.spec().switchSpec().timeout().toNanos(), POLL);
+        if (result.answered()) {
+            return (ctx.nanos() - start) / 1_000_000;
         }
+        String seen = result.lastSeen();
         throw new FerryException(ExitCode.INCOMPLETE, "check-endpoint " + endpoint + " does not answer as b (saw "
                 + seen + ") after " + ctx.spec().switchSpec().timeout().toMillis()
                 + "ms: b is master; fix the switch, then run ferry resume");

@@ -3,6 +3,8 @@ package dev.ferry.core.switching;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.Ticker;
 import dev.ferry.core.procedure.TrafficSwitch;
 import dev.ferry.core.spec.Endpoint;
 import java.io.IOException;
@@ -29,6 +31,7 @@ public final class HookSwitch implements TrafficSwitch {
     private final Duration timeout;
     private final Path workDir;
     private final java.util.Set<String> hiddenEnv;
+    private final Ticker ticker;
 
     public HookSwitch(List<String> command, Duration timeout, Path workDir) {
         this(command, timeout, workDir, java.util.Set.of());
@@ -36,6 +39,13 @@ public final class HookSwitch implements TrafficSwitch {
 
     /** {@code hiddenEnv}: variables that hold the servers' passwords; the hook does not need them, so it never sees them. */
     public HookSwitch(List<String> command, Duration timeout, Path workDir, java.util.Set<String> hiddenEnv) {
+        this(command, timeout, workDir, hiddenEnv, Ticker.system());
+    }
+
+    /** {@code ticker} measures how long the hook took (part of the pause the clients see). */
+    public HookSwitch(List<String> command, Duration timeout, Path workDir, java.util.Set<String> hiddenEnv,
+            Ticker ticker) {
+        this.ticker = ticker;
         if (command.isEmpty()) {
             throw new IllegalArgumentException("hook command must not be empty");
         }
@@ -85,7 +95,7 @@ public final class HookSwitch implements TrafficSwitch {
 
     @Override
     public Duration move(Endpoint from, Endpoint to) {
-        long start = System.nanoTime();
+        long start = ticker.read();
         Path log;
         try {
             log = Files.createTempFile("ferry-hook", ".log");
@@ -126,7 +136,7 @@ public final class HookSwitch implements TrafficSwitch {
         } finally {
             deleteQuietly(log);
         }
-        return Duration.ofNanos(System.nanoTime() - start);
+        return ticker.since(start);
     }
 
     private static String tail(Path log) throws IOException {

@@ -3,15 +3,19 @@ package dev.ferry.core.switching.keepalived;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.Servers;
+import dev.ferry.core.procedure.Servers;
+import dev.ferry.core.procedure.Ticker;
+import dev.ferry.core.procedure.TrafficSwitch;
 import dev.ferry.core.procedure.TrafficSwitch;
 import dev.ferry.core.redis.ClientInfo;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.spec.Endpoint;
+import dev.ferry.core.switching.RunIdProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,13 +43,20 @@ public final class KeepalivedSwitch implements TrafficSwitch {
     private final KeepalivedSettings settings;
     private final Servers servers;
     private final Order order;
+    private final Ticker ticker;
     private volatile Duration lastVipMove = Duration.ZERO;
     private volatile boolean edited;
 
     public KeepalivedSwitch(KeepalivedSettings settings, Servers servers, Order order) {
+        this(settings, servers, order, Ticker.system());
+    }
+
+    /** {@code ticker} times the waits for the VIP (a fake one in tests). */
+    public KeepalivedSwitch(KeepalivedSettings settings, Servers servers, Order order, Ticker ticker) {
         this.settings = settings;
         this.servers = servers;
         this.order = order;
+        this.ticker = ticker;
     }
 
     private KeepalivedSide a() {
@@ -135,12 +146,12 @@ public final class KeepalivedSwitch implements TrafficSwitch {
             boolean fast = a().handoverFile().isPresent();
             long reloadAt = fast ? handOver(from.port()) : reloadBoth(from.port());
             awaitVipAnswersAsB(to.port(), reloadAt);
-            lastVipMove = Duration.ofNanos(System.nanoTime() - reloadAt);
+            lastVipMove = Duration.ofNanos(ticker.read() - reloadAt);
             LOG.info("VIP {} moved to b in {}ms after the reloads", settings.vip(), lastVipMove.toMillis());
             dropStaleVipClients(from.port());
             if (fast) {
                 releaseFromFault();
-                new VipStaysOnB(settings).watch();
+                new VipStaysOnB(settings, ticker).watch();
             }
             return lastVipMove;
         } catch (KeepalivedException e) {
@@ -160,7 +171,7 @@ public final class KeepalivedSwitch implements TrafficSwitch {
     private Duration moveBack(Endpoint to) {
         try {
             boolean gated = b().gateVip(settings.vip(), to.port(), KeepalivedSide.Gate.RESET);
-            long start = System.nanoTime();
+            long start = ticker.read();
             try {
                 restoreBackups();
                 awaitVipOn(a(), b(), start);
@@ -170,7 +181,7 @@ public final class KeepalivedSwitch implements TrafficSwitch {
                 }
             }
             awaitVipAnswersAs(servers.a(), to.port(), start);
-            lastVipMove = Duration.ofNanos(System.nanoTime() - start);
+            lastVipMove = Duration.ofNanos(ticker.read() - start);
             return lastVipMove;
         } catch (KeepalivedException e) {
             throw new FerryException(ExitCode.INCOMPLETE, "keepalived switch back: " + e.getMessage()
@@ -187,7 +198,7 @@ public final class KeepalivedSwitch implements TrafficSwitch {
      */
     private long reloadBoth(int port) {
         boolean gated = a().gateVip(settings.vip(), port, KeepalivedSide.Gate.RESET);
-        long reloadAt = System.nanoTime();
+        long reloadAt = ticker.read();
         try {
             b().reloadKeepalived();
             a().reloadKeepalived();
@@ -207,7 +218,7 @@ public final class KeepalivedSwitch implements TrafficSwitch {
      */
     private long handOver(int port) {
         boolean gated = gateVipOnA(port);
-        long faultAt = System.nanoTime();
+        long faultAt = ticker.read();
         try {
             a().handover("1");
             awaitVipOnB(faultAt);
@@ -231,7 +242,7 @@ public final class KeepalivedSwitch implements TrafficSwitch {
                     + "socket timeout");
             return false;
         }
-        sleep(GATE_SETTLE);
+        sleep(ticker, GATE_SETTLE);
         return true;
     }
 
@@ -246,7 +257,7 @@ public final class KeepalivedSwitch implements TrafficSwitch {
     private void releaseFromFault() {
         b().reloadKeepalived();
         a().reloadKeepalived();
-        sleep(RELOAD_SETTLE);
+        sleep(ticker, RELOAD_SETTLE);
         a().handover("0");
     }
 
@@ -301,13 +312,13 @@ public final class KeepalivedSwitch implements TrafficSwitch {
         long deadline = since + settings.timeout().toNanos();
         boolean onA = true;
         boolean onB = false;
-        while (System.nanoTime() < deadline) {
+        while (ticker.read() < deadline) {
             onB = winner.holds(settings.vip());
             onA = loser.holds(settings.vip());
             if (onB && !onA) {
                 return;
             }
-            sleep(POLL);
+            sleep(ticker, POLL);
         }
         if (winner == a()) {
             throw new KeepalivedException("VIP " + settings.vip() + " did not come back to a's host alone within "
@@ -324,28 +335,14 @@ public final class KeepalivedSwitch implements TrafficSwitch {
         awaitVipAnswersAs(servers.b(), port, since);
     }
 
+    /** Speaks to the VIP as to {@code master} itself (credentials, TLS): with TLS servers a plain probe never sees it. */
     private void awaitVipAnswersAs(RedisNode master, int port, long since) {
-        long deadline = since + settings.timeout().toNanos();
-        String want = master.runId();
-        String seen = "nothing";
-        RedisNode probe = new RedisNode("the VIP", settings.vip(), port, master.credentials(),
-                servers.clientName() + "-vip", 1000, Map.of());
-        try (probe) {
-            while (System.nanoTime() < deadline) {
-                try {
-                    seen = probe.runId();
-                    if (want.equals(seen)) {
-                        return;
-                    }
-                } catch (RuntimeException e) {
-                    seen = e.getMessage();
-                    probe.close();
-                }
-                sleep(POLL);
-            }
+        RunIdProbe probe = new RunIdProbe("the VIP", settings.vip(), port, servers.clientName() + "-vip", ticker);
+        RunIdProbe.Result result = probe.await(master, since + settings.timeout().toNanos(), POLL);
+        if (!result.answered()) {
+            throw new KeepalivedException("VIP " + settings.vip() + ":" + port + " does not answer as " + master.label()
+                    + " (saw " + result.lastSeen() + ")");
         }
-        throw new KeepalivedException("VIP " + settings.vip() + ":" + port + " does not answer as " + master.label()
-                + " (saw " + seen + ")");
     }
 
     /**
@@ -375,9 +372,9 @@ public final class KeepalivedSwitch implements TrafficSwitch {
         }
     }
 
-    static void sleep(Duration d) {
+    static void sleep(Ticker ticker, Duration d) {
         try {
-            Thread.sleep(d.toMillis());
+            ticker.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KeepalivedException("interrupted while waiting for the VIP");

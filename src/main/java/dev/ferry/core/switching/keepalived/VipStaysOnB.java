@@ -2,6 +2,7 @@ package dev.ferry.core.switching.keepalived;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.procedure.Ticker;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +22,11 @@ final class VipStaysOnB {
     private static final Duration FAULT_SETTLE = Duration.ofSeconds(3);
 
     private final KeepalivedSettings settings;
+    private final Ticker ticker;
 
-    VipStaysOnB(KeepalivedSettings settings) {
+    VipStaysOnB(KeepalivedSettings settings, Ticker ticker) {
         this.settings = settings;
+        this.ticker = ticker;
     }
 
     /** a's master-down timer as a backup: 3 advert intervals plus its skew time, plus a margin. */
@@ -37,13 +40,13 @@ final class VipStaysOnB {
     /** Returns once the window has passed with the VIP off a; fails with exit 8 when a took it back. */
     void watch() {
         Duration window = window(KeepalivedChecks.instance(settings.source().load(), settings.instance(), "a"));
-        long start = System.nanoTime();
+        long start = ticker.read();
         long deadline = start + window.toNanos();
-        while (System.nanoTime() < deadline) {
+        while (ticker.read() < deadline) {
             if (settings.source().holds(settings.vip())) {
-                throw tookBack(Duration.ofNanos(System.nanoTime() - start));
+                throw tookBack(Duration.ofNanos(ticker.read() - start));
             }
-            KeepalivedSwitch.sleep(POLL);
+            KeepalivedSwitch.sleep(ticker, POLL);
         }
         LOG.info("VIP {} stayed on b for {}ms after a left FAULT", settings.vip(), window.toMillis());
     }
@@ -61,12 +64,12 @@ final class VipStaysOnB {
     }
 
     private boolean awaitGoneFromA() {
-        long deadline = System.nanoTime() + FAULT_SETTLE.toNanos();
-        while (System.nanoTime() < deadline) {
+        long deadline = ticker.read() + FAULT_SETTLE.toNanos();
+        while (ticker.read() < deadline) {
             if (!settings.source().holds(settings.vip())) {
                 return true;
             }
-            KeepalivedSwitch.sleep(POLL);
+            KeepalivedSwitch.sleep(ticker, POLL);
         }
         return false;
     }

@@ -1,0 +1,107 @@
+package dev.ferry.core.cutover;
+
+import dev.ferry.core.journal.Milestone;
+import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.sync.ReplicaSync;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The moves every cutover mode (pause, failover, drain) and the switch-back share: wait until the new master is
+ * close before fencing, move the traffic, demote the old master to the new one's replica, detach it. Each move
+ * checks the journal or live state first, so a resume can repeat it.
+ */
+public final class CutoverMoves {
+    /** The forward direction's moves, a to b, journaled under the cutover step. */
+    public static final CutoverMoves FORWARD = new CutoverMoves(Cutover.Direction.FORWARD);
+    /** Fencing while b is further behind than this would only make the pause longer. */
+    private static final long SMALL_LAG_BYTES = 64 * 1024;
+    private static final Duration SMALL_LAG_WAIT = Duration.ofSeconds(10);
+
+    private final Cutover.Direction direction;
+
+    CutoverMoves(Cutover.Direction direction) {
+        this.direction = direction;
+    }
+
+    /** Fencing while b is far behind would only make the pause longer: wait (bounded) until it is close. */
+    void waitForSmallLag(RunContext ctx, CutoverProbe probe) {
+        long deadline = ctx.nanos() + SMALL_LAG_WAIT.toNanos();
+        long behind = Long.MAX_VALUE;
+        while (ctx.nanos() < deadline) {
+            behind = probe.bytesBehind();
+            if (behind <= SMALL_LAG_BYTES) {
+                return;
+            }
+            ctx.sleep(Duration.ofMillis(20));
+        }
+        ctx.warn(direction.toLabel() + " is still " + behind + " bytes behind " + direction.fromLabel() + " after "
+                + SMALL_LAG_WAIT.toSeconds() + "s: fencing anyway, the pause may last up to max-pause (lower the write "
+                + "rate or check the link between them)");
+    }
+
+    void waitForSmallLag(RunContext ctx) {
+        waitForSmallLag(ctx, CutoverProbe.of(ctx, direction));
+    }
+
+    /** a becomes b's read-only replica (journaled old values first); a no-op if it already follows b. */
+    void demote(RunContext ctx, RedisNode a, RedisNode b) {
+        if (a.replication().replicatesFrom(b.host(), b.port())) {
+            return;
+        }
+        ctx.ledger().set(a, "replica-read-only", "yes");
+        // attach also sets masterauth: without it a could not log in to a b that requires a password
+        ReplicaSync.attach(ctx, a, b);
+        ctx.journal().stepFact(direction.stepName(), Milestone.DEMOTED, Map.of());
+    }
+
+    public void moveTraffic(RunContext ctx, Map<String, Object> facts) {
+        if (ctx.journal().reached(direction.stepName(), Milestone.SWITCHED)) {
+            return;
+        }
+        Duration took = ctx.trafficSwitch().move(direction.fromEndpoint(ctx), direction.toEndpoint(ctx));
+        facts.put("switchMillis", took.toMillis());
+        ctx.journal().stepFact(direction.stepName(), Milestone.SWITCHED, Map.of("switchMillis", took.toMillis()));
+    }
+
+    /**
+     * after: detach in the modes without a pause (failover, drain): the old master keeps its data behind a
+     * durable fence; {@code thenDetach} runs between fencing it and journaling DETACHED.
+     */
+    void detachUnpaused(RunContext ctx, RedisNode a, Map<String, Object> facts, Runnable thenDetach) {
+        if (ctx.journal().reached(direction.stepName(), Milestone.DETACHED)) {
+            return;
+        }
+        String howToLift = Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause()).detachUnpaused();
+        thenDetach.run();
+        facts.put("detached", howToLift);
+        ctx.journal().stepFact(direction.stepName(), Milestone.DETACHED, Map.of("detached", howToLift));
+    }
+
+    /** What {@link #demote} sends, for plan. */
+    static PlannedCommand planDemote(RedisNode a, RedisNode b) {
+        List<String> commands = new ArrayList<>();
+        commands.add("CONFIG SET " + a.version().configName("replica-read-only") + " yes");
+        b.credentials().ifPresent(c -> {
+            c.username().ifPresent(user -> commands.add("CONFIG SET masteruser " + user));
+            commands.add("CONFIG SET masterauth ***");
+        });
+        commands.add(a.version().replicaOfCommand() + " " + b.host() + " " + b.port());
+        return PlannedCommand.redis(a.label(), String.join("; ", commands), "demote " + a.label() + ": it follows " + b.label());
+    }
+
+    /** What {@link RedisNode#killApplicationClients} sends, for plan. */
+    static PlannedCommand planCloseClients(RedisNode a) {
+        return PlannedCommand.redis(a.label(), "CLIENT KILL TYPE normal SKIPME yes; CLIENT KILL TYPE pubsub SKIPME yes",
+                "close " + a.label() + "'s clients so they reconnect through the switch");
+    }
+
+    /** Milliseconds with two decimals, for facts. */
+    static double millis(long nanos) {
+        return Math.round(nanos / 10_000.0) / 100.0;
+    }
+}
