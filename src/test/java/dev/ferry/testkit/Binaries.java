@@ -1,7 +1,9 @@
 package dev.ferry.testkit;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -12,10 +14,22 @@ import org.junit.jupiter.api.Assumptions;
  * end of the run which versions ran and which were missing.
  */
 public final class Binaries {
+    /** The shared servers every test run is meant to cover (../shared/redis/README.md). */
+    public static final List<String> SHARED = List.of("3.0.4", "4.0.14", "5.0.14", "6.2.16", "7.2.6", "valkey-8.0.1");
     private static final Set<String> RAN = new ConcurrentSkipListSet<>();
     private static final Set<String> MISSING = new ConcurrentSkipListSet<>();
 
     private Binaries() {
+    }
+
+    /**
+     * Debian's server and every shared one, present or not (plus any other found in the shared folder): a test
+     * fed from here calls {@link #require(RedisBinary)} first, so a missing one is said, not dropped.
+     */
+    static Stream<RedisBinary> all() {
+        Stream<String> extra = RedisBinary.sharedVersions().stream().filter(v -> !SHARED.contains(v));
+        return Stream.concat(Stream.of(RedisBinary.system()),
+                Stream.concat(SHARED.stream(), extra).map(RedisBinary::shared));
     }
 
     /** {@code "apt"} (or {@code "system"}) for Debian's server, else a folder of the shared servers ("3.0.4"). */
