@@ -2,7 +2,6 @@ package dev.ferry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
@@ -10,6 +9,7 @@ import dev.ferry.core.cutover.Cutover;
 import dev.ferry.core.journal.RunStatus;
 import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.run.RunResult;
+import dev.ferry.testkit.Binaries;
 import dev.ferry.testkit.RedisBinary;
 import dev.ferry.testkit.RedisServer;
 import java.time.Duration;
@@ -39,8 +39,7 @@ class AbortIT {
     @ParameterizedTest(name = "a = {0}")
     @MethodSource("sources")
     void bThatCannotCatchUpAbortsBeforePromotion(String source) {
-        RedisBinary aBinary = "apt".equals(source) ? RedisBinary.system() : RedisBinary.shared(source);
-        assumeTrue(aBinary.isAvailable(), "no redis-server " + source);
+        RedisBinary aBinary = Binaries.require(source);
         try (Rig rig = Rig.start(Rig.config(aBinary, RedisBinary.system()))) {
             // an a older than b cannot load b's RDB: detach is the only fate preflight accepts; the abort is before it
             rig.spec("apt".equals(source) ? "replica" : "detach", MAX_PAUSE.toMillis() + "ms", "2s");

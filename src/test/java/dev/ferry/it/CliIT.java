@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.core.run.Procedure;
 import dev.ferry.core.spec.SpecLoader;
+import dev.ferry.testkit.Binaries;
 import dev.ferry.testkit.RedisBinary;
 import java.nio.file.Files;
 import java.util.Map;
@@ -33,8 +34,7 @@ class CliIT {
 
     @Test
     void planFor304ShowsSlaveofAndTheClosedDoorFence() {
-        RedisBinary old = RedisBinary.shared("3.0.4");
-        assumeTrue(old.isAvailable(), "no redis-server 3.0.4");
+        RedisBinary old = Binaries.require("3.0.4");
         try (Rig rig = Rig.start(Rig.config(old, old))) {
             Map<String, String> before = Roles.snapshot(rig.servers());
             Cli.Result plan = Cli.run(rig.args("plan"));

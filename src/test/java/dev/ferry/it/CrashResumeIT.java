@@ -2,13 +2,13 @@ package dev.ferry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.core.journal.Journal;
 import dev.ferry.core.journal.JournalEntry;
 import dev.ferry.core.journal.RunStatus;
 import dev.ferry.core.steps.DrainWatch;
 import dev.ferry.core.steps.SyncFromSource;
+import dev.ferry.testkit.Binaries;
 import dev.ferry.testkit.RedisBinary;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,16 +79,14 @@ class CrashResumeIT {
     @CsvSource({"3.0.4, cutover:promoted, PROMOTED", "5.0.14, cutover:promoted, PROMOTED",
             "5.0.14, cutover:promoted-unjournaled, PROMOTING"})
     void oldSourceKilledAfterPromotion(String version, String failPoint, String lastCutoverEntry) {
-        RedisBinary old = RedisBinary.shared(version);
-        assumeTrue(old.isAvailable(), "no redis-server " + version);
+        RedisBinary old = Binaries.require(version);
         crashAtFailPoint(old, failPoint, lastCutoverEntry);
     }
 
     @ParameterizedTest(name = "a = b = c = {0}")
     @CsvSource({"3.0.4", "5.0.14"})
     void oldSourceKilledWhileFenced(String version) {
-        RedisBinary old = RedisBinary.shared(version);
-        assumeTrue(old.isAvailable(), "no redis-server " + version);
+        RedisBinary old = Binaries.require(version);
         crashAtFailPoint(old, "cutover:fenced", "FENCED");
     }
 

@@ -1,11 +1,11 @@
 package dev.ferry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.core.journal.RunStatus;
 import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.run.RunResult;
+import dev.ferry.testkit.Binaries;
 import dev.ferry.testkit.RedisBinary;
 import dev.ferry.testkit.RedisServer;
 import dev.ferry.testkit.WriterStats;
@@ -29,9 +29,7 @@ class VersionsIT {
     }
 
     private static RedisBinary binary(String version) {
-        RedisBinary bin = "apt".equals(version) ? RedisBinary.system() : RedisBinary.shared(version);
-        assumeTrue(bin.isAvailable(), "no server binary for " + version);
-        return bin;
+        return Binaries.require(version);
     }
 
     @ParameterizedTest(name = "a = b = c = {0}")

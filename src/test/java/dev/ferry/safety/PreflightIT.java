@@ -115,6 +115,32 @@ class PreflightIT {
     }
 
     @Test
+    void bAndCFollowingAnotherServerAreRefused() throws Exception {
+        RedisServer other = pool.get("full");
+        for (String server : new String[] {"b", "c"}) {
+            try (Jedis j = pool.get(server).client()) {
+                j.replicaof(other.host(), other.port());
+            }
+        }
+        try {
+            Map<String, String> checks = preflight(trio());
+            String elsewhere = " replicates from " + other.host() + ":" + other.port();
+            assertThat(checks.get("b's role")).startsWith("FAIL").contains("b" + elsewhere + ", not from a")
+                    .contains("detach b first (REPLICAOF NO ONE) or fix target in the spec");
+            assertThat(checks.get("c's role")).startsWith("FAIL").contains("c" + elsewhere + ", not from b")
+                    .contains("detach c first (REPLICAOF NO ONE) or fix backup in the spec");
+            assertThat(checks.get("exit")).isEqualTo("3");
+        } finally {
+            for (String server : new String[] {"b", "c"}) {
+                try (Jedis j = pool.get(server).client()) {
+                    j.replicaofNoOne();
+                    j.flushAll();
+                }
+            }
+        }
+    }
+
+    @Test
     void tinyReplicaBufferUnderLoadFailsAndSmallBacklogWarns() throws Exception {
         String before = "";
         try (Jedis j = pool.get("a").client()) {

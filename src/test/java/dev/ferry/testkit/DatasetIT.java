@@ -1,7 +1,6 @@
 package dev.ferry.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 
@@ -32,8 +31,7 @@ class DatasetIT {
 
     @Test
     void loads1kKeysOn304WithoutStreams() {
-        RedisBinary bin = RedisBinary.shared("3.0.4");
-        assumeTrue(bin.isAvailable(), "no shared 3.0.4");
+        RedisBinary bin = Binaries.require("3.0.4");
         try (RedisServer server = RedisServer.start(bin); Jedis jedis = server.client()) {
             DatasetSummary summary = Dataset.load(jedis, 1_000, 7);
             assertThat(jedis.dbSize()).isEqualTo(summary.totalKeys()).isEqualTo(1_000);
@@ -47,8 +45,7 @@ class DatasetIT {
 
     @Test
     void loadsIntoAnotherDatabaseAndRestoresTheConnection() {
-        RedisBinary bin = RedisBinary.shared("5.0.14");
-        assumeTrue(bin.isAvailable(), "no shared 5.0.14");
+        RedisBinary bin = Binaries.require("5.0.14");
         try (RedisServer server = RedisServer.start(bin); Jedis jedis = server.client()) {
             Dataset.loadIntoDatabases(jedis, 3, 600, 1);
             assertThat(jedis.getDB()).isZero();

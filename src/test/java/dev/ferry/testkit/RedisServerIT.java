@@ -23,8 +23,7 @@ class RedisServerIT {
 
     @Test
     void systemBinaryIsDebians7015() {
-        RedisBinary bin = RedisBinary.system();
-        assumeTrue(bin.isAvailable(), "no system redis-server");
+        RedisBinary bin = Binaries.require(RedisBinary.system());
         assertThat(bin.label()).endsWith("(apt)").startsWith("7.0.15");
         assertThat(bin.version()).contains("7.0.15");
     }
@@ -40,20 +39,20 @@ class RedisServerIT {
 
     @Test
     void apt7015StartsPingsRewritesAndCleansUp() {
-        assumeTrue(RedisBinary.system().isAvailable(), "no system redis-server");
+        Binaries.require(RedisBinary.system());
         assertLifecycle(RedisBinary.system(), "7.0.15");
     }
 
     @Test
     void redis304StartsPingsRewritesAndCleansUp() {
-        RedisBinary bin = RedisBinary.shared("3.0.4");
-        assumeTrue(bin.isAvailable(), "no shared 3.0.4");
+        RedisBinary bin = Binaries.require("3.0.4");
         assertLifecycle(bin, "3.0.4");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.ferry.testkit.Binaries#all")
     void everyBinaryStartsAndRewritesConfig(RedisBinary bin) throws Exception {
+        Binaries.require(bin);
         try (RedisServer server = RedisServer.start(bin); Jedis jedis = server.client()) {
             assertThat(jedis.ping()).isEqualTo("PONG");
             assertThat(jedis.configGet("repl-diskless-sync-delay")).containsEntry("repl-diskless-sync-delay", "0");

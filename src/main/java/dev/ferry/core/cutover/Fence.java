@@ -10,7 +10,7 @@ import java.util.List;
  * Stops a from taking writes for the cutover, in a way that outlives ferry (invariant 2): only ferry lifts it.
  * {@link #raise} is atomic with the marker write and the offset capture, so no write slips in between.
  */
-interface Fence {
+public interface Fence {
 
     /** Writes above this many replicas are refused: more than any deployment has. */
     String MIN_REPLICAS_FENCE = "1000000";

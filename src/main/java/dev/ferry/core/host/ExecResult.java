@@ -2,7 +2,7 @@ package dev.ferry.core.host;
 
 import java.time.Duration;
 
-/** What a host command did; output is already redacted. */
+/** What a host command did; output is already redacted; {@code took} is how long the command ran. */
 public record ExecResult(String host, String command, int exitCode, boolean timedOut, String stdout, String stderr,
         Duration took) {
 

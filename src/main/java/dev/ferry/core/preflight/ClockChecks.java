@@ -62,8 +62,9 @@ public final class ClockChecks {
 
     private static Reading read(HostExec exec) {
         long before = nowNanos();
-        String out = exec.run(List.of("date", "+%s%N")).stdoutIfOk();
-        long after = nowNanos();
+        ExecResult result = exec.run(List.of("date", "+%s%N"));
+        String out = result.stdoutIfOk();
+        long after = before + result.took().toNanos(); // how long the command ran, not how long its output took to read
         long remote;
         try {
             remote = Long.parseLong(out.strip());

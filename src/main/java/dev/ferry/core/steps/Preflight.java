@@ -193,25 +193,26 @@ public final class Preflight implements Step {
 
     private static CheckResult targetRole(Servers servers, Info b) {
         ReplicationState state = ReplicationState.of(b);
-        RedisNode a = servers.a();
-        if (state.isReplica() && !state.replicatesFrom(a.host(), a.port())) {
-            return CheckResult.fail("b's role", "b replicates from " + state.masterHost() + ":" + state.masterPort() + ", not from a",
-                    "detach b first (REPLICAOF NO ONE) or fix target in the spec");
-        }
-        if (state.connectedReplicas() > 0 && !servers.c().isPresent()) {
+        CheckResult role = replicaToBe("b", "target", state, servers.a());
+        if (!role.failed() && state.connectedReplicas() > 0 && !servers.c().isPresent()) {
             return CheckResult.warn("b's role", "b has " + state.connectedReplicas() + " replica(s) of its own", "they will follow b");
         }
-        return CheckResult.pass("b's role", state.isReplica() ? "b already replicates from a" : "b is a master, ready to follow a");
+        return role;
     }
 
     private static CheckResult backupRole(Servers servers, Info c) {
-        ReplicationState state = ReplicationState.of(c);
-        RedisNode b = servers.b();
-        if (state.isReplica() && !state.replicatesFrom(b.host(), b.port())) {
-            return CheckResult.fail("c's role", "c replicates from " + state.masterHost() + ":" + state.masterPort() + ", not from b",
-                    "detach c first (REPLICAOF NO ONE) or fix backup in the spec");
+        return replicaToBe("c", "backup", ReplicationState.of(c), servers.b());
+    }
+
+    /** A server ferry will make a replica of {@code master}: a master, or already its replica, not another's. */
+    private static CheckResult replicaToBe(String label, String specKey, ReplicationState state, RedisNode master) {
+        String name = label + "'s role";
+        String m = master.label();
+        if (state.isReplica() && !state.replicatesFrom(master.host(), master.port())) {
+            return CheckResult.fail(name, label + " replicates from " + state.masterHost() + ":" + state.masterPort() + ", not from " + m,
+                    "detach " + label + " first (REPLICAOF NO ONE) or fix " + specKey + " in the spec");
         }
-        return CheckResult.pass("c's role", state.isReplica() ? "c already replicates from b" : "c is a master, ready to follow b");
+        return CheckResult.pass(name, state.isReplica() ? label + " already replicates from " + m : label + " is a master, ready to follow " + m);
     }
 
     private static boolean alreadyFollows(Info info, RedisNode master) {

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /** Raw RESP2 replies as Jedis returns them (byte[], Long, List, null, or an error object), compared by content. */
@@ -53,20 +54,20 @@ final class Replies {
 
     /** HGETALL-style alternating field, value replies as a map (dict order differs between servers). */
     static Map<ByteBuffer, ByteBuffer> pairs(Object reply) {
-        List<Object> flat = list(reply);
-        Map<ByteBuffer, ByteBuffer> map = new HashMap<>(flat.size());
-        for (int i = 0; i + 1 < flat.size(); i += 2) {
-            map.put(wrap(flat.get(i)), wrap(flat.get(i + 1)));
-        }
-        return map;
+        return alternating(reply, Replies::wrap);
     }
 
     /** ZRANGE WITHSCORES as member to score: scores by value, because servers format floats differently. */
     static Map<ByteBuffer, Double> scores(Object reply) {
+        return alternating(reply, Replies::score);
+    }
+
+    /** An alternating key, value, key, value reply as a map, each value read by {@code value}. */
+    private static <V> Map<ByteBuffer, V> alternating(Object reply, Function<Object, V> value) {
         List<Object> flat = list(reply);
-        Map<ByteBuffer, Double> map = new HashMap<>(flat.size());
+        Map<ByteBuffer, V> map = new HashMap<>(flat.size());
         for (int i = 0; i + 1 < flat.size(); i += 2) {
-            map.put(wrap(flat.get(i)), score(flat.get(i + 1)));
+            map.put(wrap(flat.get(i)), value.apply(flat.get(i + 1)));
         }
         return map;
     }

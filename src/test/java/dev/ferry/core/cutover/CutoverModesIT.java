@@ -2,7 +2,6 @@ package dev.ferry.core.cutover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
@@ -16,6 +15,7 @@ import dev.ferry.core.run.Runner;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
 import dev.ferry.core.spec.SpecLoader;
+import dev.ferry.testkit.Binaries;
 import dev.ferry.testkit.Demo;
 import dev.ferry.testkit.DemoConfig;
 import dev.ferry.testkit.DemoResult;
@@ -72,8 +72,7 @@ class CutoverModesIT {
 
     @Test
     void failoverModeIsRefusedOnServersOlderThan62WithNothingChanged() {
-        RedisBinary old = RedisBinary.shared("5.0.14");
-        assumeThat(old.isAvailable()).as("5.0.14 binary").isTrue();
+        RedisBinary old = Binaries.require("5.0.14");
         try (Demo demo = new Demo(SMALL.withKeys(100).withMode("failover").withBinaries(old, old, old)).start(l -> { })) {
             Spec spec = SpecLoader.load(demo.writeSpec());
             assertThatThrownBy(() -> runner(spec, demo.workDir(), false).run())

@@ -1,5 +1,7 @@
-package dev.ferry.core.cutover;
+package dev.ferry.core.steps;
 
+import dev.ferry.core.cutover.Cutover;
+import dev.ferry.core.cutover.Fence;
 import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.PlannedCommand;
