@@ -70,6 +70,10 @@ public final class Cutover implements Step {
             this.to = to;
         }
 
+        String stepName() {
+            return stepName;
+        }
+
         RedisNode from(RunContext ctx) {
             return ctx.servers().byLabel(from);
         }
@@ -342,13 +346,12 @@ public final class Cutover implements Step {
         if (switchFirst) {
             moveTraffic(ctx, facts);
         }
-        if (direction.demotes(ctx)) {
-            demote(ctx, a, direction.to(ctx));
-        } else {
+        boolean demoted = direction.demotes(ctx) && demote(ctx, a, direction.to(ctx));
+        if (!demoted) {
             facts.put("detached", fence.holdDetached());
         }
         facts.put("clientsClosed", a.killApplicationClients());
-        if (direction.demotes(ctx)) {
+        if (demoted) {
             fence.releaseDemoted();
         }
         facts.put("pauseMillis", millis(System.nanoTime() - fencedAt));
@@ -358,14 +361,19 @@ public final class Cutover implements Step {
         return facts;
     }
 
-    void demote(RunContext ctx, RedisNode a, RedisNode b) {
+    /** Returns false when a was kept detached: following b could have made it load an RDB it cannot read. */
+    boolean demote(RunContext ctx, RedisNode a, RedisNode b) {
         if (a.replication().replicatesFrom(b.host(), b.port())) {
-            return;
+            return true;
         }
         ctx.ledger().set(a, "replica-read-only", "yes");
-        // attach also sets masterauth: without it a could not log in to a b that requires a password
-        ReplicaSync.attach(ctx, a, b);
+        // attach (inside follow) also sets masterauth: without it a could not log in to a b that requires a password
+        if (!FollowBack.follow(ctx, name(), a, b)) {
+            ctx.ledger().restore(a, "replica-read-only");
+            return false;
+        }
         ctx.journal().stepFact(name(), DEMOTED, Map.of());
+        return true;
     }
 
     void moveTraffic(RunContext ctx, Map<String, Object> facts) {

@@ -119,9 +119,8 @@ public final class DrainCutover implements Step {
                 ctx.warn("a took " + (after - before) + " bytes of writes after b stopped following it: those writes are not on b");
             }
         }
-        if (ctx.spec().after().source() == After.SourceFate.REPLICA) {
-            FORWARD.demote(ctx, a, ctx.servers().b());
-        } else if (!ctx.journal().reached(Cutover.NAME, "DETACHED")) {
+        boolean follows = ctx.spec().after().source() == After.SourceFate.REPLICA && FORWARD.demote(ctx, a, ctx.servers().b());
+        if (!follows && !ctx.journal().reached(Cutover.NAME, "DETACHED")) {
             String howToLift = Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause()).detachUnpaused();
             facts.put("detached", howToLift);
             ctx.journal().stepFact(Cutover.NAME, "DETACHED", Map.of("detached", howToLift));

@@ -79,6 +79,7 @@ public final class Preflight implements Step {
         results.add(sourceIsMaster(info.get("a")));
         results.add(clusterMode(info));
         results.add(rdbForward(servers));
+        results.add(upgradePath(servers));
         results.add(rdbBack(spec.after(), servers));
         results.add(cutoverMode(spec.cutover(), servers));
         results.add(targetRole(servers, info.get("b")));
@@ -149,16 +150,39 @@ public final class Preflight implements Step {
         return CheckResult.pass("b can load a's data", "RDB " + a.rdbVersion() + " -> " + b.rdbVersion());
     }
 
+    /** Preflight names the path the versions allow and why: partial resync only, either resync, or none. */
     private static CheckResult rdbBack(After after, Servers servers) {
-        RedisVersion a = servers.a().version();
-        RedisVersion b = servers.b().version();
-        if (after.source() == After.SourceFate.REPLICA && !a.canLoadRdbOf(b)) {
-            return CheckResult.fail("a can follow b", "a (" + a + ") cannot load b's RDB " + b.rdbVersion()
-                    + ": as b's replica it would empty itself and fail to load",
-                    "set after: { source: detach } (a keeps its data, fenced)");
+        FollowBack.Decision path = FollowBack.decide("a", servers.a().version(), "b", servers.b().version());
+        if (after.source() != After.SourceFate.REPLICA) {
+            return CheckResult.pass("a can follow b", "a will be detached and stay fenced (" + path.why() + ")");
         }
-        return CheckResult.pass("a can follow b", after.source() == After.SourceFate.REPLICA
-                ? "a will replicate from b afterwards" : "a will be detached and stay fenced");
+        if (!path.allowed()) {
+            return CheckResult.fail("a can follow b", path.why(), "set after: { source: detach } (a keeps its data, fenced)");
+        }
+        return CheckResult.pass("a can follow b", path.why());
+    }
+
+    /** b older than a, by version and not only by RDB format, is a downgrade: commands a's clients use may be missing. */
+    static CheckResult upgradePath(Servers servers) {
+        RedisNode a = servers.a();
+        RedisNode b = servers.b();
+        RedisVersion av = a.version();
+        RedisVersion bv = b.version();
+        if (bv.olderLineThan(av) && samePatchLine(av, bv)) {
+            return CheckResult.warn("upgrade path", "b (" + bv + ") is an older patch release than a (" + av + ")",
+                    "prefer b on a's patch release or newer: the same commands and RDB format, but older fixes");
+        }
+        if (bv.olderLineThan(av)) {
+            return CheckResult.fail("upgrade path", "b (" + b.version() + ") is older than a (" + a.version()
+                    + "): a downgrade; b may lack commands and encodings a's clients and data use, and a could not"
+                    + " follow b by partial resync afterwards without risk", "run b on a version not older than a's");
+        }
+        String kind = a.version().olderLineThan(b.version()) ? "upgrade" : "same version";
+        return CheckResult.pass("upgrade path", kind + ": a " + a.version() + " -> b " + b.version());
+    }
+
+    private static boolean samePatchLine(RedisVersion a, RedisVersion b) {
+        return a.major() == b.major() && a.minor() == b.minor() && a.forkVersion().isEmpty() && b.forkVersion().isEmpty();
     }
 
     private static CheckResult cutoverMode(Cutover cutover, Servers servers) {
