@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A demoted server following the master that replaced it (a after the cutover, b after a rollback), without
@@ -44,6 +45,12 @@ public final class FollowBack {
     private static final int GUARD_DELAY_SECONDS = 5;
     /** No PING from the demoted master to its other replicas between the check and REPLICAOF. */
     private static final String NO_PINGS = "3600";
+
+    /**
+     * Tests only: called at "before-check" and "before-replicaof", so a test can provoke on real servers what the
+     * checks guard against (a backlog that no longer holds a's offset, before or after they were read).
+     */
+    static volatile Consumer<String> testHook = point -> { };
 
     private FollowBack() {
     }
@@ -104,12 +111,14 @@ public final class FollowBack {
         if (decision.path() == Path.REFUSED) {
             return hold(ctx, step, follower, master, decision.why());
         }
+        testHook.accept("before-check");
         guard(ctx, follower, master);
         List<String> failed = partialResyncBlockers(follower.info("replication"), master.info("replication"));
         if (!failed.isEmpty()) {
             unguard(ctx, follower, master);
             return hold(ctx, step, follower, master, "a partial resync is not possible: " + String.join("; ", failed));
         }
+        testHook.accept("before-replicaof");
         ReplicaSync.attach(ctx, follower, master);
         Optional<String> notPartial = awaitPartial(ctx, follower, master, stats.getLong("sync_full", 0));
         if (notPartial.isPresent()) {
