@@ -78,14 +78,14 @@ public final class FollowBack {
                     + ": it follows " + master + " by partial resync"
                     + (f.hasPsync2() && m.hasPsync2() ? " (PSYNC2)" : " or, without PSYNC2 (3.x), by a full one") + ", either is safe");
         }
-        String cannot = follower + " " + f + " cannot load " + master + "'s RDB " + m.rdbVersion();
+        String cannot = follower + " (" + f + ") cannot load " + master + "'s RDB " + m.rdbVersion();
         if (f.hasPsync2() && m.hasPsync2()) {
             return new Decision(Path.PARTIAL_ONLY, follower + " follows " + master + " by partial resync (PSYNC2): " + cannot
                     + ", so a full resync would be refused (checked before REPLICAOF, confirmed after)");
         }
         RedisVersion old = f.hasPsync2() ? m : f;
         return new Decision(Path.REFUSED, cannot + " and " + (old == f ? follower : master) + " (" + old
-                + ") has no PSYNC2 (4.0+): every resync would be full, and " + follower + " would empty itself");
+                + ") has no PSYNC2 (4.0+): as " + master + "'s replica it would empty itself and fail to load");
     }
 
     /**

@@ -78,8 +78,8 @@ public final class Preflight implements Step {
         results.add(distinct(servers, info));
         results.add(sourceIsMaster(info.get("a")));
         results.add(clusterMode(info));
-        results.add(upgradePath(servers));
         results.add(rdbForward(servers));
+        results.add(upgradePath(servers));
         results.add(rdbBack(spec.after(), servers));
         results.add(cutoverMode(spec.cutover(), servers));
         results.add(targetRole(servers, info.get("b")));

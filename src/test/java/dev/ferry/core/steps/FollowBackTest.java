@@ -25,7 +25,7 @@ class FollowBackTest {
     @Test
     void explainsWhyOnlyAPartialResyncWillDo() {
         assertThat(FollowBack.decide("a", version("7.0.15"), "b", version("7.2.6")).why())
-                .isEqualTo("a follows b by partial resync (PSYNC2): a 7.0.15 cannot load b's RDB 11, so a full resync"
+                .isEqualTo("a follows b by partial resync (PSYNC2): a (7.0.15) cannot load b's RDB 11, so a full resync"
                         + " would be refused (checked before REPLICAOF, confirmed after)");
         assertThat(FollowBack.decide("a", version("3.0.4"), "b", version("4.0.14")).why())
                 .contains("cannot load b's RDB 8", "a (3.0.4) has no PSYNC2");
