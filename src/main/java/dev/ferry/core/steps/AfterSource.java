@@ -31,7 +31,8 @@ public final class AfterSource implements Step {
         if (!follows(ctx)) {
             return List.of(PlannedCommand.redis("a", "(none)", "a stays detached and fenced; the report says how to lift it"));
         }
-        return List.of(PlannedCommand.redis("a", "INFO replication (every 200ms)", "wait until a has synced from b"));
+        return List.of(PlannedCommand.redis("a", "INFO replication (every 20ms)", "wait until a has synced from b"),
+                PlannedCommand.redis("b", "INFO stats", "report whether a's resync was partial (sync_partial_ok, sync_full)"));
     }
 
     @Override

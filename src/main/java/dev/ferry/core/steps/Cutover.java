@@ -119,8 +119,9 @@ public final class Cutover implements Step {
             commands.addAll(ctx.trafficSwitch().plan(direction.fromEndpoint(ctx), direction.toEndpoint(ctx)));
         }
         if (direction.demotes(ctx)) {
-            commands.add(PlannedCommand.redis(a.label(), "CONFIG SET " + a.version().configName("replica-read-only") + " yes; "
-                    + a.version().replicaOfCommand() + " " + b.host() + " " + b.port(), "demote " + a.label() + ": it follows " + b.label()));
+            commands.add(PlannedCommand.redis(a.label(), "CONFIG SET " + a.version().configName("replica-read-only") + " yes",
+                    "demote " + a.label() + ": read-only first"));
+            commands.addAll(FollowBack.plan(a, b));
         } else {
             commands.add(PlannedCommand.redis("a", "(fence kept)", "after: detach: a keeps its data and stays fenced"));
         }

@@ -71,6 +71,9 @@ public final class FailoverCutover implements Step {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", "FAILOVER TO b TIMEOUT " + ctx.spec().cutover().maxPause().toMillis());
         ctx.journal().stepFact(Cutover.NAME, REQUESTED, facts);
+        if (ctx.spec().after().source() == After.SourceFate.REPLICA) {
+            FollowBack.beforeFailover(ctx, a, b);
+        }
         long start = System.nanoTime();
         try {
             a.callString("FAILOVER", "TO", b.host(), Integer.toString(b.port()), "TIMEOUT",

@@ -1,6 +1,7 @@
 package dev.ferry.core.steps;
 
 import dev.ferry.core.journal.Journal;
+import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.plan.RunContext;
 import dev.ferry.core.redis.Info;
 import dev.ferry.core.redis.RedisNode;
@@ -38,6 +39,7 @@ public final class FollowBack {
     /** Journaled under the calling step when the follower was kept detached instead (resume keeps it so). */
     public static final String HELD_DETACHED = "FOLLOW_BACK_REFUSED";
     static final String FOLLOWING = "FOLLOW_BACK";
+    static final String CONFIRMED = "FOLLOW_BACK_CONFIRMED";
     /** How long a partial resync may take to show on both sides before ferry gives up on it. */
     private static final Duration CONFIRM_WAIT = Duration.ofSeconds(5);
     private static final Duration CONFIRM_POLL = Duration.ofMillis(2);
@@ -94,18 +96,20 @@ public final class FollowBack {
      * then holds it detached and fenced.
      */
     static boolean follow(RunContext ctx, String step, RedisNode follower, RedisNode master) {
-        if (follower.replication().replicatesFrom(master.host(), master.port())) {
-            return true;
-        }
         if (ctx.journal().reached(step, HELD_DETACHED)) {
             return false;
         }
         Decision decision = decide(follower.label(), follower.version(), master.label(), master.version());
+        if (follower.replication().replicatesFrom(master.host(), master.port())) {
+            return !unconfirmed(ctx.journal(), step, decision) || confirm(ctx, step, follower, master,
+                    number(ctx.journal().facts(step).get("bSyncFullBefore")));
+        }
         Info stats = master.info("stats");
         ctx.journal().stepFact(step, FOLLOWING, Map.of("followPath", decision.path().name(),
                 "bSyncFullBefore", stats.getLong("sync_full", 0), "bSyncPartialOkBefore", stats.getLong("sync_partial_ok", 0)));
         if (decision.path() == Path.LOADS_RDB) {
             ReplicaSync.attach(ctx, follower, master);
+            ctx.journal().stepFact(step, CONFIRMED, Map.of());
             return true;
         }
         if (decision.path() == Path.REFUSED) {
@@ -120,14 +124,72 @@ public final class FollowBack {
         }
         testHook.accept("before-replicaof");
         ReplicaSync.attach(ctx, follower, master);
-        Optional<String> notPartial = awaitPartial(ctx, follower, master, stats.getLong("sync_full", 0));
+        return confirm(ctx, step, follower, master, stats.getLong("sync_full", 0));
+    }
+
+    /**
+     * Cutover mode failover: Redis demotes a itself, by the same PSYNC; ferry cannot check in between, so where a
+     * cannot load b's RDB it sets swapdb first (left set, reported) and journals b's counters for the report.
+     */
+    static void beforeFailover(RunContext ctx, RedisNode a, RedisNode b) {
+        Decision decision = decide(a.label(), a.version(), b.label(), b.version());
+        Info stats = b.info("stats");
+        ctx.journal().stepFact(Cutover.NAME, FOLLOWING, Map.of("followPath", decision.path().name(),
+                "bSyncFullBefore", stats.getLong("sync_full", 0), "bSyncPartialOkBefore", stats.getLong("sync_partial_ok", 0)));
+        if (decision.path() == Path.PARTIAL_ONLY && a.version().hasSwapdbLoad()) {
+            ctx.ledger().set(a, "repl-diskless-load", "swapdb");
+            ctx.ledger().leave(a, "repl-diskless-load", "swapdb keeps a's data if its resync from b after FAILOVER, or a"
+                    + " later one, is a full one with an RDB a cannot load");
+        }
+    }
+
+    /** A crash between REPLICAOF and its confirmation: resume confirms (or undoes) it from live state. */
+    private static boolean unconfirmed(Journal journal, String step, Decision decision) {
+        return decision.path() == Path.PARTIAL_ONLY && journal.reached(step, FOLLOWING) && !journal.reached(step, CONFIRMED);
+    }
+
+    private static boolean confirm(RunContext ctx, String step, RedisNode follower, RedisNode master, long fullBefore) {
+        Optional<String> notPartial = awaitPartial(ctx, follower, master, fullBefore);
         if (notPartial.isPresent()) {
             follower.promote(); // stops the transfer before the follower flushes anything (the guard's delay)
             unguard(ctx, follower, master);
             return hold(ctx, step, follower, master, notPartial.get());
         }
         unguard(ctx, follower, master);
+        ctx.journal().stepFact(step, CONFIRMED, Map.of());
         return true;
+    }
+
+    static List<PlannedCommand> plan(RedisNode follower, RedisNode master) {
+        Decision decision = decide(follower.label(), follower.version(), master.label(), master.version());
+        String f = follower.label();
+        String m = master.label();
+        String replicaOf = follower.version().replicaOfCommand() + " " + master.host() + " " + master.port();
+        if (decision.path() == Path.LOADS_RDB) {
+            return List.of(PlannedCommand.redis(f, replicaOf, f + " follows " + m + ": " + decision.why()));
+        }
+        if (decision.path() == Path.REFUSED) {
+            return List.of(PlannedCommand.redis(f, "(none)", decision.why() + ": " + f + " stays detached and fenced"));
+        }
+        List<PlannedCommand> commands = new ArrayList<>();
+        if (follower.version().hasSwapdbLoad()) {
+            commands.add(PlannedCommand.redis(f, "CONFIG SET repl-diskless-load swapdb",
+                    "a failed load of a full sync keeps " + f + "'s data (left set)"));
+        }
+        commands.add(PlannedCommand.redis(f, "CONFIG SET " + follower.version().configName("repl-ping-replica-period")
+                + " " + NO_PINGS, "no PING moves " + f + "'s offset before " + replicaOf));
+        commands.add(PlannedCommand.redis(m, "CONFIG SET repl-diskless-sync yes; CONFIG SET repl-diskless-sync-delay >= "
+                + GUARD_DELAY_SECONDS, "an unexpected full sync toward " + f + " sends nothing before ferry stops it"));
+        commands.add(PlannedCommand.redis(f + "," + m, "INFO replication", "partial resync possible: " + f
+                + "'s master_replid = " + m + "'s master_replid2, offset + 1 <= second_repl_offset, in " + m + "'s backlog;"
+                + " otherwise " + f + " stays detached and fenced"));
+        commands.add(PlannedCommand.redis(f, replicaOf, decision.why()));
+        commands.add(PlannedCommand.redis(f + "," + m, "INFO replication; INFO stats (every 2ms, at most "
+                + CONFIRM_WAIT.toSeconds() + "s)", "confirm the resync was partial; if " + m + " starts a full one: "
+                + follower.version().replicaOfCommand() + " NO ONE on " + f + ", detached and fenced"));
+        commands.add(PlannedCommand.redis(f + "," + m, "CONFIG SET (the old values)", "undo the ping period and the"
+                + " diskless-sync settings"));
+        return commands;
     }
 
     /** Swapdb on the follower (kept afterwards), no pings from it, and a delay before any full sync on the master. */
