@@ -365,7 +365,7 @@ public final class Cutover implements Step {
     /** Returns false when a was kept detached: following b could have made it load an RDB it cannot read. */
     boolean demote(RunContext ctx, RedisNode a, RedisNode b) {
         if (a.replication().replicatesFrom(b.host(), b.port())) {
-            return true;
+            return FollowBack.follow(ctx, name(), a, b); // a crash may have cut its confirmation short
         }
         ctx.ledger().set(a, "replica-read-only", "yes");
         // attach (inside follow) also sets masterauth: without it a could not log in to a b that requires a password

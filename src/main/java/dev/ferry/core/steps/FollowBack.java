@@ -1,6 +1,7 @@
 package dev.ferry.core.steps;
 
 import dev.ferry.core.journal.Journal;
+import dev.ferry.core.plan.FailPoints;
 import dev.ferry.core.plan.PlannedCommand;
 import dev.ferry.core.plan.RunContext;
 import dev.ferry.core.redis.Info;
@@ -124,6 +125,7 @@ public final class FollowBack {
         }
         testHook.accept("before-replicaof");
         ReplicaSync.attach(ctx, follower, master);
+        FailPoints.hit("follow-back:attached");
         return confirm(ctx, step, follower, master, stats.getLong("sync_full", 0));
     }
 
