@@ -7,6 +7,7 @@ import dev.ferry.core.plan.RunContext;
 import dev.ferry.core.redis.Info;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.redis.RedisVersion;
+import dev.ferry.core.redis.ReplicationState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +42,7 @@ public final class FollowBack {
     public static final String HELD_DETACHED = "FOLLOW_BACK_REFUSED";
     static final String FOLLOWING = "FOLLOW_BACK";
     static final String CONFIRMED = "FOLLOW_BACK_CONFIRMED";
+    private static final String WAS_REPLICA_OF = "followerWasReplicaOf";
     /** How long a partial resync may take to show on both sides before ferry gives up on it. */
     private static final Duration CONFIRM_WAIT = Duration.ofSeconds(5);
     private static final Duration CONFIRM_POLL = Duration.ofMillis(2);
@@ -102,20 +104,24 @@ public final class FollowBack {
         }
         Decision decision = decide(follower.label(), follower.version(), master.label(), master.version());
         if (follower.replication().replicatesFrom(master.host(), master.port())) {
-            return !unconfirmed(ctx.journal(), step, decision) || confirm(ctx, step, follower, master,
-                    number(ctx.journal().facts(step).get("bSyncFullBefore")));
+            return !unconfirmed(ctx.journal(), step, decision) || confirm(ctx, step, follower, master);
         }
-        Info stats = master.info("stats");
-        ctx.journal().stepFact(step, FOLLOWING, Map.of("followPath", decision.path().name(),
-                "bSyncFullBefore", stats.getLong("sync_full", 0), "bSyncPartialOkBefore", stats.getLong("sync_partial_ok", 0)));
-        if (decision.path() == Path.LOADS_RDB) {
-            ReplicaSync.attach(ctx, follower, master);
-            ctx.journal().stepFact(step, CONFIRMED, Map.of());
-            return true;
-        }
-        if (decision.path() == Path.REFUSED) {
-            return hold(ctx, step, follower, master, decision.why());
-        }
+        ReplicationState before = follower.replication();
+        // before 6.2 a detached or fenced follower is a read-only replica of itself: undoing REPLICAOF puts that back
+        journalCounters(ctx, step, decision, master, Map.of(WAS_REPLICA_OF,
+                before.isReplica() ? before.masterHost() + ":" + before.masterPort() : ""));
+        return switch (decision.path()) {
+            case LOADS_RDB -> {
+                ReplicaSync.attach(ctx, follower, master);
+                ctx.journal().stepFact(step, CONFIRMED, Map.of());
+                yield true;
+            }
+            case REFUSED -> hold(ctx, step, follower, master, decision.why());
+            case PARTIAL_ONLY -> followPartially(ctx, step, follower, master);
+        };
+    }
+
+    private static boolean followPartially(RunContext ctx, String step, RedisNode follower, RedisNode master) {
         testHook.accept("before-check");
         guard(ctx, follower, master);
         List<String> failed = partialResyncBlockers(follower.info("replication"), master.info("replication"));
@@ -126,7 +132,18 @@ public final class FollowBack {
         testHook.accept("before-replicaof");
         ReplicaSync.attach(ctx, follower, master);
         FailPoints.hit("follow-back:attached");
-        return confirm(ctx, step, follower, master, stats.getLong("sync_full", 0));
+        return confirm(ctx, step, follower, master);
+    }
+
+    /** b's sync counters before REPLICAOF: whether a full sync followed, for the confirmation and the report. */
+    private static void journalCounters(RunContext ctx, String step, Decision decision, RedisNode master,
+            Map<String, Object> more) {
+        Info stats = master.info("stats");
+        Map<String, Object> facts = new LinkedHashMap<>(more);
+        facts.put("followPath", decision.path().name());
+        facts.put("bSyncFullBefore", stats.getLong("sync_full", 0));
+        facts.put("bSyncPartialOkBefore", stats.getLong("sync_partial_ok", 0));
+        ctx.journal().stepFact(step, FOLLOWING, facts);
     }
 
     /**
@@ -135,9 +152,7 @@ public final class FollowBack {
      */
     static void beforeFailover(RunContext ctx, RedisNode a, RedisNode b) {
         Decision decision = decide(a.label(), a.version(), b.label(), b.version());
-        Info stats = b.info("stats");
-        ctx.journal().stepFact(Cutover.NAME, FOLLOWING, Map.of("followPath", decision.path().name(),
-                "bSyncFullBefore", stats.getLong("sync_full", 0), "bSyncPartialOkBefore", stats.getLong("sync_partial_ok", 0)));
+        journalCounters(ctx, Cutover.NAME, decision, b, Map.of());
         if (decision.path() == Path.PARTIAL_ONLY && a.version().hasSwapdbLoad()) {
             ctx.ledger().set(a, "repl-diskless-load", "swapdb");
             ctx.ledger().leave(a, "repl-diskless-load", "swapdb keeps a's data if its resync from b after FAILOVER, or a"
@@ -150,16 +165,27 @@ public final class FollowBack {
         return decision.path() == Path.PARTIAL_ONLY && journal.reached(step, FOLLOWING) && !journal.reached(step, CONFIRMED);
     }
 
-    private static boolean confirm(RunContext ctx, String step, RedisNode follower, RedisNode master, long fullBefore) {
-        Optional<String> notPartial = awaitPartial(ctx, follower, master, fullBefore);
+    private static boolean confirm(RunContext ctx, String step, RedisNode follower, RedisNode master) {
+        Map<String, Object> journaled = ctx.journal().facts(step);
+        Optional<String> notPartial = awaitPartial(ctx, follower, master, number(journaled.get("bSyncFullBefore")));
         if (notPartial.isPresent()) {
-            follower.promote(); // stops the transfer before the follower flushes anything (the guard's delay)
+            undoReplicaOf(follower, String.valueOf(journaled.getOrDefault(WAS_REPLICA_OF, "")));
             unguard(ctx, follower, master);
             return hold(ctx, step, follower, master, notPartial.get());
         }
         unguard(ctx, follower, master);
         ctx.journal().stepFact(step, CONFIRMED, Map.of());
         return true;
+    }
+
+    /** Stops the transfer before the follower flushes anything (the guard's delay holds it back on the master). */
+    private static void undoReplicaOf(RedisNode follower, String wasReplicaOf) {
+        int colon = wasReplicaOf.lastIndexOf(':');
+        if (colon < 0) {
+            follower.promote();
+        } else {
+            follower.replicaOf(wasReplicaOf.substring(0, colon), Integer.parseInt(wasReplicaOf.substring(colon + 1)));
+        }
     }
 
     static List<PlannedCommand> plan(RedisNode follower, RedisNode master) {
@@ -261,7 +287,7 @@ public final class FollowBack {
     }
 
     private static boolean hold(RunContext ctx, String step, RedisNode follower, RedisNode master, String why) {
-        String wayOut = follower.label() + " keeps its data as a fenced master; to make it a replica of "
+        String wayOut = follower.label() + " keeps its data, detached and fenced; to make it a replica of "
                 + master.label() + " again, wipe it and let it load a full sync from a server it can read, or move "
                 + master.label() + "'s data to a newer server";
         ctx.warn(follower.label() + " does not follow " + master.label() + ": " + why + "; " + wayOut);
