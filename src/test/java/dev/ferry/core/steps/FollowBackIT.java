@@ -51,6 +51,10 @@ class FollowBackIT {
             assertThat(result.run().status()).isEqualTo(RunStatus.COMPLETED);
             assertThat(result.lostOnB().lost()).isZero();
             assertThat(result.lostOnC().lost()).isZero();
+            Map<String, Object> preflight = step(result, Preflight.NAME);
+            assertThat(String.valueOf(preflight.get("a can follow b")))
+                    .contains("a follows b by partial resync (PSYNC2): a (7.0.15) cannot load b's RDB 11");
+            assertThat(String.valueOf(preflight.get("upgrade path"))).contains("upgrade: a 7.0.15 -> b 7.2.6");
             Map<String, Object> after = step(result, AfterSource.NAME);
             assertThat(after).containsEntry("followPath", "PARTIAL_ONLY").containsKey("laterFullResync");
             assertThat(String.valueOf(after.get("resync"))).startsWith("partial");
