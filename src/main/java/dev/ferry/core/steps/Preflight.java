@@ -80,7 +80,7 @@ public final class Preflight implements Step {
         results.add(clusterMode(info));
         results.add(rdbForward(servers));
         results.add(upgradePath(servers));
-        results.add(rdbBack(spec.after(), servers));
+        results.add(rdbBack(spec.after(), spec.cutover().mode(), servers));
         results.add(cutoverMode(spec.cutover(), servers));
         results.add(targetRole(servers, info.get("b")));
         servers.c().ifPresent(c -> results.add(backupRole(servers, info.get("c"))));
@@ -151,13 +151,19 @@ public final class Preflight implements Step {
     }
 
     /** Preflight names the path the versions allow and why: partial resync only, either resync, or none. */
-    private static CheckResult rdbBack(After after, Servers servers) {
+    private static CheckResult rdbBack(After after, Cutover.Mode mode, Servers servers) {
         FollowBack.Decision path = FollowBack.decide("a", servers.a().version(), "b", servers.b().version());
         if (after.source() != After.SourceFate.REPLICA) {
             return CheckResult.pass("a can follow b", "a will be detached and stay fenced (" + path.why() + ")");
         }
         if (!path.allowed()) {
             return CheckResult.fail("a can follow b", path.why(), "set after: { source: detach } (a keeps its data, fenced)");
+        }
+        if (path.path() == FollowBack.Path.PARTIAL_ONLY && mode == Cutover.Mode.FAILOVER) {
+            return CheckResult.warn("a can follow b", path.why().replace(" (checked before REPLICAOF, confirmed after)", "")
+                    + "; but FAILOVER demotes a itself, so ferry cannot check the conditions in between: it sets"
+                    + " repl-diskless-load swapdb on a first, and a full resync would leave a with its old data, retrying",
+                    "prefer cutover: { mode: pause }, which checks them and keeps a detached if they fail");
         }
         return CheckResult.pass("a can follow b", path.why());
     }

@@ -68,6 +68,23 @@ class FollowBackIT {
         }
     }
 
+    /** FAILOVER demotes a itself: preflight warns, swapdb is set on a first, and the report says how a resynced. */
+    @Test
+    void failoverModeTowardANewerBSetsSwapdbFirstAndReportsTheResync() {
+        RedisBinary b = Binaries.required("7.2.6");
+        try (Demo demo = new Demo(SMALL.withMode("failover").withBinaries(Binaries.required(Binaries.APT), b, b))) {
+            DemoResult result = demo.run(RunListener.SILENT, line -> { });
+            assertThat(result.run().status()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(result.lostOnB().lost()).isZero();
+            assertThat(result.lostOnC().lost()).isZero();
+            assertThat(String.valueOf(result.run().report().get("warnings"))).contains("FAILOVER demotes a itself");
+            assertThat(String.valueOf(step(result, AfterSource.NAME).get("resync"))).startsWith("partial");
+            try (Jedis a = demo.a().client()) {
+                assertThat(a.configGet("repl-diskless-load")).containsEntry("repl-diskless-load", "swapdb");
+            }
+        }
+    }
+
     @Test
     void backlogThatNoLongerHoldsAsOffsetKeepsADetachedWithItsData() {
         RedisBinary b = Binaries.required("7.2.6");
