@@ -80,8 +80,8 @@ public final class FollowBack {
     public static Decision decide(String follower, RedisVersion f, String master, RedisVersion m) {
         if (f.canLoadRdbOf(m)) {
             return new Decision(Path.LOADS_RDB, follower + " (" + f + ") can load " + master + "'s RDB " + m.rdbVersion()
-                    + ": it follows " + master + " by partial resync"
-                    + (f.hasPsync2() && m.hasPsync2() ? " (PSYNC2)" : " or, without PSYNC2 (3.x), by a full one") + ", either is safe");
+                    + (f.hasPsync2() && m.hasPsync2() ? ": a partial resync (PSYNC2) is expected, a full one would be safe too"
+                            : ": a full resync (3.x has no PSYNC2), which is safe"));
         }
         String cannot = follower + " (" + f + ") cannot load " + master + "'s RDB " + m.rdbVersion();
         if (f.hasPsync2() && m.hasPsync2()) {

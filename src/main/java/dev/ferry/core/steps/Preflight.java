@@ -180,8 +180,8 @@ public final class Preflight implements Step {
         }
         if (bv.olderLineThan(av)) {
             return CheckResult.fail("upgrade path", "b (" + b.version() + ") is older than a (" + a.version()
-                    + "): a downgrade; b may lack commands and encodings a's clients and data use, and a could not"
-                    + " follow b by partial resync afterwards without risk", "run b on a version not older than a's");
+                    + "): a downgrade; b may lack commands and encodings a's clients and data use, and replicas"
+                    + " refuse them silently", "run b on a version not older than a's");
         }
         String kind = a.version().olderLineThan(b.version()) ? "upgrade" : "same version";
         return CheckResult.pass("upgrade path", kind + ": a " + a.version() + " -> b " + b.version());
