@@ -114,8 +114,21 @@ class CrashResumeIT {
         crashAtFailPoint(RedisBinary.system(), failPoint, lastCutoverEntry);
     }
 
+    /**
+     * Issue 17: killed between a's REPLICAOF toward a newer b it cannot load and the confirmation that the resync
+     * was partial: resume confirms it from live state and undoes the guards (ping period, b's sync delay).
+     */
+    @Test
+    void killedBeforeTheFollowBackWasConfirmed() {
+        crashAtFailPoint(RedisBinary.system(), Binaries.require("7.2.6"), "follow-back:attached", "FOLLOW_BACK");
+    }
+
     private static void crashAtFailPoint(RedisBinary binary, String failPoint, String lastCutoverEntry) {
-        try (Rig rig = Rig.start(Rig.config(binary, binary))) {
+        crashAtFailPoint(binary, binary, failPoint, lastCutoverEntry);
+    }
+
+    private static void crashAtFailPoint(RedisBinary a, RedisBinary bc, String failPoint, String lastCutoverEntry) {
+        try (Rig rig = Rig.start(Rig.config(a, bc))) {
             rig.spec("replica", "2s", "2s");
             rig.startWriters();
             Path log = haltAt(rig, failPoint);

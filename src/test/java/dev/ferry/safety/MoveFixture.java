@@ -36,10 +36,15 @@ final class MoveFixture implements AutoCloseable {
     private Writers writers;
 
     MoveFixture(Path dir, RedisBinary bin, Map<String, String> config, String authLine) {
+        this(dir, bin, bin, config, authLine);
+    }
+
+    /** a on one version, b and c on another (an upgrade). */
+    MoveFixture(Path dir, RedisBinary aBin, RedisBinary bcBin, Map<String, String> config, String authLine) {
         this.dir = dir;
-        this.a = RedisServer.start(bin, config);
-        this.b = RedisServer.start(bin, config);
-        this.c = RedisServer.start(bin, config);
+        this.a = RedisServer.start(aBin, config);
+        this.b = RedisServer.start(bcBin, config);
+        this.c = RedisServer.start(bcBin, config);
         this.password = config.get("requirepass");
         this.spec = dir.resolve("orders.yaml");
         this.state = dir.resolve("state");

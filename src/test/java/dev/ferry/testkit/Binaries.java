@@ -1,5 +1,8 @@
 package dev.ferry.testkit;
 
+import java.util.ArrayList;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -14,6 +17,8 @@ import org.junit.jupiter.api.Assumptions;
  * end of the run which versions ran and which were missing.
  */
 public final class Binaries {
+    /** Debian's server, by the name the version tests use for it. */
+    public static final String APT = "apt";
     /** The shared servers every test run is meant to cover (../shared/redis/README.md). */
     public static final List<String> SHARED = List.of("3.0.4", "4.0.14", "5.0.14", "6.2.16", "7.2.6", "valkey-8.0.1");
     private static final Set<String> RAN = new ConcurrentSkipListSet<>();

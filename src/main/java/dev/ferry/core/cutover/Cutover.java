@@ -79,16 +79,16 @@ public final class Cutover implements Step {
             this.to = to;
         }
 
+        public String stepName() {
+            return stepName;
+        }
+
         RedisNode from(RunContext ctx) {
             return ctx.servers().byLabel(from);
         }
 
         RedisNode to(RunContext ctx) {
             return ctx.servers().byLabel(to);
-        }
-
-        String stepName() {
-            return stepName;
         }
 
         String fromLabel() {
@@ -132,7 +132,7 @@ public final class Cutover implements Step {
             commands.addAll(ctx.trafficSwitch().plan(direction.fromEndpoint(ctx), direction.toEndpoint(ctx)));
         }
         if (direction.demotes(ctx)) {
-            commands.add(CutoverMoves.planDemote(a, b));
+            commands.addAll(CutoverMoves.planDemote(a, b));
         } else {
             commands.addAll(fence.planHoldDetached());
         }
@@ -350,13 +350,12 @@ public final class Cutover implements Step {
         if (switchFirst) {
             moves.moveTraffic(ctx, facts);
         }
-        if (direction.demotes(ctx)) {
-            moves.demote(ctx, a, direction.to(ctx));
-        } else {
+        boolean demoted = direction.demotes(ctx) && moves.demote(ctx, a, direction.to(ctx));
+        if (!demoted) {
             facts.put("detached", fence.holdDetached());
         }
         facts.put("clientsClosed", a.killApplicationClients());
-        if (direction.demotes(ctx)) {
+        if (demoted) {
             fence.releaseDemoted();
         }
         facts.put("pauseMillis", CutoverMoves.millis(ctx.nanos() - fencedAt));

@@ -4,6 +4,7 @@ import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.sync.FollowBack;
 import dev.ferry.core.sync.ReplicaSync;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,15 +49,23 @@ public final class CutoverMoves {
         waitForSmallLag(ctx, CutoverProbe.of(ctx, direction));
     }
 
-    /** a becomes b's read-only replica (journaled old values first); a no-op if it already follows b. */
-    void demote(RunContext ctx, RedisNode a, RedisNode b) {
+    /**
+     * a becomes b's read-only replica (journaled old values first), through {@link FollowBack}: by partial resync
+     * where a could not load b's RDB. Returns false when a was kept detached: following b could have made it load
+     * an RDB it cannot read.
+     */
+    boolean demote(RunContext ctx, RedisNode a, RedisNode b) {
         if (a.replication().replicatesFrom(b.host(), b.port())) {
-            return;
+            return FollowBack.follow(ctx, direction.stepName(), a, b); // a crash may have cut its confirmation short
         }
         ctx.ledger().set(a, "replica-read-only", "yes");
-        // attach also sets masterauth: without it a could not log in to a b that requires a password
-        ReplicaSync.attach(ctx, a, b);
+        // attach (inside follow) also sets masterauth: without it a could not log in to a b that requires a password
+        if (!FollowBack.follow(ctx, direction.stepName(), a, b)) {
+            ctx.ledger().restore(a, "replica-read-only");
+            return false;
+        }
         ctx.journal().stepFact(direction.stepName(), Milestone.DEMOTED, Map.of());
+        return true;
     }
 
     public void moveTraffic(RunContext ctx, Map<String, Object> facts) {
@@ -82,16 +91,13 @@ public final class CutoverMoves {
         ctx.journal().stepFact(direction.stepName(), Milestone.DETACHED, Map.of("detached", howToLift));
     }
 
-    /** What {@link #demote} sends, for plan. */
-    static PlannedCommand planDemote(RedisNode a, RedisNode b) {
-        List<String> commands = new ArrayList<>();
-        commands.add("CONFIG SET " + a.version().configName("replica-read-only") + " yes");
-        b.credentials().ifPresent(c -> {
-            c.username().ifPresent(user -> commands.add("CONFIG SET masteruser " + user));
-            commands.add("CONFIG SET masterauth ***");
-        });
-        commands.add(a.version().replicaOfCommand() + " " + b.host() + " " + b.port());
-        return PlannedCommand.redis(a.label(), String.join("; ", commands), "demote " + a.label() + ": it follows " + b.label());
+    /** What {@link #demote} sends, for plan: read-only first, then what {@link FollowBack} sends. */
+    static List<PlannedCommand> planDemote(RedisNode a, RedisNode b) {
+        List<PlannedCommand> commands = new ArrayList<>();
+        commands.add(PlannedCommand.redis(a.label(), "CONFIG SET " + a.version().configName("replica-read-only") + " yes",
+                "demote " + a.label() + ": read-only first"));
+        commands.addAll(FollowBack.plan(a, b));
+        return commands;
     }
 
     /** What {@link RedisNode#killApplicationClients} sends, for plan. */

@@ -49,7 +49,7 @@ public final class DrainCutover implements Step {
         commands.add(PlannedCommand.redis("b", b.version().replicaOfCommand() + " NO ONE", "seed step 8: promote b"));
         commands.add(PlannedCommand.redis("b", "CONFIG SET " + readOnly + " <old>", "b is read-only again as before"));
         if (ctx.spec().after().source() == After.SourceFate.REPLICA) {
-            commands.add(CutoverMoves.planDemote(a, b));
+            commands.addAll(CutoverMoves.planDemote(a, b));
         } else {
             commands.addAll(Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause()).planDetachUnpaused());
         }
@@ -132,9 +132,9 @@ public final class DrainCutover implements Step {
                 ctx.warn("a took " + (after - before) + " bytes of writes after b stopped following it: those writes are not on b");
             }
         }
-        if (ctx.spec().after().source() == After.SourceFate.REPLICA) {
-            CutoverMoves.FORWARD.demote(ctx, a, ctx.servers().b());
-        } else {
+        boolean follows = ctx.spec().after().source() == After.SourceFate.REPLICA
+                && CutoverMoves.FORWARD.demote(ctx, a, ctx.servers().b());
+        if (!follows) {
             CutoverMoves.FORWARD.detachUnpaused(ctx, a, facts, () -> {
                 // b left a: a is a master already, there is nothing to detach it from
             });

@@ -14,6 +14,7 @@ import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.redis.ReplicationState;
 import dev.ferry.core.spec.After;
+import dev.ferry.core.sync.FollowBack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,6 +77,9 @@ public final class FailoverCutover implements Step {
         ctx.stopIfSignalled("before FAILOVER");
         ctx.holdSignals();
         ctx.journal().stepFact(Cutover.NAME, Milestone.FAILOVER_REQUESTED, facts);
+        if (ctx.spec().after().source() == After.SourceFate.REPLICA) {
+            FollowBack.beforeFailover(ctx, Cutover.NAME, a, b);
+        }
         long start = ctx.nanos();
         try {
             a.callString("FAILOVER", "TO", b.host(), Integer.toString(b.port()), "TIMEOUT",

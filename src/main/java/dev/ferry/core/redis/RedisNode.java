@@ -248,7 +248,9 @@ public final class RedisNode implements AutoCloseable {
     public RedisVersion version() {
         if (version == null) {
             Info server = info("server");
-            String flavour = server.get("server_name", "redis");
+            String fork = server.get("valkey_version", "");
+            // Valkey reports the Redis line it is compatible with as redis_version, its own version beside it
+            String flavour = server.get("server_name", "redis") + (fork.isEmpty() ? "" : " " + fork);
             version = RedisVersion.parse(server.get("redis_version", "0.0.0"), flavour);
         }
         return version;

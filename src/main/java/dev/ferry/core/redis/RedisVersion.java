@@ -1,5 +1,6 @@
 package dev.ferry.core.redis;
 
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -68,6 +69,50 @@ public record RedisVersion(int major, int minor, int patch, String flavour) impl
 
     public boolean canLoadRdbOf(RedisVersion master) {
         return rdbVersion() >= master.rdbVersion();
+    }
+
+    /**
+     * PSYNC2 (4.0+): a master that is demoted keeps its replication id and offset as a cached master, and a
+     * promoted replica keeps its old master's id as master_replid2, so the old master can follow the new one by
+     * partial resync. 3.x knows only the run id, which changes with the role: its resync is always full.
+     */
+    public boolean hasPsync2() {
+        return atLeast(4, 0);
+    }
+
+    /** 6.0 added repl-diskless-load swapdb: a failed load of a full sync keeps the old dataset. */
+    public boolean hasSwapdbLoad() {
+        return atLeast(6, 0);
+    }
+
+    /** The fork's own version (Valkey's "8.0.1", carried in the flavour as "valkey 8.0.1"), if any. */
+    public Optional<RedisVersion> forkVersion() {
+        int space = flavour.indexOf(' ');
+        if (space < 0) {
+            return Optional.empty();
+        }
+        Matcher m = DOTTED.matcher(flavour.substring(space + 1));
+        return m.lookingAt() ? Optional.of(parse(m.group(), "redis")) : Optional.empty();
+    }
+
+    /**
+     * Whether this server's line is older than the other's: moving from {@code other} to this one would be a
+     * downgrade. Two Valkeys compare by Valkey's own version. Otherwise Valkey counts as the Redis line it reports
+     * (8.0 reports 7.2.4) plus everything it added, so it ranks above every Redis patch of that line: 7.0 or 7.2
+     * to Valkey 8 is an upgrade, Valkey 8 to Redis 7.2 or 7.0 a downgrade. Redis 7.4 ranks above Valkey 8.0
+     * (it writes RDB 12, which 8.0 cannot load).
+     */
+    public boolean olderLineThan(RedisVersion other) {
+        Optional<RedisVersion> mine = forkVersion();
+        Optional<RedisVersion> theirs = other.forkVersion();
+        if (mine.isPresent() && theirs.isPresent()) {
+            return mine.get().compareTo(theirs.get()) < 0;
+        }
+        return lineKey().compareTo(other.lineKey()) < 0;
+    }
+
+    private RedisVersion lineKey() {
+        return forkVersion().isPresent() ? new RedisVersion(major, minor, Integer.MAX_VALUE, "redis") : this;
     }
 
     @Override

@@ -29,7 +29,7 @@ final class Observations {
         report.put("switchMillis", cutover.getOrDefault("switchMillis", null));
         report.put("drainWatch", journal.facts(DrainWatch.NAME));
         Map<String, Object> verify = new LinkedHashMap<>();
-        for (String step : List.of(VerifyStep.BEFORE, VerifyStep.AFTER)) {
+        for (String step : List.of(VerifyStep.BEFORE, VerifyStep.AFTER, VerifyStep.FOLLOWER)) {
             Map<String, Object> facts = journal.facts(step);
             if (!facts.isEmpty()) {
                 verify.put(step, facts);

@@ -56,6 +56,7 @@ public final class Procedure {
         steps.add(new PersistRoles());
         steps.add(new PostChecks());
         add(steps, spec, VerifyStep.afterCutover());
+        add(steps, spec, VerifyStep.followerAfterCutover());
         return steps;
     }
 

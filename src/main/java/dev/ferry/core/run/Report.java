@@ -74,7 +74,7 @@ public final class Report {
         Map<String, Object> cutover = new LinkedHashMap<>();
         for (String key : List.of("fence", "capturedOffset", "catchUpMillis", "promotedAfterMillis", "pauseMillis",
                 "switchMillis", "clientsClosed", "detached", "drainMillis", "aBytesAfterPromotion", "keysOnBNotOnC",
-                "keysOnBNotOnCSample", "why")) {
+                "keysOnBNotOnCSample", "why", "followPath", "followBackRefused", "wayOut")) {
             if (facts.containsKey(key)) {
                 cutover.put(key, facts.get(key));
             }

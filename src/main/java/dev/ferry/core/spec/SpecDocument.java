@@ -236,8 +236,9 @@ final class SpecDocument {
     @SpecSection(name = "after", value = "What becomes of the old master a once b has taken over.")
     @JsonPropertyOrder({"source"})
     static final class AfterBlock extends Block {
-        @SpecKey(value = "replica: a follows b, so another ferry run can move back; detach: a keeps its data,"
-                + " fenced, outside the new topology.", type = "name", defaultValue = "replica",
+        @SpecKey(value = "replica: a follows b, so another ferry run can move back (toward a b whose RDB a cannot"
+                + " load, by partial resync only; a is kept detached if that is not possible); detach: a keeps its"
+                + " data, fenced, outside the new topology.", type = "name", defaultValue = "replica",
                 allowed = After.SourceFate.class)
         @JsonProperty("source") Scalar source;
     }
@@ -249,7 +250,8 @@ final class SpecDocument {
         @SpecKey(value = "Compare b with a before the cutover: `sample` random keys, every key, or not at all.",
                 type = "name", defaultValue = "sample", allowed = VerifySpec.Mode.class)
         @JsonProperty("before") Scalar before;
-        @SpecKey(value = "Compare c with b after the move, the same way.", type = "name", defaultValue = "sample",
+        @SpecKey(value = "Compare c with b after the move, the same way (and a with b when a follows b and there is"
+                + " a c).", type = "name", defaultValue = "sample",
                 allowed = VerifySpec.Mode.class)
         @JsonProperty("after") Scalar after;
         @SpecKey(value = "How many random keys a sample compares, 1 to 100000000.", type = "integer",

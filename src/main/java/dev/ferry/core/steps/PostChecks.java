@@ -15,6 +15,7 @@ import dev.ferry.core.redis.Info;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.redis.ReplicationState;
 import dev.ferry.core.spec.After;
+import dev.ferry.core.sync.FollowBack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +53,8 @@ public final class PostChecks implements Step {
         }
         ReplicationState as = a.replication();
         facts.put("a", as.isReplica() ? "replica of " + as.masterHost() + ":" + as.masterPort() : as.role());
-        if (ctx.spec().after().source() == After.SourceFate.REPLICA && !as.replicatesFrom(b.host(), b.port())) {
+        if (ctx.spec().after().source() == After.SourceFate.REPLICA && !as.replicatesFrom(b.host(), b.port())
+                && !FollowBack.heldDetached(ctx.journal(), Cutover.NAME)) {
             problems.add("a does not replicate from b");
         }
         ctx.servers().c().ifPresent(c -> checkBackup(ctx, c, facts, problems));

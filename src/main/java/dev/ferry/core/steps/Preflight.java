@@ -2,6 +2,7 @@ package dev.ferry.core.steps;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.cutover.Cutover;
 import dev.ferry.core.preflight.AccessChecks;
 import dev.ferry.core.preflight.CapacityChecks;
 import dev.ferry.core.preflight.CheckResult;
@@ -23,6 +24,7 @@ import dev.ferry.core.redis.ReplicationState;
 import dev.ferry.core.spec.After;
 import dev.ferry.core.spec.CutoverSpec;
 import dev.ferry.core.spec.Spec;
+import dev.ferry.core.sync.FollowBack;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,7 +89,8 @@ public final class Preflight implements Step {
         results.add(sourceIsMaster(info.get("a")));
         results.add(clusterMode(info));
         results.add(rdbForward(servers));
-        results.add(rdbBack(spec.after(), servers));
+        results.add(upgradePath(servers));
+        results.add(rdbBack(spec.after(), spec.cutover().mode(), servers));
         results.add(cutoverMode(spec.cutover(), servers));
         results.add(targetRole(servers, info.get("b")));
         servers.c().ifPresent(c -> results.add(backupRole(servers, info.get("c"))));
@@ -157,16 +160,45 @@ public final class Preflight implements Step {
         return CheckResult.pass("b can load a's data", "RDB " + a.rdbVersion() + " -> " + b.rdbVersion());
     }
 
-    private static CheckResult rdbBack(After after, Servers servers) {
-        RedisVersion a = servers.a().version();
-        RedisVersion b = servers.b().version();
-        if (after.source() == After.SourceFate.REPLICA && !a.canLoadRdbOf(b)) {
-            return CheckResult.fail("a can follow b", "a (" + a + ") cannot load b's RDB " + b.rdbVersion()
-                    + ": as b's replica it would empty itself and fail to load",
-                    "set after: { source: detach } (a keeps its data, fenced)");
+    /** Preflight names the path the versions allow and why: partial resync only, either resync, or none. */
+    private static CheckResult rdbBack(After after, CutoverSpec.Mode mode, Servers servers) {
+        FollowBack.Decision path = FollowBack.decide("a", servers.a().version(), "b", servers.b().version());
+        if (after.source() != After.SourceFate.REPLICA) {
+            return CheckResult.pass("a can follow b", "a will be detached and stay fenced (" + path.why() + ")");
         }
-        return CheckResult.pass("a can follow b", after.source() == After.SourceFate.REPLICA
-                ? "a will replicate from b afterwards" : "a will be detached and stay fenced");
+        if (!path.allowed()) {
+            return CheckResult.fail("a can follow b", path.why(), "set after: { source: detach } (a keeps its data, fenced)");
+        }
+        if (path.path() == FollowBack.Path.PARTIAL_ONLY && mode == CutoverSpec.Mode.FAILOVER) {
+            return CheckResult.warn("a can follow b", path.why().replace(" (checked before REPLICAOF, confirmed after)", "")
+                    + "; but FAILOVER demotes a itself, so ferry cannot check the conditions in between: it sets"
+                    + " repl-diskless-load swapdb on a first, and a full resync would leave a with its old data, retrying",
+                    "prefer cutover: { mode: pause }, which checks them and keeps a detached if they fail");
+        }
+        return CheckResult.pass("a can follow b", path.why());
+    }
+
+    /** b older than a, by version and not only by RDB format, is a downgrade: commands a's clients use may be missing. */
+    static CheckResult upgradePath(Servers servers) {
+        RedisNode a = servers.a();
+        RedisNode b = servers.b();
+        RedisVersion av = a.version();
+        RedisVersion bv = b.version();
+        if (bv.olderLineThan(av) && samePatchLine(av, bv)) {
+            return CheckResult.warn("upgrade path", "b (" + bv + ") is an older patch release than a (" + av + ")",
+                    "prefer b on a's patch release or newer: the same commands and RDB format, but older fixes");
+        }
+        if (bv.olderLineThan(av)) {
+            return CheckResult.fail("upgrade path", "b (" + b.version() + ") is older than a (" + a.version()
+                    + "): a downgrade; b may lack commands and encodings a's clients and data use, and replicas"
+                    + " refuse them silently", "run b on a version not older than a's");
+        }
+        String kind = a.version().olderLineThan(b.version()) ? "upgrade" : "same version";
+        return CheckResult.pass("upgrade path", kind + ": a " + a.version() + " -> b " + b.version());
+    }
+
+    private static boolean samePatchLine(RedisVersion a, RedisVersion b) {
+        return a.major() == b.major() && a.minor() == b.minor() && a.forkVersion().isEmpty() && b.forkVersion().isEmpty();
     }
 
     private static CheckResult cutoverMode(CutoverSpec cutover, Servers servers) {

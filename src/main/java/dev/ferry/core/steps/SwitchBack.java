@@ -14,6 +14,7 @@ import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.procedure.Step;
 import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.sync.FollowBack;
 import dev.ferry.core.sync.ReplicaSync;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,10 +24,18 @@ import java.util.Map;
 /**
  * Rollback after b's promotion: b may hold acknowledged writes, so a first follows b until it has them all, then
  * the cutover runs the other way ({@link Cutover.Direction#BACK}): fence b, wait until a has b's offset, promote a,
- * move the traffic back, demote b to a's replica. c then follows a. Refused when a cannot load b's RDB.
+ * move the traffic back, demote b to a's replica. c then follows a. Refused when a cannot follow b by partial
+ * resync and cannot load b's RDB either ({@link FollowBack}).
  */
 public final class SwitchBack implements Step {
+    /** The catch-up's follow-back decision is journaled under the step's own name. */
+    private static final String CATCH_UP = Cutover.Direction.BACK.stepName();
     private final Cutover back = new Cutover(Cutover.Direction.BACK);
+
+    private static FerryException refused(String why) {
+        return new FerryException(ExitCode.PREFLIGHT, "cannot roll back: " + why + ", so a cannot take b's writes"
+                + " since the cutover and they would be lost: b stays master; move to a newer server instead");
+    }
 
     @Override
     public String name() {
@@ -58,10 +67,10 @@ public final class SwitchBack implements Step {
     public Map<String, Object> run(RunContext ctx) {
         RedisNode a = ctx.servers().a();
         RedisNode b = ctx.servers().b();
-        if (!a.version().canLoadRdbOf(b.version())) {
-            throw new FerryException(ExitCode.PREFLIGHT, "cannot roll back: a (" + a.version() + ") cannot load b's RDB "
-                    + b.version().rdbVersion() + ", so it cannot take b's writes since the cutover and they would be lost:"
-                    + " b stays master; move to a newer server instead");
+        FollowBack.Decision path = FollowBack.decide("a", a.version(), "b", b.version());
+        // an a that already follows b (after: replica, by partial resync) has b's data whatever its RDB version
+        if (!path.allowed() && !a.replication().replicatesFrom(b.host(), b.port())) {
+            throw refused(path.why());
         }
         Map<String, Object> facts = new LinkedHashMap<>();
         if (!ctx.journal().reached(name(), Milestone.PROMOTING)) {
@@ -81,7 +90,10 @@ public final class SwitchBack implements Step {
         ctx.confirm("roll back: make a (" + a.address() + ") a replica of b again, then switch back to a with a fenced"
                 + " pause on b?");
         ctx.ledger().set(a, "replica-read-only", "yes");
-        ReplicaSync.attach(ctx, a, b);
+        if (!FollowBack.follow(ctx, CATCH_UP, a, b)) {
+            ctx.ledger().restore(a, "replica-read-only");
+            throw refused(String.valueOf(FollowBack.facts(ctx.journal(), CATCH_UP).get("followBackRefused")));
+        }
         Map<String, Object> synced = ReplicaSync.awaitSynced(ctx, a, b, ctx.spec().cutover().catchUp());
         liftDetachFence(ctx, a);
         return synced;

@@ -2,12 +2,14 @@ package dev.ferry.core.steps;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.cutover.Cutover;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.spec.After;
 import dev.ferry.core.spec.VerifySpec;
+import dev.ferry.core.sync.FollowBack;
 import dev.ferry.core.verify.Difference;
 import dev.ferry.core.verify.PairResult;
 import dev.ferry.core.verify.Verifier;
@@ -25,11 +27,24 @@ import java.util.Optional;
 public final class VerifyStep implements Step {
     public static final String BEFORE = "verify b against a";
     public static final String AFTER = "verify c against b";
+    public static final String FOLLOWER = "verify a against b";
 
     private final boolean beforeCutover;
+    /** a, as b's replica: an a older than b refuses the commands of b's stream it does not know, silently. */
+    private final boolean follower;
 
     private VerifyStep(boolean beforeCutover) {
+        this(beforeCutover, false);
+    }
+
+    private VerifyStep(boolean beforeCutover, boolean follower) {
         this.beforeCutover = beforeCutover;
+        this.follower = follower;
+    }
+
+    /** After the cutover with a backup: a against b too (without c, the after-step already compares them). */
+    public static VerifyStep followerAfterCutover() {
+        return new VerifyStep(false, true);
     }
 
     public static VerifyStep beforeCutover() {
@@ -46,12 +61,15 @@ public final class VerifyStep implements Step {
         if ((beforeCutover ? v.before() : v.after()) == VerifySpec.Mode.OFF) {
             return false;
         }
+        if (follower) {
+            return spec.backup().isPresent() && spec.after().source() == After.SourceFate.REPLICA;
+        }
         return beforeCutover || spec.backup().isPresent() || spec.after().source() == After.SourceFate.REPLICA;
     }
 
     @Override
     public String name() {
-        return beforeCutover ? BEFORE : AFTER;
+        return beforeCutover ? BEFORE : follower ? FOLLOWER : AFTER;
     }
 
     @Override
@@ -69,6 +87,9 @@ public final class VerifyStep implements Step {
     public Map<String, Object> run(RunContext ctx) {
         if (beforeCutover) {
             ctx.canary().start(); // on resume: the lag canary runs up to the cutover fence
+        }
+        if (follower && FollowBack.heldDetached(ctx.journal(), Cutover.NAME)) {
+            return Map.of("skipped", "a was kept detached at the cutover: it does not follow b");
         }
         List<RedisNode> pair = pair(ctx);
         VerifyOptions options = mode(ctx) == VerifySpec.Mode.FULL ? VerifyOptions.full()
@@ -92,6 +113,9 @@ public final class VerifyStep implements Step {
             throw new FerryException(ExitCode.DIFFERENCES, p.differences() + " keys differ between "
                     + p.pair() + " (" + example + "): " + (beforeCutover
                             ? "nothing was changed yet; run ferry verify SPEC --full --mismatches FILE, fix b, then ferry resume"
+                            : follower ? "b is master and holds every write; a, its replica, dropped some of b's stream"
+                                    + " (an older a refuses commands it does not know): run ferry verify SPEC --full"
+                                    + " --mismatches FILE, then detach a (REPLICAOF NO ONE on a) or rebuild it from b"
                             : "b is master now; run ferry verify SPEC --full --mismatches FILE, resync c, then ferry resume"));
         }
         return result.facts();
@@ -111,7 +135,7 @@ public final class VerifyStep implements Step {
         if (beforeCutover) {
             return List.of(ctx.servers().a(), ctx.servers().b());
         }
-        Optional<RedisNode> c = ctx.servers().c();
+        Optional<RedisNode> c = follower ? Optional.empty() : ctx.servers().c();
         return List.of(ctx.servers().b(), c.orElse(ctx.servers().a()));
     }
 }

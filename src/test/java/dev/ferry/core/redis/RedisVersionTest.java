@@ -39,4 +39,32 @@ class RedisVersionTest {
     void refusesTextThatIsNoVersion() {
         assertThatThrownBy(() -> RedisVersion.parse("seven", "redis")).hasMessageContaining("seven");
     }
+
+    /** "a,b,downgrade": whether moving from a to b goes to an older line; "valkey-x" is Valkey x (redis 7.2.4). */
+    @ParameterizedTest(name = "{0} -> {1}: downgrade {2}")
+    @CsvSource({"7.0.15,7.2.6,false", "7.2.6,7.0.15,true", "6.2.16,5.0.14,true", "5.0.14,6.2.16,false",
+            "7.0.15,7.0.15,false", "7.0.15,valkey-8.0.1,false", "7.2.6,valkey-8.0.1,false", "valkey-8.0.1,7.2.6,true",
+            "valkey-8.0.1,7.0.15,true", "valkey-8.0.1,valkey-8.0.1,false", "valkey-8.1.0,valkey-8.0.1,true",
+            "valkey-8.0.1,7.4.1,false", "3.0.4,valkey-8.0.1,false"})
+    void ordersRedisAndValkeyLines(String a, String b, boolean downgrade) {
+        assertThat(version(b).olderLineThan(version(a))).isEqualTo(downgrade);
+    }
+
+    @Test
+    void valkeyCarriesItsOwnVersionBesideTheRedisOneItReports() {
+        RedisVersion valkey = version("valkey-8.0.1");
+        assertThat(valkey.forkVersion()).contains(RedisVersion.parse("8.0.1", "redis"));
+        assertThat(valkey.rdbVersion()).isEqualTo(11);
+        assertThat(valkey.toString()).isEqualTo("valkey 8.0.1 (redis 7.2.4)");
+        assertThat(version("7.2.6").forkVersion()).isEmpty();
+        assertThat(valkey.hasPsync2()).isTrue();
+        assertThat(version("3.0.4").hasPsync2()).isFalse();
+        assertThat(version("5.0.14").hasSwapdbLoad()).isFalse();
+        assertThat(version("6.2.16").hasSwapdbLoad()).isTrue();
+    }
+
+    static RedisVersion version(String name) {
+        return name.startsWith("valkey-") ? RedisVersion.parse("7.2.4", "valkey " + name.substring(7))
+                : RedisVersion.parse(name, "redis");
+    }
 }
