@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.core.plan.RunOptions;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +21,9 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunOptions options = new RunOptions(flags.yes, false, specOptions.stateDir, false, flags.acceptDivergence);
-        return RunCommand.execute(cmd.commandLine(), specOptions.load(), options, flags.report, true);
+        Path stateDir = specOptions.writableStateDir();
+        Path report = flags.checkedReport();
+        RunOptions options = new RunOptions(flags.yes, false, stateDir, false, flags.acceptDivergence);
+        return RunCommand.execute(cmd.commandLine(), specOptions.load(), options, report, true, specOptions.secrets());
     }
 }

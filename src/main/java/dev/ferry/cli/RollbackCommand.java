@@ -3,8 +3,8 @@ package dev.ferry.cli;
 import dev.ferry.core.plan.RunOptions;
 import dev.ferry.core.run.Rollback;
 import dev.ferry.core.run.RunResult;
-import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -27,12 +27,13 @@ final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Path stateDir = specOptions.writableStateDir();
         Spec spec = specOptions.load();
-        RunOptions options = new RunOptions(yes, false, specOptions.stateDir, false);
+        RunOptions options = new RunOptions(yes, false, stateDir, false);
         RunCommand.requireAnswerable(options);
         CommandLine cl = cmd.commandLine();
         Console console = new Console(cl.getOut(), Console.isTerminal());
-        RunResult result = new Rollback(spec, options, new TerminalConfirmer(cl.getOut()), console, SecretSource.system(),
+        RunResult result = new Rollback(spec, options, new TerminalConfirmer(cl.getOut()), console, specOptions.secrets(),
                 Clock.systemUTC()).rollback();
         ReportWriter.summary(cl.getOut(), result.report());
         return 0;

@@ -54,32 +54,34 @@ final class RunCommand implements Callable<Integer> {
         if (metricsPort != null) {
             new Usage(cmd).between("--metrics-port", metricsPort, 1, 65535);
         }
+        Path stateDir = specOptions.writableStateDir();
+        Path report = flags.checkedReport();
         Spec spec = specOptions.load();
-        RunOptions options = new RunOptions(flags.yes, forceWipe, specOptions.stateDir, restart, flags.acceptDivergence);
+        RunOptions options = new RunOptions(flags.yes, forceWipe, stateDir, restart, flags.acceptDivergence);
         requireAnswerable(options);
         if (metricsPort == null) {
-            return execute(cmd.commandLine(), spec, options, flags.report, false);
+            return execute(cmd.commandLine(), spec, options, report, false, specOptions.secrets());
         }
         Console console = new Console(cmd.commandLine().getOut(), Console.isTerminal());
         try (RunMetrics metrics = new RunMetrics(console, metricsHost, metricsPort, Runner.plannedSteps(spec))) {
-            return execute(cmd.commandLine(), spec, options, flags.report, false, metrics);
+            return execute(cmd.commandLine(), spec, options, report, false, specOptions.secrets(), metrics);
         }
     }
 
-    static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume) {
-        return execute(cl, spec, options, report, resume, new Console(cl.getOut(), Console.isTerminal()));
+    static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume, SecretSource secrets) {
+        return execute(cl, spec, options, report, resume, secrets, new Console(cl.getOut(), Console.isTerminal()));
     }
 
-    static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume, RunListener listener) {
+    static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume, SecretSource secrets,
+            RunListener listener) {
         requireAnswerable(options);
-        Runner runner = new Runner(spec, options, new TerminalConfirmer(cl.getOut()), listener, SecretSource.system(),
-                Clock.systemUTC());
+        Runner runner = new Runner(spec, options, new TerminalConfirmer(cl.getOut()), listener, secrets, Clock.systemUTC());
         RunResult result;
         try {
             result = resume ? runner.resume() : runner.run();
         } finally {
             if (report != null) {
-                ReportWriter.write(report, spec, options.stateDir());
+                ReportWriter.writeOrWarn(cl.getErr(), report, spec, options.stateDir());
             }
         }
         ReportWriter.summary(cl.getOut(), result.report());

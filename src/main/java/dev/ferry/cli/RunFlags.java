@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.core.journal.OutputPaths;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -14,4 +15,14 @@ final class RunFlags {
 
     @Option(names = "--report", paramLabel = "FILE", description = "write the run report: JSON to FILE, Markdown to FILE.md, a plot to FILE.svg")
     Path report;
+
+    /** --report FILE and its .md and .svg siblings, checked before any server is contacted; null when not asked for. */
+    Path checkedReport() {
+        if (report != null) {
+            for (String suffix : new String[] {"", ".md", ".svg"}) {
+                OutputPaths.file("--report", report.resolveSibling(report.getFileName() + suffix));
+            }
+        }
+        return report;
+    }
 }

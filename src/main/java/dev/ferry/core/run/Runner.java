@@ -233,10 +233,16 @@ public final class Runner {
         FerryException e = sentinels.isEmpty() ? failure
                 : new FerryException(failure.code(), failure.getMessage() + sentinels, failure);
         listener.stepFailed(step.name(), e.getMessage());
-        if (aborted) {
-            journal.ended(RunStatus.ABORTED, Map.of("why", e.getMessage()));
-        } else {
-            journal.stepFailed(step.name(), e.getMessage());
+        try {
+            if (aborted) {
+                journal.ended(RunStatus.ABORTED, Map.of("why", e.getMessage()));
+            } else {
+                journal.stepFailed(step.name(), e.getMessage());
+            }
+        } catch (FerryException journalFull) {
+            // the step's own failure is what the operator must see; the journal's is added, not put in its place
+            return e.code() == ExitCode.JOURNAL ? e
+                    : new FerryException(e.code(), e.getMessage() + " (and " + journalFull.getMessage() + ")", e);
         }
         return e;
     }
