@@ -45,7 +45,7 @@ public final class OutputPaths {
         if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
             return Optional.of("is a file, not a folder (give a folder, or move the file away)");
         }
-        return writableAncestor(absolute);
+        return writableAncestor(absolute, absolute);
     }
 
     /** What stops ferry from writing {@code file}; empty when nothing does. */
@@ -58,11 +58,11 @@ public final class OutputPaths {
             return Optional.of("is not a regular file (name a regular file)");
         }
         Path parent = absolute.getParent();
-        return parent == null ? Optional.of("has no folder (name a file in a folder)") : writableAncestor(parent);
+        return parent == null ? Optional.of("has no folder (name a file in a folder)") : writableAncestor(absolute, parent);
     }
 
-    /** The nearest existing folder on the way to {@code dir} must be a folder ferry can write into. */
-    private static Optional<String> writableAncestor(Path dir) {
+    /** The nearest existing folder from {@code dir} up, where {@code target} will be made, must take new files. */
+    private static Optional<String> writableAncestor(Path target, Path dir) {
         Path existing = dir;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
@@ -70,7 +70,7 @@ public final class OutputPaths {
         if (existing == null) {
             return Optional.of("cannot be created (no part of it exists)");
         }
-        String where = existing.equals(dir) ? "" : ": " + existing;
+        String where = existing.equals(target) ? "" : ": " + existing;
         if (!Files.isDirectory(existing)) {
             return Optional.of("cannot be created" + where + " is a file, not a folder (fix the path, or move that file away)");
         }

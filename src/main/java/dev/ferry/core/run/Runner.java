@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Carries out {@code run} and {@code resume}: one lock, one journal, the steps in order, each journaled before
@@ -139,6 +140,7 @@ public final class Runner {
         try (Servers servers = openServers()) {
             refuseIfAnotherRunIsConnected(servers);
             RunContext ctx = context(journal, servers);
+            ctx.trafficSwitch().prepare(); // before any step: nothing is created inside the cutover window
             journal.append(Journal.RUN, null, verb.toUpperCase(java.util.Locale.ROOT), runFacts(verb));
             try {
                 for (Step step : Procedure.steps(spec)) {
@@ -177,7 +179,8 @@ public final class Runner {
     }
 
     RunContext context(Journal journal, Servers servers) {
-        return new RunContext(spec, servers, journal, Switches.of(spec, servers), options, confirmer, listener, clock);
+        return new RunContext(spec, servers, journal, Switches.of(spec, servers, Optional.of(options.stateDir())), options,
+                confirmer, listener, clock);
     }
 
     /** The lock file guards one state directory; ferry's named connections guard the servers themselves. */

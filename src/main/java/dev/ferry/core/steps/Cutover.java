@@ -374,7 +374,10 @@ public final class Cutover implements Step {
         }
         Duration took = ctx.trafficSwitch().move(direction.fromEndpoint(ctx), direction.toEndpoint(ctx));
         facts.put("switchMillis", took.toMillis());
-        ctx.journal().stepFact(name(), SWITCHED, Map.of("switchMillis", took.toMillis()));
+        ctx.trafficSwitch().log().ifPresent(log -> facts.put("switchLog", log.toString()));
+        ctx.journal().stepFact(name(), SWITCHED, ctx.trafficSwitch().log()
+                .<Map<String, Object>>map(log -> Map.of("switchMillis", took.toMillis(), "switchLog", log.toString()))
+                .orElse(Map.of("switchMillis", took.toMillis())));
     }
 
     static double millis(long nanos) {

@@ -89,6 +89,7 @@ public final class Preflight implements Step {
         results.addAll(AccessChecks.all(survey));
         results.add(Guard.check("one run at a time", () -> otherRuns(servers)));
         results.add(switchReady(trafficSwitch));
+        results.addAll(StartChecks.all(spec));
         results.addAll(ServerConfigChecks.all(survey));
         results.add(Guard.check("tls replication", () -> TlsChecks.replication(survey)));
         results.add(ClockChecks.check(spec));

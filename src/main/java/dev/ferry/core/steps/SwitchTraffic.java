@@ -41,7 +41,9 @@ public final class SwitchTraffic implements Step {
         Map<String, Object> facts = new LinkedHashMap<>();
         if (!ctx.journal().reached(Cutover.NAME, Cutover.SWITCHED)) {
             Duration took = ctx.trafficSwitch().move(ctx.spec().source(), ctx.spec().target());
-            ctx.journal().stepFact(Cutover.NAME, Cutover.SWITCHED, Map.of("switchMillis", took.toMillis()));
+            Map<String, Object> switched = new LinkedHashMap<>(Map.of("switchMillis", took.toMillis()));
+            ctx.trafficSwitch().log().ifPresent(log -> switched.put("switchLog", log.toString()));
+            ctx.journal().stepFact(Cutover.NAME, Cutover.SWITCHED, switched);
             facts.put("switchMillis", took.toMillis());
         }
         facts.put("switch", ctx.trafficSwitch().describe());
