@@ -99,8 +99,8 @@ public final class Journal {
         try {
             Files.createDirectories(file.getParent());
             byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE, StandardOpenOption.READ), PrivateFiles.ownerOnly())) {
+            try (FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ), PrivateFiles.ownerOnly())) {
                 appendWhole(ch, line);
             }
         } catch (IOException e) {
@@ -122,8 +122,9 @@ public final class Journal {
         }
         try {
             java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(line);
+            long at = end;
             while (buffer.hasRemaining()) {
-                ch.write(buffer);
+                at += ch.write(buffer, at); // positioned at the end: the run lock makes this the only writer
             }
             ch.force(true);
         } catch (IOException e) {
