@@ -9,12 +9,12 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Small file helpers the server lifecycle needs; quiet on failure because they run during cleanup. */
-final class Files2 {
+public final class Files2 {
 
     private Files2() {
     }
 
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
