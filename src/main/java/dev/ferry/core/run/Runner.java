@@ -203,14 +203,16 @@ public final class Runner {
     private void runStep(RunContext ctx, Step step) {
         Journal journal = ctx.journal();
         listener.stepStarted(step.name());
-        journal.stepStarted(step.name(), Map.of());
+        journaled(journal, () -> journal.stepStarted(step.name(), Map.of()));
         FailPoints.hit(step.name() + ":started");
         long start = System.nanoTime();
         Map<String, Object> facts;
         try {
             facts = step.run(ctx);
         } catch (FerryException e) {
-            throw failed(ctx, step, e.code() == ExitCode.STOPPED && afterPromotion(journal)
+            // after b's promotion what matters is that b is master: a step that stopped (or a journal that could
+            // not be written) says so with exit 8, whatever it was
+            throw failed(ctx, step, (e.code() == ExitCode.STOPPED || e.code() == ExitCode.JOURNAL) && afterPromotion(journal)
                     ? new FerryException(ExitCode.INCOMPLETE, e.getMessage() + " (b is already master)", e) : e);
         } catch (RedisError e) {
             throw failed(ctx, step, new FerryException(afterPromotion(journal) ? ExitCode.INCOMPLETE : ExitCode.STOPPED,
@@ -219,9 +221,19 @@ public final class Runner {
             throw failed(ctx, step, new FerryException(afterPromotion(journal) ? ExitCode.INCOMPLETE : ExitCode.INTERNAL,
                     "step '" + step.name() + "' failed unexpectedly: " + e + ": check ferry status, then ferry resume", e));
         }
-        journal.stepCompleted(step.name(), facts);
+        journaled(journal, () -> journal.stepCompleted(step.name(), facts));
         FailPoints.hit(step.name() + ":completed");
         listener.stepFinished(step.name(), Duration.ofNanos(System.nanoTime() - start), facts);
+    }
+
+    /** A journal write between steps that fails (a full disk) after b's promotion is exit 8: b is master. */
+    private static void journaled(Journal journal, Runnable write) {
+        try {
+            write.run();
+        } catch (FerryException e) {
+            throw e.code() == ExitCode.JOURNAL && afterPromotion(journal)
+                    ? new FerryException(ExitCode.INCOMPLETE, e.getMessage() + " (b is already master)", e) : e;
+        }
     }
 
     private static boolean afterPromotion(Journal journal) {
@@ -244,7 +256,7 @@ public final class Runner {
             }
         } catch (FerryException journalFull) {
             // the step's own failure is what the operator must see; the journal's is added, not put in its place
-            return e.code() == ExitCode.JOURNAL ? e
+            return e.getMessage().contains(journalFull.getMessage()) ? e
                     : new FerryException(e.code(), e.getMessage() + " (and " + journalFull.getMessage() + ")", e);
         }
         return e;
