@@ -50,8 +50,8 @@ final class KeepalivedStartChecks {
     private static Optional<String> editProblem(KeepalivedSide side, String file) {
         String f = ShellQuote.quote(file);
         String probe = ShellQuote.quote(file + ".ferry-probe");
-        ExecResult r = side.host().shell("[ -f " + f + " ] || exit 3; [ -w " + f + " ] || exit 4; : > " + probe
-                + " || exit 5; rm -f -- " + probe);
+        ExecResult r = side.host().shell("[ -f " + f + " ] || exit 3; [ -w " + f + " ] || exit 4; ( : > " + probe
+                + " ) 2>/dev/null || exit 5; rm -f -- " + probe); // a subshell: sh exits at a failed redirection of ':'
         if (r.ok()) {
             return Optional.empty();
         }
