@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -37,10 +38,16 @@ class FullDiskIT {
                 fillingHook(f);
                 Writers writers = f.startWriters();
 
-                Cli.Result first = f.ferry("run", "--yes");
+                Path report = f.state.resolve("run.json");
+                Cli.Result first = f.ferry("run", "--yes", "--report", report.toString());
 
                 assertThat(first.code()).as(first.toString()).isEqualTo(ExitCode.INCOMPLETE.value());
-                assertThat(first.errLine()).as(first.toString()).startsWith("ferry: cannot write journal " + f.state)
+                List<String> err = first.err().lines().toList();
+                assertThat(err).as(first.toString()).hasSize(2);
+                assertThat(err.get(0)).as("the report cannot be written either: a warning, not a stack trace")
+                        .startsWith("ferry: WARN: cannot write report " + report).contains("No space left on device")
+                        .contains("the journal in " + f.state + " is intact");
+                assertThat(err.get(1)).as(first.toString()).startsWith("ferry: cannot write journal " + f.state)
                         .contains("No space left on device").contains("ferry resume").endsWith("(b is already master)").doesNotContain("\n")
                         .doesNotContain("\tat ");
                 Journal journal = Journal.open(f.state, "orders", Clock.systemUTC());
@@ -49,9 +56,10 @@ class FullDiskIT {
                 assertThat(MoveFixture.role(f.b)).startsWith("role:master");
 
                 Files.delete(f.state.resolve("filler"));
-                Cli.Result resume = f.ferry("resume", "--yes");
+                Cli.Result resume = f.ferry("resume", "--yes", "--report", report.toString());
 
                 assertThat(resume.code()).as(resume.toString()).isZero();
+                assertThat(Journal.json().readTree(report.toFile()).path("status").asText()).isEqualTo("COMPLETED");
                 writers.awaitAcknowledged(writers.acknowledged() + 200, Duration.ofSeconds(10));
                 writers.stop();
                 assertThat(MoveFixture.role(f.a)).contains("master_port:" + f.b.port());
