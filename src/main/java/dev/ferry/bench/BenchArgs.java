@@ -1,44 +1,56 @@
 package dev.ferry.bench;
 
 import java.nio.file.Path;
-import java.time.Instant;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** The benchmark's few options: {@code --runs N --keys N --writers N --rate N --sync-keys N --out FILE --netns}. */
+/** The cutover benchmark's options ({@code bench/cutover.sh --help}). */
 record BenchArgs(int runs, int keys, int writers, int rate, int syncKeys, Path out, boolean netns) {
 
-    static BenchArgs parse(String[] args) {
-        int runs = 20;
-        int keys = 2000;
-        int writers = 4;
-        int rate = 500;
-        int syncKeys = 500_000;
-        Path out = Path.of("bench/results/cutover-" + Instant.now().toString().replace(':', '-') + ".json");
-        boolean netns = java.util.Arrays.asList(args).contains("--netns");
-        args = java.util.Arrays.stream(args).filter(a -> !"--netns".equals(a)).toArray(String[]::new);
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            String value = args[i + 1];
-            switch (args[i]) {
-                case "--runs" -> runs = positive("--runs", value);
-                case "--keys" -> keys = positive("--keys", value);
-                case "--writers" -> writers = positive("--writers", value);
-                case "--rate" -> rate = positive("--rate", value);
-                case "--sync-keys" -> syncKeys = positive("--sync-keys", value);
-                case "--out" -> out = Path.of(value);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (known: --runs --keys --writers --rate --sync-keys --out --netns)");
-            }
+    @Command(name = "bench/cutover.sh", mixinStandardHelpOptions = true,
+            description = "Every cutover mode side by side, N cutovers each under writers on loopback.")
+    static final class Options implements BenchCli.Checked {
+        @Option(names = "--runs", defaultValue = "20", description = "cutovers per mode (default: ${DEFAULT-VALUE})")
+        int runs;
+
+        @Option(names = "--keys", defaultValue = "2000", description = "keys loaded on a (default: ${DEFAULT-VALUE})")
+        int keys;
+
+        @Option(names = "--writers", defaultValue = "4", description = "writer clients (default: ${DEFAULT-VALUE})")
+        int writers;
+
+        @Option(names = "--rate", defaultValue = "500", description = "writes per second per writer (default: ${DEFAULT-VALUE})")
+        int rate;
+
+        @Option(names = "--sync-keys", defaultValue = "500000", description = "keys of the sync comparison (default: ${DEFAULT-VALUE})")
+        int syncKeys;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "the JSON results (default: bench/results/cutover-TIME.json)")
+        Path out = BenchCli.defaultOut("cutover");
+
+        @Option(names = "--netns", description = "also run the modes through a keepalived VIP in network namespaces")
+        boolean netns;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void check() {
+            BenchCli.positive(spec, "--runs", runs);
+            BenchCli.positive(spec, "--keys", keys);
+            BenchCli.positive(spec, "--writers", writers);
+            BenchCli.positive(spec, "--rate", rate);
+            BenchCli.positive(spec, "--sync-keys", syncKeys);
+            BenchCli.output(out);
         }
-        if (args.length % 2 != 0) {
-            throw new IllegalArgumentException("option " + args[args.length - 1] + " needs a value");
+
+        BenchArgs args() {
+            return new BenchArgs(runs, keys, writers, rate, syncKeys, out, netns);
         }
-        return new BenchArgs(runs, keys, writers, rate, syncKeys, out, netns);
     }
 
-    private static int positive(String name, String value) {
-        int n = Integer.parseInt(value);
-        if (n <= 0) {
-            throw new IllegalArgumentException(name + " must be positive, was " + value);
-        }
-        return n;
+    static BenchArgs parse(String[] args) {
+        return BenchCli.parseOrExit(new Options(), args).args();
     }
 }

@@ -70,6 +70,14 @@ final class SyncBench {
     private static long ferry(RedisServer a, RedisServer b) throws java.io.IOException {
         reset(b);
         Path dir = Files.createTempDirectory("ferry-syncbench");
+        try {
+            return ferryInto(dir, a, b);
+        } finally {
+            dev.ferry.testkit.Files2.deleteRecursively(dir); // the journal of a bench run is of no use afterwards
+        }
+    }
+
+    private static long ferryInto(Path dir, RedisServer a, RedisServer b) {
         Spec spec = SpecLoader.parse("name: syncbench\nsource: { host: " + a.host() + ", port: " + a.port()
                 + " }\ntarget: { host: " + b.host() + ", port: " + b.port() + " }\n", dir.resolve("bench.yaml"));
         try (Servers servers = Servers.of(spec, SecretSource.system(), Servers.clientNameFor("syncbench"))) {

@@ -29,7 +29,7 @@ import redis.clients.jedis.Protocol;
  * Verify throughput against {@code redis-cli --rdb} on the same data in the same run, and ferry's heap as the
  * key count grows, quiet and under live writes. Not a test: run {@code bench/verify.sh}, which gives the JVM
  * -Xmx256m. Arguments: key counts (default 250000 500000 1000000), and {@code --ttl} to give every key a TTL;
- * {@code FERRY_BENCH_OUT} names the JSON file.
+ * {@code --out FILE} (or {@code FERRY_BENCH_OUT}) names the JSON file.
  */
 public final class VerifyBench {
     private static final int VALUE_BYTES = 100;
@@ -41,19 +41,36 @@ public final class VerifyBench {
     private VerifyBench() {
     }
 
-    public static void main(String[] args) throws Exception {
+    /** {@code bench/verify.sh --help}. */
+    @picocli.CommandLine.Command(name = "bench/verify.sh", mixinStandardHelpOptions = true,
+            description = "ferry verify's throughput against redis-cli --rdb on the same data, and its heap.")
+    static final class Options implements BenchCli.Checked {
+        @picocli.CommandLine.Parameters(paramLabel = "KEYS", arity = "0..*",
+                description = "key counts to measure (default: 250000 500000 1000000)")
         List<Integer> counts = new ArrayList<>();
-        boolean ttl = false;
-        for (String a : args) {
-            if (a.equals("--ttl")) {
-                ttl = true;
-            } else {
-                counts.add(Integer.parseInt(a));
-            }
+
+        @picocli.CommandLine.Option(names = "--ttl", description = "give every key a TTL")
+        boolean ttl;
+
+        @picocli.CommandLine.Option(names = "--out", paramLabel = "FILE",
+                description = "the JSON results (default: $FERRY_BENCH_OUT, else bench/results/verify-TIME.json)")
+        Path out = System.getenv("FERRY_BENCH_OUT") != null ? Path.of(System.getenv("FERRY_BENCH_OUT"))
+                : BenchCli.defaultOut("verify");
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void check() {
+            counts.forEach(n -> BenchCli.positive(spec, "KEYS", n));
+            BenchCli.output(out);
         }
-        if (counts.isEmpty()) {
-            counts = List.of(250_000, 500_000, 1_000_000);
-        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = BenchCli.parseOrExit(new Options(), args);
+        List<Integer> counts = options.counts.isEmpty() ? List.of(250_000, 500_000, 1_000_000) : options.counts;
+        boolean ttl = options.ttl;
         int workers = Integer.getInteger("workers", 2);
         List<Map<String, Object>> rows = new ArrayList<>();
         System.out.printf("%10s %8s %9s %13s %6s %13s %12s %18s %12s %10s%n", "keys", "rdb s", "verify s",
@@ -67,7 +84,7 @@ public final class VerifyBench {
                     row.get("cpu-seconds-b"), row.get("cpu-seconds-ferry"), row.get("live-verify-seconds"),
                     row.get("live-ratio"));
         }
-        write(rows, workers);
+        write(rows, workers, options.out);
     }
 
     private static Map<String, Object> run(int keys, int workers, boolean ttl) throws Exception {
@@ -238,7 +255,7 @@ public final class VerifyBench {
         }
     }
 
-    private static void write(List<Map<String, Object>> rows, int workers) throws IOException {
+    private static void write(List<Map<String, Object>> rows, int workers, Path file) throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("bench", "verify");
         out.put("at", Instant.now().toString());
@@ -246,8 +263,6 @@ public final class VerifyBench {
         out.put("workers", workers);
         out.put("cores", Runtime.getRuntime().availableProcessors());
         out.put("rows", rows);
-        Path file = Path.of(System.getenv().getOrDefault("FERRY_BENCH_OUT",
-                "bench/results/verify-" + Instant.now().toString().replace(':', '-') + ".json"));
         Files.createDirectories(file.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), out);
         System.out.println("wrote " + file);

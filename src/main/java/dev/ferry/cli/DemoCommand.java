@@ -60,6 +60,9 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = cmd.commandLine().getOut();
         DemoConfig config = config();
+        if (report != null) {
+            dev.ferry.core.journal.OutputPaths.file("--report", report);
+        }
         DemoResult result = runDemo(config, out);
         if (report != null) {
             ReportWriter.write(report, result.report());

@@ -6,6 +6,8 @@ import dev.ferry.core.generate.FirewallRules;
 import dev.ferry.core.generate.Generated;
 import dev.ferry.core.generate.KeepalivedPair;
 import dev.ferry.core.generate.RedisConfClone;
+import dev.ferry.core.journal.OutputPaths;
+import dev.ferry.core.procedure.Servers;
 import dev.ferry.core.procedure.Servers;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.spec.SecretSource;
@@ -35,6 +37,10 @@ final class GenerateCommand {
         @Option(names = "--out", paramLabel = "DIR", description = "write the files into DIR (default: stdout)")
         Path out;
 
+        @Option(names = "--allow-open-secret-files", description = "use password files that group or others can read "
+                + "(refused by default, as ssh refuses such keys: chmod 600 FILE)")
+        boolean allowOpenSecretFiles;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec cmd;
 
@@ -47,6 +53,16 @@ final class GenerateCommand {
                     cmd.name() + " needs the spec (ferry generate " + cmd.name() + " SPEC)"));
         }
 
+        /** Before the spec is read or a server contacted: --out and every file it will hold must be writable. */
+        void checkOut(String... names) {
+            if (out != null) {
+                OutputPaths.folder("--out", out);
+                for (String name : names) {
+                    OutputPaths.file("--out", out.resolve(name));
+                }
+            }
+        }
+
         void emit(Generated files) {
             files.emit(Optional.ofNullable(out), cmd.commandLine().getOut());
         }
@@ -54,6 +70,9 @@ final class GenerateCommand {
 
     @Command(name = "keepalived", description = "The two keepalived configs of seed step 2 (a: higher priority).")
     static final class Keepalived extends Common implements Callable<Integer> {
+        private static final String SOURCE_CONF = "keepalived-a.conf";
+        private static final String TARGET_CONF = "keepalived-b.conf";
+
         @Option(names = "--vip", paramLabel = "IP/LEN", description = "the VIP with its prefix length "
                 + "(default: the spec's switch.vip with /24)")
         String vip;
@@ -74,6 +93,7 @@ final class GenerateCommand {
 
         @Override
         public Integer call() {
+            checkOut(SOURCE_CONF, TARGET_CONF);
             Map<String, Object> options = spec().map(s -> s.switchSpec().options()).orElse(Map.of());
             String address = vip != null ? vip : Optional.ofNullable(options.get("vip")).map(v -> v + "/24")
                     .orElseThrow(() -> new FerryException(ExitCode.BAD_SPEC, "no VIP: pass --vip 10.0.0.100/24 "
@@ -88,7 +108,7 @@ final class GenerateCommand {
             } catch (IllegalArgumentException e) {
                 throw new FerryException(ExitCode.BAD_SPEC, "generate keepalived: " + e.getMessage());
             }
-            emit(new Generated().add("keepalived-a.conf", pair.source()).add("keepalived-b.conf", pair.target()));
+            emit(new Generated().add(SOURCE_CONF, pair.source()).add(TARGET_CONF, pair.target()));
             return 0;
         }
     }
@@ -98,8 +118,9 @@ final class GenerateCommand {
     static final class RedisConf extends Common implements Callable<Integer> {
         @Override
         public Integer call() {
+            checkOut("redis.conf");
             Spec spec = requiredSpec();
-            try (Servers servers = Servers.of(spec, SecretSource.system(), Servers.clientNameFor(spec.name()))) {
+            try (Servers servers = Servers.of(spec, SecretSource.system(allowOpenSecretFiles), Servers.clientNameFor(spec.name()))) {
                 RedisNode a = servers.a();
                 List<?> reply = (List<?>) a.call("CONFIG", "GET", "*");
                 Map<String, String> config = new LinkedHashMap<>();
@@ -123,6 +144,7 @@ final class GenerateCommand {
 
         @Override
         public Integer call() {
+            checkOut("firewall.iptables.sh", "firewall.nft");
             int p = port != null ? port : spec().map(s -> s.target().port()).orElse(6379);
             FirewallRules rules;
             try {

@@ -3,7 +3,6 @@ package dev.ferry.cli;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.run.Planner;
-import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -25,9 +24,10 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        java.nio.file.Path stateDir = specOptions.readableStateDir();
         Spec spec = specOptions.load();
-        RunOptions options = new RunOptions(false, forceWipe, specOptions.stateDir, false);
-        Planner.Plan plan = new Planner(spec, options, SecretSource.system()).plan();
+        RunOptions options = new RunOptions(false, forceWipe, stateDir, false);
+        Planner.Plan plan = new Planner(spec, options, specOptions.secrets()).plan();
         PrintWriter out = cmd.commandLine().getOut();
         boolean ready = print(out, spec, plan);
         out.flush();

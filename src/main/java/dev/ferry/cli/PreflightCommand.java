@@ -3,7 +3,6 @@ package dev.ferry.cli;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.run.Planner;
-import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
 import dev.ferry.core.preflight.CheckResult;
 import java.io.PrintWriter;
@@ -26,9 +25,10 @@ final class PreflightCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        java.nio.file.Path stateDir = specOptions.readableStateDir();
         Spec spec = specOptions.load();
-        RunOptions options = new RunOptions(false, forceWipe, specOptions.stateDir, false);
-        List<CheckResult> checks = new Planner(spec, options, SecretSource.system()).preflight();
+        RunOptions options = new RunOptions(false, forceWipe, stateDir, false);
+        List<CheckResult> checks = new Planner(spec, options, specOptions.secrets()).preflight();
         PrintWriter out = cmd.commandLine().getOut();
         printChecks(out, checks);
         out.flush();

@@ -20,6 +20,21 @@ final class ReportWriter {
     private ReportWriter() {
     }
 
+    /**
+     * After a run, whatever its outcome: a report that cannot be written (a disk filled up during the run) must
+     * neither hide the run's own result nor end in a stack trace. The journal holds everything the report shows.
+     */
+    static void writeOrWarn(PrintWriter err, Path file, Spec spec, Path stateDir) {
+        try {
+            write(file, spec, stateDir);
+        } catch (UncheckedIOException e) {
+            err.println("ferry: WARN: cannot write report " + file + " (" + e.getCause().getClass().getSimpleName() + ": "
+                    + e.getCause().getMessage() + "): free space or fix the path, then ferry status SPEC shows the run;"
+                    + " the journal in " + stateDir + " is intact");
+            err.flush();
+        }
+    }
+
     static void write(Path file, Spec spec, Path stateDir) {
         write(file, Runner.report(spec, Journal.open(stateDir, spec.name(), Clock.systemUTC())));
     }

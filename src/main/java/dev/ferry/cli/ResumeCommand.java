@@ -1,6 +1,8 @@
 package dev.ferry.cli;
 
 import dev.ferry.core.procedure.RunOptions;
+import dev.ferry.core.procedure.RunOptions;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,8 +22,10 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunOptions options = new RunOptions(flags.yes, false, specOptions.stateDir, false, flags.acceptDivergence);
         flags.ui.check(cmd);
-        return RunCommand.execute(cmd.commandLine(), specOptions.load(), options, flags, true);
+        Path stateDir = specOptions.writableStateDir();
+        flags.checkedReport();
+        RunOptions options = new RunOptions(flags.yes, false, stateDir, false, flags.acceptDivergence);
+        return RunCommand.execute(cmd.commandLine(), specOptions.load(), options, flags, true, specOptions.secrets());
     }
 }

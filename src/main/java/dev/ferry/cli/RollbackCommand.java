@@ -4,8 +4,8 @@ import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.run.Rollback;
 import dev.ferry.core.run.RunResult;
-import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -32,8 +32,9 @@ final class RollbackCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ui.check(cmd);
+        Path stateDir = specOptions.writableStateDir();
         Spec spec = specOptions.load();
-        RunOptions options = new RunOptions(yes, false, specOptions.stateDir, false);
+        RunOptions options = new RunOptions(yes, false, stateDir, false);
         RunCommand.requireAnswerable(options);
         CommandLine cl = cmd.commandLine();
         Signals.install(cl.getErr());
@@ -41,7 +42,7 @@ final class RollbackCommand implements Callable<Integer> {
         RunListener listener = board.listener(spec.name(), new Console(cl.getOut(), Console.isTerminal()));
         try (StatusPage page = ui.open(board, spec.name() + " (rollback)", cmd)) {
             RunCommand.announce(cl, page);
-            RunResult result = new Rollback(spec, options, new TerminalConfirmer(cl.getOut()), listener, SecretSource.system(),
+            RunResult result = new Rollback(spec, options, new TerminalConfirmer(cl.getOut()), listener, specOptions.secrets(),
                     Clock.systemUTC()).rollback();
             ReportWriter.summary(cl.getOut(), result.report());
         }

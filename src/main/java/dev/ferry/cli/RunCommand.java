@@ -56,30 +56,33 @@ final class RunCommand implements Callable<Integer> {
             new Usage(cmd).between("--metrics-port", metricsPort, 1, 65535);
         }
         flags.ui.check(cmd);
+        Path stateDir = specOptions.writableStateDir();
+        flags.checkedReport();
         Spec spec = specOptions.load();
-        RunOptions options = new RunOptions(flags.yes, forceWipe, specOptions.stateDir, restart, flags.acceptDivergence);
+        RunOptions options = new RunOptions(flags.yes, forceWipe, stateDir, restart, flags.acceptDivergence);
         requireAnswerable(options);
         if (metricsPort == null) {
-            return execute(cmd.commandLine(), spec, options, flags, false);
+            return execute(cmd.commandLine(), spec, options, flags, false, specOptions.secrets());
         }
         Console console = new Console(cmd.commandLine().getOut(), Console.isTerminal());
         try (RunMetrics metrics = new RunMetrics(console, metricsHost, metricsPort, spec.name(), Runner.plannedSteps(spec))) {
-            return execute(cmd.commandLine(), spec, options, flags, false, metrics);
+            return execute(cmd.commandLine(), spec, options, flags, false, specOptions.secrets(), metrics);
         }
     }
 
-    static int execute(CommandLine cl, Spec spec, RunOptions options, RunFlags flags, boolean resume) {
-        return execute(cl, spec, options, flags, resume, new Console(cl.getOut(), Console.isTerminal()));
+    static int execute(CommandLine cl, Spec spec, RunOptions options, RunFlags flags, boolean resume, SecretSource secrets) {
+        return execute(cl, spec, options, flags, resume, secrets, new Console(cl.getOut(), Console.isTerminal()));
     }
 
-    static int execute(CommandLine cl, Spec spec, RunOptions options, RunFlags flags, boolean resume, RunListener console) {
+    static int execute(CommandLine cl, Spec spec, RunOptions options, RunFlags flags, boolean resume, SecretSource secrets,
+            RunListener console) {
         requireAnswerable(options);
         Signals.install(cl.getErr());
         StatusBoard board = new StatusBoard(List.of(spec.name()), 1);
         RunListener listener = board.listener(spec.name(), console);
         try (StatusPage page = flags.ui.open(board, spec.name(), cl.getCommandSpec())) {
             announce(cl, page);
-            return execute(cl, spec, options, flags.report, resume, listener);
+            return execute(cl, spec, options, flags.report, resume, secrets, listener);
         }
     }
 
@@ -91,15 +94,15 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume, RunListener listener) {
-        Runner runner = new Runner(spec, options, new TerminalConfirmer(cl.getOut()), listener, SecretSource.system(),
-                Clock.systemUTC());
+    private static int execute(CommandLine cl, Spec spec, RunOptions options, Path report, boolean resume, SecretSource secrets,
+            RunListener listener) {
+        Runner runner = new Runner(spec, options, new TerminalConfirmer(cl.getOut()), listener, secrets, Clock.systemUTC());
         RunResult result;
         try {
             result = resume ? runner.resume() : runner.run();
         } finally {
             if (report != null) {
-                ReportWriter.write(report, spec, options.stateDir());
+                ReportWriter.writeOrWarn(cl.getErr(), report, spec, options.stateDir());
             }
         }
         ReportWriter.summary(cl.getOut(), result.report());

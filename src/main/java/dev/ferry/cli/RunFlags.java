@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.core.journal.OutputPaths;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -17,4 +18,14 @@ final class RunFlags {
 
     @picocli.CommandLine.Mixin
     UiOptions ui = new UiOptions();
+
+    /** --report FILE and its .md and .svg siblings, checked before any server is contacted; null when not asked for. */
+    Path checkedReport() {
+        if (report != null) {
+            for (String suffix : new String[] {"", ".md", ".svg"}) {
+                OutputPaths.file("--report", report.resolveSibling(report.getFileName() + suffix));
+            }
+        }
+        return report;
+    }
 }

@@ -1,7 +1,6 @@
 package dev.ferry.cli;
 
 import dev.ferry.core.run.StatusReader;
-import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -35,6 +34,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         long pause = new Usage(cmd).duration("--interval", interval, MIN_INTERVAL, Duration.ofHours(1)).toMillis();
+        specOptions.readableStateDir();
         Spec spec = specOptions.load();
         PrintWriter out = cmd.commandLine().getOut();
         if (!watch) {
@@ -56,7 +56,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, Spec spec) {
-        Map<String, Object> status = StatusReader.read(spec, specOptions.stateDir, SecretSource.system());
+        Map<String, Object> status = StatusReader.read(spec, specOptions.stateDir, specOptions.secrets());
         status.forEach((k, v) -> {
             if (v instanceof Map<?, ?> m) {
                 out.println(k + ":");

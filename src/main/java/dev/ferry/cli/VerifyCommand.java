@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.procedure.Servers;
+import dev.ferry.core.procedure.Servers;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
 import dev.ferry.core.verify.Difference;
@@ -56,6 +57,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         checkOptions();
+        if (mismatchFile != null) {
+            dev.ferry.core.journal.OutputPaths.file("--mismatches", mismatchFile);
+        }
         Spec spec = specOptions.load();
         VerifyOptions options = VerifyOptions.full().withSample(mode.sample == null ? 0 : mode.sample)
                 .withMaxOps(maxOps).withWorkers(workers);
@@ -65,7 +69,7 @@ final class VerifyCommand implements Callable<Integer> {
         VerifyResult result;
         // progress on stderr: stdout carries the result, for scripts
         Console progress = new Console(cmd.commandLine().getErr(), Console.isTerminal());
-        try (Servers servers = Servers.of(spec, SecretSource.system(), Servers.clientNameFor(spec.name()) + "-verify")) {
+        try (Servers servers = Servers.of(spec, specOptions.secrets(), Servers.clientNameFor(spec.name()) + "-verify")) {
             result = new Verifier(options, (compared, total) -> progress.verifyProgress("verify", compared, total))
                     .verify(Verifier.pairsOf(servers));
         } finally {

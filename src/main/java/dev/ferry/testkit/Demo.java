@@ -31,6 +31,9 @@ import redis.clients.jedis.Jedis;
  * the writers' own count of what was lost on b and on c. Everything it starts is stopped by pid.
  */
 public final class Demo implements AutoCloseable {
+    /** The hook's timeout in the demo's spec, which the servers' backlog is sized for. */
+    static final Duration SWITCH_TIMEOUT = Duration.ofSeconds(5);
+
     private final DemoConfig config;
     private final List<RedisServer> servers = new ArrayList<>();
     private final Path workDir;
@@ -50,9 +53,9 @@ public final class Demo implements AutoCloseable {
 
     /** Starts a, b, c and loads a's dataset. */
     public Demo start(Consumer<String> say) {
-        a = track(RedisServer.start(config.sourceBinary(), config.serverConfig()));
-        b = track(RedisServer.start(config.targetBinary(), config.serverConfig()));
-        c = track(RedisServer.start(config.backupBinary(), config.serverConfig()));
+        a = track(RedisServer.start(config.sourceBinary(), config.serversConfig(SWITCH_TIMEOUT)));
+        b = track(RedisServer.start(config.targetBinary(), config.serversConfig(SWITCH_TIMEOUT)));
+        c = track(RedisServer.start(config.backupBinary(), config.serversConfig(SWITCH_TIMEOUT)));
         say.accept("started a=" + a + ", b=" + b + ", c=" + c);
         try (Jedis jedis = a.client(Duration.ofSeconds(30))) {
             DatasetSummary summary = Dataset.load(jedis, config.keys(), 42);
@@ -78,7 +81,7 @@ public final class Demo implements AutoCloseable {
                 "target: { host: " + b.host() + ", port: " + b.port() + " }",
                 "backup: { host: " + c.host() + ", port: " + c.port() + " }",
                 "cutover: { mode: " + config.mode() + ", max-pause: " + config.maxPause().toMillis() + "ms, drain-watch: 5s }",
-                "switch: { type: hook, command: [\"./repoint.sh\"], timeout: 5s }",
+                "switch: { type: hook, command: [\"./repoint.sh\"], timeout: " + SWITCH_TIMEOUT.toMillis() + "ms }",
                 "after: { source: " + config.after() + " }",
                 "");
         try {

@@ -28,6 +28,27 @@ public record DemoConfig(int keys, int writers, int ratePerWriter, double evalSh
                 backupBinary, serverConfig, "pause");
     }
 
+    /** Bytes a writer's command takes in the replication stream, with room to spare (measured: about 80). */
+    private static final long STREAM_BYTES_PER_WRITE = 200;
+    private static final long MIN_BACKLOG = 1L << 20;
+    private static final long MAX_BACKLOG = 256L << 20;
+
+    /**
+     * The servers' config: the caller's, plus a replication backlog that holds everything the demo's writers send
+     * during max-pause and the switch's timeout, twice over. The demo's own preflight checks exactly that; left at
+     * Redis's 1MB default it would warn about a setup the demo chose itself.
+     */
+    public Map<String, String> serversConfig(Duration switchTimeout) {
+        if (serverConfig.containsKey("repl-backlog-size")) {
+            return serverConfig;
+        }
+        long window = maxPause.plus(switchTimeout).toMillis();
+        long needed = (long) writers * ratePerWriter * STREAM_BYTES_PER_WRITE * window / 1000 * 2;
+        Map<String, String> config = new java.util.LinkedHashMap<>(serverConfig);
+        config.put("repl-backlog-size", Long.toString(Math.min(MAX_BACKLOG, Math.max(MIN_BACKLOG, needed))));
+        return Map.copyOf(config);
+    }
+
     public static DemoConfig defaults() {
         RedisBinary system = RedisBinary.system();
         return new DemoConfig(100_000, 4, 500, 0.25, Duration.ofSeconds(2), Duration.ofSeconds(1), "replica",

@@ -32,6 +32,9 @@ public final class VipDemo implements AutoCloseable {
     /** Writers give up on a reply after this long: a writer stuck on a host without the VIP shows as a gap this long. */
     public static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
 
+    /** The longest switch timeout the VIP demo's specs use: the servers' backlog is sized for it. */
+    private static final Duration BACKLOG_SWITCH_TIMEOUT = Duration.ofSeconds(15);
+
     private final DemoConfig config;
     private final NetnsBed bed;
     private final KeepalivedPair pair;
@@ -75,9 +78,9 @@ public final class VipDemo implements AutoCloseable {
 
     /** Starts a, b, c and keepalived on a and b, waits until the VIP is on a, loads a's dataset. */
     public VipDemo start(Consumer<String> say) {
-        a = bed.startRedis("a", config.sourceBinary(), config.serverConfig());
-        b = bed.startRedis("b", config.targetBinary(), config.serverConfig());
-        c = bed.startRedis("c", config.backupBinary(), config.serverConfig());
+        a = bed.startRedis("a", config.sourceBinary(), config.serversConfig(BACKLOG_SWITCH_TIMEOUT));
+        b = bed.startRedis("b", config.targetBinary(), config.serversConfig(BACKLOG_SWITCH_TIMEOUT));
+        c = bed.startRedis("c", config.backupBinary(), config.serversConfig(BACKLOG_SWITCH_TIMEOUT));
         keepalivedA = bed.startKeepalived("a", keepalivedConfig("a"));
         keepalivedB = bed.startKeepalived("b", keepalivedConfig("b"));
         Duration elected = bed.awaitVip("a", Duration.ofSeconds(15));

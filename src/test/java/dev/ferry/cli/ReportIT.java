@@ -39,6 +39,10 @@ class ReportIT {
             assertThat(report.path("sync").path("keysPerSecond").asLong()).isPositive();
             assertThat(report.path("writePauseMillis").asDouble()).isPositive();
             assertThat(report.has("switchMillis")).isTrue();
+            // the hook's output is kept with the run, beside the journal, and the report says where
+            Path hookLog = demo.workDir().resolve(".ferry/demo.hook.log");
+            assertThat(report.path("cutover").path("switchLog").asText()).isEqualTo(hookLog.toString());
+            assertThat(hookLog).isRegularFile();
             assertThat(report.path("drainWatch").has("peakClientsPerAddress")).isTrue();
             for (JsonNode step : report.path("steps")) {
                 assertThat(step.path("status").asText()).as(step.toString()).isEqualTo("COMPLETED");
@@ -55,7 +59,8 @@ class ReportIT {
 
             String md = Files.readString(dir.resolve("report.json.md"));
             assertThat(md).contains("# ferry report: demo", "## Steps", "| cutover | COMPLETED", "## Replication lag",
-                    "![lag and throughput over time](report.json.svg)", "## Drain watch", "## Verify", "| a<->b |");
+                    "![lag and throughput over time](report.json.svg)", "## Drain watch", "## Verify", "| a<->b |",
+                    "- switch output: " + hookLog);
 
             Path svg = dir.resolve("report.json.svg");
             var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());

@@ -191,6 +191,31 @@ class BadInputIT {
                 "mode: pause", good("cutover: { mode: drain }")));
         cases.add(run("hook that does not exist", ExitCode.PREFLIGHT, "does not exist", "fix switch.command",
                 good("switch: { type: hook, command: [\"./no-such-hook.sh\"] }")));
+        cases.add(run("hook on no PATH", ExitCode.PREFLIGHT, "hook 'ferry-no-such-hook' is not on ferry's PATH",
+                "give its path in switch.command", good("switch: { type: hook, command: [ferry-no-such-hook] }")));
+        cases.add(prepared(run("hook whose interpreter is missing", ExitCode.PREFLIGHT,
+                "names the interpreter /opt/ferry-none/python3 on its #! line", "install it, or fix the #! line",
+                good("switch: { type: hook, command: [\"./hook.py\"] }")), BadInputIT::hookWithoutInterpreter));
+        cases.add(run("exec prefix that cannot run", ExitCode.PREFLIGHT, "b's exec 'ferry-no-such-ssh root@b' cannot run 'true'",
+                "fix target.exec in the spec", p -> yaml("orders", p.endpoint("a"),
+                        p.endpoint("b", "exec: [ferry-no-such-ssh, root@b]"), p.endpoint("c"))));
+        cases.add(run("check-endpoint nobody answers on", ExitCode.PREFLIGHT, "cannot be reached now",
+                "fix switch.check-endpoint", good("switch: { type: hook, command: [\"true\"], check-endpoint: \"127.0.0.1:"
+                        + ServerPool.closedPort() + "\" }")));
+        cases.add(prepared(spec("password file readable by others", "open.pw is open to group or others (mode 0644",
+                "chmod 600 ", good("auth: { password-file: open.pw }")), BadInputIT::openPasswordFile));
+        // ---- paths ferry writes (exit 2), checked before any server is contacted ----
+        for (String verb : List.of("run", "resume", "rollback", "preflight", "plan", "status")) {
+            cases.add(prepared(args(spec("state dir is a file (" + verb + ")", "is a file, not a folder",
+                    "give a folder, or move the file away", good()), verb.startsWith("r") ? new String[] {verb, "--yes"}
+                    : new String[] {verb}), BadInputIT::stateDirIsAFile));
+        }
+        cases.add(args(spec("report in an unwritable place", "--report /proc/ferry/run.json: cannot be created: /proc is"
+                + " not writable", "choose another place", good()), "run", "--yes", "--report", "/proc/ferry/run.json"));
+        cases.add(args(spec("report is a folder", "--report /tmp: is a folder, not a file", "name a file", good()),
+                "resume", "--yes", "--report", "/tmp"));
+        cases.add(args(spec("mismatches under a file", "--mismatches /proc/version/m.txt: cannot be created: /proc/version is"
+                + " a file", "fix the path", good()), "verify", "--mismatches", "/proc/version/m.txt"));
         cases.add(prepared(run("sentinel watching a", ExitCode.PREFLIGHT, "a Sentinel watches a", "SENTINEL REMOVE",
                 good()), BadInputIT::fakeSentinel));
         // ---- journals (exit 6) and confirmation (exit 9) ----
@@ -221,6 +246,23 @@ class BadInputIT {
             t.join(2000);
             sub.close();
         };
+    }
+
+    private static AutoCloseable hookWithoutInterpreter(ServerPool pool, Path spec, Path stateDir) throws IOException {
+        Path hook = Files.writeString(spec.resolveSibling("hook.py"), "#!/opt/ferry-none/python3\nprint('moved')\n");
+        Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        return () -> { };
+    }
+
+    private static AutoCloseable openPasswordFile(ServerPool pool, Path spec, Path stateDir) throws IOException {
+        Path pw = Files.writeString(spec.resolveSibling("open.pw"), ServerPool.PASSWORD + "\n");
+        Files.setPosixFilePermissions(pw, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        return () -> { };
+    }
+
+    private static AutoCloseable stateDirIsAFile(ServerPool pool, Path spec, Path stateDir) throws IOException {
+        Files.writeString(stateDir, "a file where the state dir should be\n");
+        return () -> { };
     }
 
     private static AutoCloseable failOnce(ServerPool pool, Path spec, Path stateDir) {

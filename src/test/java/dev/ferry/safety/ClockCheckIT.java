@@ -70,6 +70,9 @@ class ClockCheckIT {
 
         assertThat(clockLine(result)).startsWith("  WARN").contains("could not read a's clock through exec")
                 .contains("check source.exec in the spec");
+        // every later use of that exec (host logs, a keepalived switch) would fail the same way: preflight fails
+        assertThat(result.out()).contains("FAIL host exec").contains("a's exec './no-such-program' cannot run 'true'");
+        assertThat(result.code()).as(result.toString()).isEqualTo(3);
     }
 
     @Test

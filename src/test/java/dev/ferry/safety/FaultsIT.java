@@ -256,7 +256,8 @@ class FaultsIT {
             j.aclSetUser("ferry", "on", ">" + ServerPool.PASSWORD, "+@all", "-psync", "-sync", "~*");
         }
         RedisServer b = start(RedisBinary.system(), Map.of());
-        Files.writeString(dir.resolve("a.pw"), ServerPool.PASSWORD);
+        Files.setPosixFilePermissions(Files.writeString(dir.resolve("a.pw"), ServerPool.PASSWORD),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Path spec = spec(a, ", auth: { username: ferry, password-file: a.pw }", b, null, "after: { source: detach }");
         long start = System.nanoTime();
 

@@ -274,7 +274,7 @@ class SentinelIT {
         String block = "sentinel: { master-name: orders, hosts: [\"127.0.0.1:" + sentinel.port() + "\"]";
         Files.writeString(f.spec, spec + block + " }\n");
         Cli.Result noAuth = f.ferry("run", "--yes");
-        Files.writeString(dir.resolve("sentinel.pw"), "not-" + password + "\n");
+        secret(dir.resolve("sentinel.pw"), "not-" + password + "\n");
         Files.writeString(f.spec, spec + block + ", auth: { password-file: sentinel.pw } }\n");
         Cli.Result wrong = f.ferry("preflight");
 
@@ -288,7 +288,7 @@ class SentinelIT {
         assertThat(MoveFixture.role(f.a)).startsWith("role:master");
         assertThat(MoveFixture.role(f.b)).startsWith("role:master");
 
-        Files.writeString(dir.resolve("sentinel.pw"), password + "\n");
+        secret(dir.resolve("sentinel.pw"), password + "\n");
         Writers writers = f.startWriters();
         Cli.Result run = f.ferry("resume", "--yes"); // what the failed preflight's journal asks for
 
@@ -314,7 +314,7 @@ class SentinelIT {
         f = new MoveFixture(dir, RedisBinary.system(), Map.of(), "");
         RedisServer sentinel = sentinelWatching(f.a, "", Map.of("requirepass", "default-Pw-1",
                 "user", "watcher on >watcher-Pw-2 +@all"));
-        Files.writeString(dir.resolve("watcher.pw"), "watcher-Pw-2\n");
+        secret(dir.resolve("watcher.pw"), "watcher-Pw-2\n");
         specWith("sentinel: { master-name: orders, hosts: [\"127.0.0.1:" + sentinel.port() + "\"],"
                 + " auth: { username: watcher, password-file: watcher.pw } }");
 
@@ -383,5 +383,11 @@ class SentinelIT {
             LossReport loss = writers.checkLost(a);
             assertThat(loss.lost()).as(loss.toString()).isZero();
         }
+    }
+
+    /** A password file as ferry accepts it: readable by its owner only. */
+    private static void secret(Path file, String content) throws java.io.IOException {
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 }

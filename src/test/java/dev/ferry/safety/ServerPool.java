@@ -61,6 +61,8 @@ final class ServerPool implements AutoCloseable {
         try {
             Path f = dir.resolve(name);
             Files.writeString(f, content, StandardCharsets.UTF_8);
+            // password files: ferry refuses ones that group or others can read, as ssh does
+            Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             return f;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

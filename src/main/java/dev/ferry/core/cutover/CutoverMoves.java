@@ -73,8 +73,10 @@ public final class CutoverMoves {
             return;
         }
         Duration took = ctx.trafficSwitch().move(direction.fromEndpoint(ctx), direction.toEndpoint(ctx));
-        facts.put("switchMillis", took.toMillis());
-        ctx.journal().stepFact(direction.stepName(), Milestone.SWITCHED, Map.of("switchMillis", took.toMillis()));
+        Map<String, Object> switched = new java.util.LinkedHashMap<>(Map.of("switchMillis", took.toMillis()));
+        ctx.trafficSwitch().log().ifPresent(log -> switched.put("switchLog", log.toString())); // the hook's output
+        facts.putAll(switched);
+        ctx.journal().stepFact(direction.stepName(), Milestone.SWITCHED, switched);
     }
 
     /**

@@ -1,8 +1,9 @@
 package dev.ferry.core.generate;
 
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -38,7 +39,8 @@ public final class Generated {
             }
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write into " + dir.get(), e);
+            throw new FerryException(ExitCode.BAD_SPEC, "--out " + dir.get() + ": cannot write into it ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "): give a folder ferry can write into", e);
         }
     }
 }

@@ -99,15 +99,58 @@ public final class Journal {
         try {
             Files.createDirectories(file.getParent());
             byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE), PrivateFiles.ownerOnly())) {
-                ch.write(java.nio.ByteBuffer.wrap(line));
-                ch.force(true);
+            try (FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ), PrivateFiles.ownerOnly())) {
+                appendWhole(ch, line);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write journal " + file, e);
+            throw new FerryException(ExitCode.JOURNAL, "cannot write journal " + file + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "): free space or fix that folder, then run"
+                    + " ferry resume (the journal is intact up to its last complete entry)", e);
         }
         entries.add(entry);
+    }
+
+    /**
+     * All of {@code line} or nothing: a write cut short (ENOSPC, a quota) is cut back to the previous end, so the
+     * journal never holds a torn line that a later entry would bury in the middle, where it reads as corruption.
+     */
+    private static void appendWhole(FileChannel ch, byte[] line) throws IOException {
+        long end = completeEnd(ch);
+        if (end < ch.size()) {
+            ch.truncate(end); // a torn line a crash left: reading already skips it, appending would bury it
+        }
+        try {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(line);
+            long at = end;
+            while (buffer.hasRemaining()) {
+                at += ch.write(buffer, at); // positioned at the end: the run lock makes this the only writer
+            }
+            ch.force(true);
+        } catch (IOException e) {
+            try {
+                ch.truncate(end);
+                ch.force(true);
+            } catch (IOException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
+    }
+
+    /** Where the last complete line ends (just past its newline), 0 when there is none. */
+    private static long completeEnd(FileChannel ch) throws IOException {
+        long pos = ch.size();
+        java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+        while (pos > 0) {
+            one.clear();
+            ch.read(one, pos - 1);
+            if (one.get(0) == '\n') {
+                return pos;
+            }
+            pos--;
+        }
+        return 0;
     }
 
     public void stepStarted(String step, Map<String, Object> facts) {

@@ -3,7 +3,6 @@ package dev.ferry.core.journal;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -37,7 +36,9 @@ public final class RunLock implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write lock " + file, e);
+            // callers check the state dir first (OutputPaths); this is what is left: a disk that filled up, a race
+            throw new FerryException(ExitCode.BAD_SPEC, "--state-dir " + stateDir + ": cannot write the lock " + file + " ("
+                    + e.getClass().getSimpleName() + "): give a folder ferry can write into, or free space there", e);
         }
         throw new FerryException(ExitCode.LOCKED, "another ferry run holds " + specName + " (" + describe(file)
                 + "): wait for it to finish, or if that process is gone delete " + file);

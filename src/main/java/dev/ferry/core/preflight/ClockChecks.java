@@ -45,10 +45,10 @@ public final class ClockChecks {
                         "synchronise the hosts' clocks (chrony or ntp): keys with a TTL expire by the clock of"
                                 + " the server that holds them");
             }
-            seen.add(label + " " + describe(reading.skew()));
+            seen.add(label + " " + describe(reading.skew()) + " ferry's");
         }
         return CheckResult.pass(NAME, seen.isEmpty() ? "no host exec in the spec: clocks not compared"
-                : String.join(", ", seen) + " ferry's (within " + MAX_SKEW.toMillis() + "ms)");
+                : String.join(", ", seen) + " (within " + MAX_SKEW.toMillis() + "ms)");
     }
 
     private static String describe(Duration skew) {

@@ -32,6 +32,18 @@ public interface TrafficSwitch {
     default void restore() {
     }
 
+    /**
+     * Creates what {@link #move} writes (the hook's log) before the cutover window opens; called once per run or
+     * resume, before its first step. Throws a FerryException naming what could not be created.
+     */
+    default void prepare() {
+    }
+
+    /** Where the switch keeps its output (named in the report), if anywhere. */
+    default java.util.Optional<java.nio.file.Path> log() {
+        return java.util.Optional.empty();
+    }
+
     /** Whether this switch moves anything at all (for the report and the drain watch). */
     default boolean movesTraffic() {
         return true;

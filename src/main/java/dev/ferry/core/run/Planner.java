@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code plan} and {@code preflight}: live read-only checks and every command each step would send. */
 public final class Planner {
@@ -40,13 +41,13 @@ public final class Planner {
 
     public List<CheckResult> preflight() {
         try (Servers servers = Servers.of(spec, secrets, Servers.readOnlyClientNameFor(spec.name()))) {
-            return Preflight.check(spec, servers, Switches.of(spec, servers), options.forceWipeTarget(), false);
+            return Preflight.check(spec, servers, Switches.of(spec, servers, Optional.of(options.stateDir())), options.forceWipeTarget(), false);
         }
     }
 
     public Plan plan() {
         try (Servers servers = Servers.of(spec, secrets, Servers.readOnlyClientNameFor(spec.name()))) {
-            List<CheckResult> checks = Preflight.check(spec, servers, Switches.of(spec, servers), options.forceWipeTarget(), false);
+            List<CheckResult> checks = Preflight.check(spec, servers, Switches.of(spec, servers, Optional.of(options.stateDir())), options.forceWipeTarget(), false);
             Journal dryJournal = Journal.open(options.stateDir(), spec.name(), Clock.systemUTC());
             RunContext ctx = new RunContext(spec, servers, dryJournal, Switches.of(spec, servers), options, q -> false,
                     RunListener.SILENT, Clock.systemUTC());

@@ -73,7 +73,7 @@ public final class Report {
         Map<String, Object> facts = journal.facts(Cutover.NAME);
         Map<String, Object> cutover = new LinkedHashMap<>();
         for (String key : List.of("fence", "capturedOffset", "catchUpMillis", "promotedAfterMillis", "pauseMillis",
-                "switchMillis", "clientsClosed", "detached", "drainMillis", "aBytesAfterPromotion", "keysOnBNotOnC",
+                "switchMillis", "switchLog", "clientsClosed", "detached", "drainMillis", "aBytesAfterPromotion", "keysOnBNotOnC",
                 "keysOnBNotOnCSample", "why", "followPath", "followBackRefused", "wayOut")) {
             if (facts.containsKey(key)) {
                 cutover.put(key, facts.get(key));

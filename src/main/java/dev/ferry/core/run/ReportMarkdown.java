@@ -67,6 +67,9 @@ public final class ReportMarkdown {
         md.append("- write pause on a: ").append(orDash(report.get("writePauseMillis"))).append(" ms\n");
         md.append("- b caught up after: ").append(orDash(c.get("catchUpMillis"))).append(" ms\n");
         md.append("- traffic switch took: ").append(orDash(report.get("switchMillis"))).append(" ms\n");
+        if (c.containsKey("switchLog")) {
+            md.append("- switch output: ").append(c.get("switchLog")).append('\n');
+        }
         md.append("- fence: ").append(orDash(c.get("fence"))).append("\n\n");
     }
 

@@ -50,6 +50,7 @@ public final class Rollback {
         try (RunLock lock = RunLock.acquire(runner.options().stateDir(), spec.name(), "rollback");
                 Servers servers = runner.openServers()) {
             RunContext ctx = runner.context(journal, servers);
+            ctx.trafficSwitch().prepare(); // the hook's log, before the switch-back's window opens
             boolean promoted = Cutover.promoted(journal)
                     || (journal.reached(Cutover.NAME, Milestone.PROMOTING) && servers.b().replication().isMaster());
             Step step = promoted ? new SwitchBack() : new DetachTargets();

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Carries out {@code run} and {@code resume}: one lock, one journal, the steps in order, each journaled before
@@ -141,6 +142,7 @@ public final class Runner {
         try (Servers servers = openServers()) {
             refuseIfAnotherRunIsConnected(servers);
             RunContext ctx = context(journal, servers);
+            ctx.trafficSwitch().prepare(); // before any step: nothing is created inside the cutover window
             journal.append(Journal.RUN, null, verb.toUpperCase(java.util.Locale.ROOT), runFacts(verb));
             try {
                 for (Step step : Procedure.steps(spec)) {
@@ -180,7 +182,8 @@ public final class Runner {
     }
 
     RunContext context(Journal journal, Servers servers) {
-        return new RunContext(spec, servers, journal, Switches.of(spec, servers), options, confirmer, listener, clock);
+        return new RunContext(spec, servers, journal, Switches.of(spec, servers, Optional.of(options.stateDir())), options,
+                confirmer, listener, clock);
     }
 
     /** The lock file guards one state directory; ferry's named connections guard the servers themselves. */
@@ -214,14 +217,16 @@ public final class Runner {
     private void runStep(RunContext ctx, Step step) {
         Journal journal = ctx.journal();
         listener.stepStarted(step.name());
-        journal.stepStarted(step.name(), Map.of());
+        journaled(journal, () -> journal.stepStarted(step.name(), Map.of()));
         FailPoints.hit(step.name() + ":started");
         long start = System.nanoTime();
         Map<String, Object> facts;
         try {
             facts = step.run(ctx);
         } catch (FerryException e) {
-            throw failed(ctx, step, e.code() == ExitCode.STOPPED && afterPromotion(journal)
+            // after b's promotion what matters is that b is master: a step that stopped (or a journal that could
+            // not be written) says so with exit 8, whatever it was
+            throw failed(ctx, step, (e.code() == ExitCode.STOPPED || e.code() == ExitCode.JOURNAL) && afterPromotion(journal)
                     ? new FerryException(ExitCode.INCOMPLETE, e.getMessage() + " (b is already master)", e) : e);
         } catch (RedisError e) {
             throw failed(ctx, step, new FerryException(afterPromotion(journal) ? ExitCode.INCOMPLETE : ExitCode.STOPPED,
@@ -232,9 +237,19 @@ public final class Runner {
         } finally {
             ctx.releaseSignals();
         }
-        journal.stepCompleted(step.name(), facts);
+        journaled(journal, () -> journal.stepCompleted(step.name(), facts));
         FailPoints.hit(step.name() + ":completed");
         listener.stepFinished(step.name(), Duration.ofNanos(System.nanoTime() - start), facts);
+    }
+
+    /** A journal write between steps that fails (a full disk) after b's promotion is exit 8: b is master. */
+    private static void journaled(Journal journal, Runnable write) {
+        try {
+            write.run();
+        } catch (FerryException e) {
+            throw e.code() == ExitCode.JOURNAL && afterPromotion(journal)
+                    ? new FerryException(ExitCode.INCOMPLETE, e.getMessage() + " (b is already master)", e) : e;
+        }
     }
 
     private static boolean afterPromotion(Journal journal) {
@@ -249,10 +264,16 @@ public final class Runner {
         FerryException e = sentinels.isEmpty() ? failure
                 : new FerryException(failure.code(), failure.getMessage() + sentinels, failure);
         listener.stepFailed(step.name(), e.getMessage());
-        if (aborted) {
-            journal.ended(RunStatus.ABORTED, Map.of("why", e.getMessage()));
-        } else {
-            journal.stepFailed(step.name(), e.getMessage());
+        try {
+            if (aborted) {
+                journal.ended(RunStatus.ABORTED, Map.of("why", e.getMessage()));
+            } else {
+                journal.stepFailed(step.name(), e.getMessage());
+            }
+        } catch (FerryException journalFull) {
+            // the step's own failure is what the operator must see; the journal's is added, not put in its place
+            return e.getMessage().contains(journalFull.getMessage()) ? e
+                    : new FerryException(e.code(), e.getMessage() + " (and " + journalFull.getMessage() + ")", e);
         }
         return e;
     }

@@ -21,13 +21,24 @@ public final class Switches {
     }
 
     public static TrafficSwitch of(Spec spec, Servers servers) {
+        return of(spec, servers, java.util.Optional.empty());
+    }
+
+    /** {@code stateDir}: the run's, where a hook's output is kept ({@link #hookLog}). */
+    public static TrafficSwitch of(Spec spec, Servers servers, java.util.Optional<java.nio.file.Path> stateDir) {
         Switch s = spec.switchSpec();
         return switch (s.type()) {
             case NONE -> new NoSwitch();
-            case HOOK -> new HookSwitch(s.command(), s.timeout(), spec.specDir(), passwordVariables(spec));
+            case HOOK -> new HookSwitch(s.command(), s.timeout(), spec.specDir(), passwordVariables(spec),
+                    stateDir.map(dir -> hookLog(dir, spec)));
             case KEEPALIVED -> new KeepalivedSwitch(KeepalivedSettings.from(spec, Redactor.NONE), servers,
                     keepalivedOrder());
         };
+    }
+
+    /** The hook's output, beside the journal: one file per spec, each call of the hook appended. */
+    public static java.nio.file.Path hookLog(java.nio.file.Path stateDir, Spec spec) {
+        return stateDir.resolve(spec.name() + ".hook.log");
     }
 
     /** The environment variables the spec takes passwords from. */

@@ -37,7 +37,7 @@ public record AuthSpec(Optional<String> username, Optional<String> passwordEnv, 
     public Optional<Credentials> resolve(SecretSource secrets) {
         requireNonNull(secrets, "secrets");
         Optional<String> password = passwordEnv.map(name -> fromEnv(secrets, name))
-                .or(() -> passwordFile.map(AuthSpec::fromFile));
+                .or(() -> passwordFile.map(file -> fromFile(file, secrets.allowsOpenFiles())));
         return password.map(secret -> new Credentials(username, secret));
     }
 
@@ -47,7 +47,10 @@ public record AuthSpec(Optional<String> username, Optional<String> passwordEnv, 
                         + " with the password, or use password-file)"));
     }
 
-    private static String fromFile(Path file) {
+    private static String fromFile(Path file, boolean allowOpen) {
+        if (!allowOpen) {
+            SecretFilePermissions.check(file);
+        }
         String content;
         try {
             content = Files.readString(file, StandardCharsets.UTF_8);

@@ -9,6 +9,7 @@ import dev.ferry.core.preflight.CheckResult;
 import dev.ferry.core.preflight.ClockChecks;
 import dev.ferry.core.preflight.Guard;
 import dev.ferry.core.preflight.ServerConfigChecks;
+import dev.ferry.core.preflight.StartChecks;
 import dev.ferry.core.preflight.Survey;
 import dev.ferry.core.preflight.TlsChecks;
 import dev.ferry.core.procedure.PlannedCommand;
@@ -100,6 +101,7 @@ public final class Preflight implements Step {
         results.addAll(AccessChecks.all(survey));
         results.add(Guard.check("one run at a time", () -> otherRuns(servers)));
         results.add(switchReady(trafficSwitch));
+        results.addAll(StartChecks.all(spec));
         results.addAll(ServerConfigChecks.all(survey));
         results.add(Guard.check("tls replication", () -> TlsChecks.replication(survey)));
         results.add(ClockChecks.check(spec));

@@ -2,6 +2,8 @@ package dev.ferry.core.switching;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.journal.OutputPaths;
+import dev.ferry.core.journal.PrivateFiles;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.Ticker;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code switch: { type: hook }}: runs the operator's command from the spec's folder with the old and new
  * addresses in its environment. It runs inside the cutover window, so its time counts against max-pause.
+ * Its output goes to a log beside the journal, created by {@link #prepare} before the window opens and named in
+ * the report; the program is the one preflight found ({@link HookProgram}), started by its absolute path.
  */
 public final class HookSwitch implements TrafficSwitch {
     private static final Logger LOG = LoggerFactory.getLogger(HookSwitch.class);
@@ -32,6 +37,7 @@ public final class HookSwitch implements TrafficSwitch {
     private final Path workDir;
     private final java.util.Set<String> hiddenEnv;
     private final Ticker ticker;
+    private final Optional<Path> logFile;
 
     public HookSwitch(List<String> command, Duration timeout, Path workDir) {
         this(command, timeout, workDir, java.util.Set.of());
@@ -39,12 +45,21 @@ public final class HookSwitch implements TrafficSwitch {
 
     /** {@code hiddenEnv}: variables that hold the servers' passwords; the hook does not need them, so it never sees them. */
     public HookSwitch(List<String> command, Duration timeout, Path workDir, java.util.Set<String> hiddenEnv) {
-        this(command, timeout, workDir, hiddenEnv, Ticker.system());
+        this(command, timeout, workDir, hiddenEnv, Optional.empty());
+    }
+
+    /**
+     * {@code logFile}: where the hook's output is kept (the run's state dir); without one (plan, preflight, tests)
+     * a temp file holds it during the call and is deleted after.
+     */
+    public HookSwitch(List<String> command, Duration timeout, Path workDir, java.util.Set<String> hiddenEnv,
+            Optional<Path> logFile) {
+        this(command, timeout, workDir, hiddenEnv, logFile, Ticker.system());
     }
 
     /** {@code ticker} measures how long the hook took (part of the pause the clients see). */
     public HookSwitch(List<String> command, Duration timeout, Path workDir, java.util.Set<String> hiddenEnv,
-            Ticker ticker) {
+            Optional<Path> logFile, Ticker ticker) {
         this.ticker = ticker;
         if (command.isEmpty()) {
             throw new IllegalArgumentException("hook command must not be empty");
@@ -53,6 +68,7 @@ public final class HookSwitch implements TrafficSwitch {
         this.timeout = timeout;
         this.workDir = workDir;
         this.hiddenEnv = java.util.Set.copyOf(hiddenEnv);
+        this.logFile = logFile;
     }
 
     @Override
@@ -70,22 +86,45 @@ public final class HookSwitch implements TrafficSwitch {
 
     @Override
     public List<String> preflight() {
-        Path program = executable();
         List<String> problems = new ArrayList<>();
-        if (program.getNameCount() > 1 || program.isAbsolute()) {
-            if (!Files.isRegularFile(program)) {
-                problems.add("hook " + program + " does not exist: fix switch.command in the spec");
-            } else if (!Files.isExecutable(program)) {
-                problems.add("hook " + program + " is not executable: chmod +x " + program);
-            }
+        if (!Files.isDirectory(workDir)) {
+            problems.add("the hook's working folder " + workDir + " (the spec's folder) is not a folder");
         }
+        problems.addAll(program().problems());
+        logFile.flatMap(OutputPaths::problemWithFile)
+                .ifPresent(problem -> problems.add("the hook's log " + logFile.get() + " " + problem));
         return problems;
     }
 
-    /** A command with a slash is a path relative to the spec's folder; a bare name is looked up on PATH. */
-    private Path executable() {
-        Path p = Path.of(command.get(0));
-        return command.get(0).contains("/") ? workDir.resolve(p).normalize() : p;
+    private HookProgram program() {
+        return HookProgram.of(command.get(0), workDir);
+    }
+
+    /** Creates the log before the cutover window opens: nothing is created on disk inside it. */
+    @Override
+    public void prepare() {
+        if (logFile.isEmpty()) {
+            return;
+        }
+        try {
+            Files.createDirectories(logFile.get().getParent());
+            PrivateFiles.ensure(logFile.get());
+        } catch (IOException e) {
+            throw new FerryException(ExitCode.PREFLIGHT, "cannot create the hook's log " + logFile.get() + " ("
+                    + e.getClass().getSimpleName() + "): give a --state-dir ferry can write into");
+        }
+    }
+
+    @Override
+    public Optional<Path> log() {
+        return logFile;
+    }
+
+    /** The argv exec receives: the program preflight resolved, by its absolute path. */
+    private List<String> argv() {
+        List<String> argv = new ArrayList<>(command);
+        program().resolve().ifPresent(p -> argv.set(0, p.toString()));
+        return argv;
     }
 
     @Override
@@ -97,14 +136,16 @@ public final class HookSwitch implements TrafficSwitch {
     public Duration move(Endpoint from, Endpoint to) {
         long start = ticker.read();
         Path log;
+        long logStart;
         try {
-            log = Files.createTempFile("ferry-hook", ".log");
+            log = logFile.isPresent() ? logFile.get() : Files.createTempFile("ferry-hook", ".log");
+            logStart = Files.exists(log) ? Files.size(log) : 0;
         } catch (IOException e) {
             throw new FerryException(ExitCode.INCOMPLETE, "cannot create the hook's log file: " + e.getMessage());
         }
         // output goes to a file: a chatty hook must never block on a full pipe inside the cutover window
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(argv()).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = pb.environment();
         hiddenEnv.forEach(env::remove);
         env.put("FERRY_SOURCE_HOST", from.host());
@@ -120,7 +161,7 @@ public final class HookSwitch implements TrafficSwitch {
                 throw new FerryException(ExitCode.INCOMPLETE, "hook " + command.get(0) + " did not finish within "
                         + timeout.toMillis() + "ms: make it faster or raise switch.timeout");
             }
-            String output = tail(log);
+            String output = tail(log, logStart);
             LOG.info("hook exited {}: {}", process.exitValue(), output);
             if (process.exitValue() != 0) {
                 throw new FerryException(ExitCode.INCOMPLETE, "hook " + command.get(0) + " exited with "
@@ -134,14 +175,17 @@ public final class HookSwitch implements TrafficSwitch {
             Thread.currentThread().interrupt();
             throw new FerryException(ExitCode.INCOMPLETE, "interrupted while the hook ran: run ferry resume");
         } finally {
-            deleteQuietly(log);
+            if (logFile.isEmpty()) {
+                deleteQuietly(log);
+            }
         }
         return ticker.since(start);
     }
 
-    private static String tail(Path log) throws IOException {
+    /** The last of what this call of the hook wrote (the log also holds earlier calls: a resume, a rollback). */
+    private static String tail(Path log, long since) throws IOException {
         byte[] all = Files.readAllBytes(log);
-        int from = Math.max(0, all.length - OUTPUT_LIMIT);
+        int from = (int) Math.max(Math.min(since, all.length), all.length - OUTPUT_LIMIT);
         return new String(all, from, all.length - from, StandardCharsets.UTF_8).trim();
     }
 

@@ -4,7 +4,6 @@ import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +52,8 @@ final class MismatchSink {
                 w.newLine();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new FerryException(ExitCode.CONNECTION, "could not verify: cannot write to the mismatch file ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "): free space there, or pick another --mismatches", e);
         }
     }
 

@@ -83,4 +83,21 @@ class JournalTest {
             assertThat(Files.readString(dir.resolve("orders.lock"))).startsWith(ProcessHandle.current().pid() + " ");
         }
     }
+
+    /** A crash mid-write leaves a torn last line: reading skips it, and the next entry must not be glued onto it. */
+    @Test
+    void aTornLastLineIsCutBeforeTheNextEntry() throws java.io.IOException {
+        Journal j = journal();
+        j.stepStarted("preflight", Map.of());
+        Files.writeString(j.file(), "{\"kind\":\"step\",\"st", StandardOpenOption.APPEND);
+        Journal afterCrash = journal();
+        assertThat(afterCrash.entries()).hasSize(1);
+
+        afterCrash.stepCompleted("preflight", Map.of());
+
+        assertThat(journal().entries()).hasSize(2);
+        assertThat(journal().completed("preflight")).isTrue();
+        afterCrash.stepStarted("sync b from a", Map.of());
+        assertThat(journal().entries()).hasSize(3);
+    }
 }

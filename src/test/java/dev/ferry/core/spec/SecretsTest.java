@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,7 +67,7 @@ class SecretsTest {
         "' pw '|' pw '",
     })
     void readsThePasswordFileStrippingOneTrailingNewline(String content, String expected) throws IOException {
-        Path file = Files.writeString(dir.resolve("redis.pw"), unescape(content), StandardCharsets.UTF_8);
+        Path file = ownerOnly(Files.writeString(dir.resolve("redis.pw"), unescape(content), StandardCharsets.UTF_8));
 
         Optional<Credentials> credentials = fromFile(file).resolve(env(Map.of()));
 
@@ -83,7 +86,7 @@ class SecretsTest {
 
     @Test
     void emptyPasswordFileIsRejected() throws IOException {
-        Path file = Files.writeString(dir.resolve("empty.pw"), "\n");
+        Path file = ownerOnly(Files.writeString(dir.resolve("empty.pw"), "\n"));
 
         assertThatThrownBy(() -> fromFile(file).resolve(env(Map.of())))
                 .hasMessageContaining(file.toString())
@@ -92,11 +95,74 @@ class SecretsTest {
 
     @Test
     void unreadablePasswordFileIsNamedWithoutItsContent() throws IOException {
-        Path file = Files.write(dir.resolve("latin1.pw"), new byte[] {'p', (byte) 0xE9, 'w'});
+        Path file = ownerOnly(Files.write(dir.resolve("latin1.pw"), new byte[] {'p', (byte) 0xE9, 'w'}));
 
         assertThatThrownBy(() -> fromFile(file).resolve(env(Map.of())))
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("cannot be read");
+    }
+
+    private static Path ownerOnly(Path file) throws IOException {
+        return Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /** A source that allows open files, as --allow-open-secret-files makes it. */
+    private static SecretSource allowingOpenFiles() {
+        return new SecretSource() {
+            @Override
+            public Optional<String> env(String name) {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean allowsOpenFiles() {
+                return true;
+            }
+        };
+    }
+
+    @ParameterizedTest
+    @CsvSource({"rw-r--r--,0644", "rw-r-----,0640", "rw-----w-,0602"})
+    void passwordFileOpenToGroupOrOthersIsRefusedLikeAnSshKey(String mode, String octal) throws IOException {
+        Path file = Files.writeString(dir.resolve("open.pw"), SECRET + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+
+        assertThatThrownBy(() -> fromFile(file).resolve(env(Map.of())))
+                .isInstanceOf(SpecException.class)
+                .hasMessage("auth: password file " + file + " is open to group or others (mode " + octal
+                        + ", like an unprotected ssh key) (chmod 600 " + file
+                        + ", or pass --allow-open-secret-files to use it anyway)");
+        assertThat(SecretSource.system().allowsOpenFiles()).isFalse();
+    }
+
+    @Test
+    void openPasswordFileIsUsedWhenTheOperatorAllowsIt() throws IOException {
+        Path file = Files.writeString(dir.resolve("open.pw"), SECRET + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertThat(fromFile(file).resolve(allowingOpenFiles())).map(Credentials::password).contains(SECRET);
+        assertThat(SecretSource.system(true).allowsOpenFiles()).isTrue();
+    }
+
+    @Test
+    void passwordFileOfAnotherUserIsRefused() throws IOException {
+        Path file = ownerOnly(Files.writeString(dir.resolve("theirs.pw"), SECRET + "\n"));
+        UserPrincipal nobody;
+        try {
+            nobody = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+            Files.setOwner(file, nobody);
+        } catch (IOException notRoot) {
+            System.err.println("SKIPPED passwordFileOfAnotherUserIsRefused: cannot give a file to user nobody ("
+                    + notRoot + "): run the tests as root to cover it");
+            Assumptions.abort("needs root to chown a file to nobody");
+            return;
+        }
+
+        assertThatThrownBy(() -> fromFile(file).resolve(env(Map.of())))
+                .isInstanceOf(SpecException.class)
+                .hasMessageContaining("password file " + file + " belongs to user nobody")
+                .hasMessageContaining("chown " + System.getProperty("user.name") + " " + file)
+                .hasMessageNotContaining(SECRET);
     }
 
     @Test

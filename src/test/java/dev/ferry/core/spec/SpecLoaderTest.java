@@ -272,7 +272,8 @@ class SpecLoaderTest {
     void loadsFromAFileAndResolvesRelativePathsAgainstItsFolder() throws IOException {
         Path file = dir.resolve("orders.yaml");
         Files.writeString(file, MINIMAL + "auth: { username: app, password-file: redis.pw }\n");
-        Files.writeString(dir.resolve("redis.pw"), "s3cret\n");
+        Files.setPosixFilePermissions(Files.writeString(dir.resolve("redis.pw"), "s3cret\n"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
         Spec spec = SpecLoader.load(file);
 

@@ -48,6 +48,7 @@ final class KeepalivedChecks {
                     + "would not hear each other; configure both the same way");
         }
         settings.source().handoverFile().ifPresent(file -> handoverProblem(a, file).ifPresent(problems::add));
+        problems.addAll(new KeepalivedStartChecks(settings).problems(a.block().file(), b.block().file()));
         if (!settings.target().runs()) {
             problems.add("keepalived does not run on b's host ('" + settings.target().running()
                     + "' failed): start it, the VIP cannot move to a host without it");
@@ -93,6 +94,7 @@ final class KeepalivedChecks {
             warnings.add(settings.instance() + " is in vrrp_sync_group " + String.join(", ", groups.stream().distinct()
                     .toList()) + ": the group's other instances move with it");
         }
+        warnings.addAll(new KeepalivedStartChecks(settings).warnings());
         peerWarning(a, servers.b().host(), "a").ifPresent(warnings::add);
         peerWarning(b, servers.a().host(), "b").ifPresent(warnings::add);
         return warnings;
