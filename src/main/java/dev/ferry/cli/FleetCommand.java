@@ -48,6 +48,10 @@ final class FleetCommand implements Runnable {
                 description = "where the fleet's and every pair's journal and lock live (default: ${DEFAULT-VALUE})")
         Path stateDir;
 
+        @Option(names = "--allow-open-secret-files", description = "use password files that group or others can read, "
+                + "or that another user owns (refused by default, as ssh refuses such keys: chmod 600 FILE)")
+        boolean allowOpenSecretFiles;
+
         FleetFile load() {
             return FleetLoader.load(fleetFile);
         }
@@ -60,7 +64,8 @@ final class FleetCommand implements Runnable {
         FleetRunner runner(FleetFile fleet, boolean forceWipe, boolean acceptDivergence, PrintWriter out, StatusBoard board) {
             RunOptions options = new RunOptions(false, forceWipe, stateDir, false, acceptDivergence);
             FleetRunner runner = new FleetRunner(fleet, options, spec -> board == null ? new PairLines(out, spec.name())
-                    : board.listener(spec.name(), new PairLines(out, spec.name())), SecretSource.system(), Clock.systemUTC());
+                    : board.listener(spec.name(), new PairLines(out, spec.name())), SecretSource.system(allowOpenSecretFiles),
+                    Clock.systemUTC());
             return board == null ? runner : runner.onPairEnded(p -> board.ended(p.spec(), p.outcome().name(), p.exitCode()));
         }
     }
@@ -79,6 +84,15 @@ final class FleetCommand implements Runnable {
         @Option(names = "--report", paramLabel = "FILE", description = "write the fleet report: JSON to FILE, Markdown to"
                 + " FILE.md, the status page as FILE.html; each pair's own report beside it (FILE-SPEC.json)")
         Path report;
+
+        /** --report FILE, FILE.md and FILE.html, checked before anything is read or contacted. */
+        void checkReport() {
+            if (report != null) {
+                for (Path file : List.of(report, report.resolveSibling(report.getFileName() + ".md"), FleetReport.page(report))) {
+                    dev.ferry.core.journal.OutputPaths.file("--report", file);
+                }
+            }
+        }
 
         /** One question for the whole fleet: each pair's own confirmations would interleave on one terminal. */
         void confirm(CommandLine cl, String question) {
@@ -174,6 +188,8 @@ final class FleetCommand implements Runnable {
         @Override
         public Integer call() {
             ui.check(cmd);
+            dev.ferry.core.journal.OutputPaths.folder("--state-dir", fleetOptions.stateDir);
+            flags.checkReport();
             FleetFile fleet = fleetOptions.load();
             CommandLine cl = cmd.commandLine();
             flags.confirm(cl, question(fleet));
@@ -183,10 +199,11 @@ final class FleetCommand implements Runnable {
                 RunCommand.announce(cl, page);
                 FleetRunner runner = fleetOptions.runner(fleet, flags.forceWipe, flags.acceptDivergence, cl.getOut(), board);
                 FleetResult result = apply(runner);
+                int code = finish(cl, fleet, fleetOptions, flags.report, result);
                 if (flags.report != null) {
-                    StatusPage.save(board, "fleet " + fleet.name(), flags.report.resolveSibling(flags.report.getFileName() + ".html"));
+                    StatusPage.save(board, "fleet " + fleet.name(), FleetReport.page(flags.report));
                 }
-                return finish(cl, fleet, fleetOptions, flags.report, result);
+                return code;
             }
         }
     }

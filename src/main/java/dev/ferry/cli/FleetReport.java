@@ -83,6 +83,11 @@ final class FleetReport {
         return md.append('\n').toString();
     }
 
+    /** The saved status page beside the report. */
+    static Path page(Path file) {
+        return file.resolveSibling(file.getFileName() + ".html");
+    }
+
     private static Path sibling(Path file, String suffix) {
         String name = file.getFileName().toString();
         String base = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;

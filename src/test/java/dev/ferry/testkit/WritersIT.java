@@ -86,7 +86,9 @@ class WritersIT {
             // A became B's replica, so what was acknowledged on A alone is gone: the check must say so.
             LossReport onB = writers.checkLost(adminB);
             assertThat(onB.missing()).as(onB.toString()).isGreaterThanOrEqualTo(200).isLessThan(onB.checked());
-            assertThat(onB.checked() - onB.missing()).isGreaterThanOrEqualTo(stats.acknowledged() - onA);
+            // a write A acknowledged just before it became B's replica may be counted after onA was read: one per
+            // writer at most, and lost with A's data like the others
+            assertThat(onB.checked() - onB.missing()).isGreaterThanOrEqualTo(stats.acknowledged() - onA - stats.acknowledgedSeqs().size());
         }
     }
 

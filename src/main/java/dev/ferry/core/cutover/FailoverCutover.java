@@ -29,6 +29,7 @@ import java.util.Map;
  */
 public final class FailoverCutover implements Step {
     private static final Duration POLL = Duration.ofMillis(2);
+    private static final Duration ONLINE_WAIT = Duration.ofSeconds(5);
     /** Past max-pause, FAILOVER has timed out and a is unpausing; give it this long to settle before ABORT. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
 
@@ -71,6 +72,7 @@ public final class FailoverCutover implements Step {
         ctx.confirm("cut over now: FAILOVER a (" + a.address() + ") to b (" + b.address() + ")?");
         ctx.canary().stop(); // its writes on a must be answered before a pauses and hands over
         CutoverMoves.FORWARD.waitForSmallLag(ctx);
+        awaitListedOnline(ctx, a, b);
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", "FAILOVER TO b TIMEOUT " + ctx.spec().cutover().maxPause().toMillis());
         // FAILOVER's own TIMEOUT bounds the pause; a signal waits for it (aborting it mid-handshake would race b)
@@ -93,6 +95,22 @@ public final class FailoverCutover implements Step {
         facts.put("pauseMillis", CutoverMoves.millis(ctx.nanos() - start));
         ctx.journal().stepFact(Cutover.NAME, Milestone.PROMOTED, Map.of("bRunId", b.runId(), "pauseMillis", facts.get("pauseMillis")));
         return forward(ctx, facts);
+    }
+
+    /**
+     * FAILOVER refuses a target that a does not list as an online replica ("target replica is not online"), which
+     * a replica is for a moment after its sync or a reconnect: wait for that (bounded) rather than abort for it.
+     */
+    private static void awaitListedOnline(RunContext ctx, RedisNode a, RedisNode b) {
+        long deadline = ctx.nanos() + ONLINE_WAIT.toNanos();
+        while (!listedOnline(a.info("replication"), b.port()) && ctx.nanos() < deadline) {
+            ctx.sleep(Duration.ofMillis(10));
+        }
+    }
+
+    static boolean listedOnline(Info replication, int port) {
+        return replication.asMap().entrySet().stream().anyMatch(e -> e.getKey().matches("slave\\d+")
+                && e.getValue().contains("port=" + port + ",") && e.getValue().contains("state=online"));
     }
 
     private static void awaitFailover(RunContext ctx, long start) {
