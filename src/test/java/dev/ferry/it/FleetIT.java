@@ -249,6 +249,37 @@ class FleetIT {
         }
     }
 
+    /**
+     * fleet rollback: a named pair alone, then every other finished pair, in reverse order; each ends with a master
+     * again and nothing lost, and a pair rolled back is not moved again by fleet resume.
+     */
+    @Test
+    void rollbackNamedPairThenAllFinishedInReverseOrder() {
+        try (Pairs pairs = new Pairs(3)) {
+            Path fleet = pairs.fleet(2, "stop");
+            Cli.Result run = Cli.run(pairs.args("run", fleet, "--yes"));
+            assertThat(run.code()).as(run.toString()).isZero();
+            Cli.Result one = Cli.run(pairs.args("rollback", fleet, "--yes", "--pair", "pair-1"));
+            assertThat(one.code()).as(one.toString()).isZero();
+            assertThat(one.out()).containsPattern("pair-1 +DONE").doesNotContain("pair-0 ").doesNotContain("pair-2 ");
+            assertThat(Roles.role(pairs.rigs.get(1).a())).isEqualTo("master");
+            assertThat(Roles.role(pairs.rigs.get(0).b())).as("pair-0 untouched").isEqualTo("master");
+            Cli.Result rest = Cli.run(pairs.args("rollback", fleet, "--yes"));
+            assertThat(rest.code()).as(rest.toString()).isZero();
+            assertThat(rest.out().indexOf("pair-2 ")).as("reverse order").isLessThan(rest.out().indexOf("pair-0 "));
+            Cli.Result resume = Cli.run(pairs.args("resume", fleet, "--yes"));
+            assertThat(resume.out()).as("rolled back pairs are left alone").containsPattern("pair-1 +ALREADY_DONE");
+            for (int i = 0; i < 3; i++) {
+                assertThat(Roles.role(pairs.rigs.get(i).a())).as("pair %d rolled back", i).isEqualTo("master");
+                Roles.assertTakesWrites(pairs.rigs.get(i).a(), Duration.ofSeconds(1));
+                pairs.assertNothingLost(i);
+            }
+            Cli.Result unknown = Cli.run(pairs.args("rollback", fleet, "--yes", "--pair", "nope"));
+            assertThat(unknown.code()).isEqualTo(2);
+            assertThat(unknown.err()).contains("no pair named [nope]");
+        }
+    }
+
     /** The largest number of pairs between their STARTED and their end in the fleet journal at one moment. */
     private static int mostAtOnce(Journal fleet) {
         TreeMap<Instant, Integer> deltas = new TreeMap<>();

@@ -106,19 +106,20 @@ public final class FollowBack {
         if (follower.replication().replicatesFrom(master.host(), master.port())) {
             return !unconfirmed(ctx.journal(), step, decision) || confirm(ctx, step, follower, master);
         }
+        if (decision.path() == Path.LOADS_RDB) {
+            // a full resync is safe here: nothing to undo, so one read of b's counters and one journal line, no
+            // more (this runs inside the cutover's pause)
+            Map<String, Object> counters = counters(decision, master, Map.of());
+            ReplicaSync.attach(ctx, follower, master);
+            ctx.journal().stepFact(step, CONFIRMED, counters);
+            return true;
+        }
         ReplicationState before = follower.replication();
         // before 6.2 a detached or fenced follower is a read-only replica of itself: undoing REPLICAOF puts that back
         journalCounters(ctx, step, decision, master, Map.of(WAS_REPLICA_OF,
                 before.isReplica() ? before.masterHost() + ":" + before.masterPort() : ""));
-        return switch (decision.path()) {
-            case LOADS_RDB -> {
-                ReplicaSync.attach(ctx, follower, master);
-                ctx.journal().stepFact(step, CONFIRMED, Map.of());
-                yield true;
-            }
-            case REFUSED -> hold(ctx, step, follower, master, decision.why());
-            case PARTIAL_ONLY -> followPartially(ctx, step, follower, master);
-        };
+        return decision.path() == Path.REFUSED ? hold(ctx, step, follower, master, decision.why())
+                : followPartially(ctx, step, follower, master);
     }
 
     private static boolean followPartially(RunContext ctx, String step, RedisNode follower, RedisNode master) {
@@ -138,12 +139,17 @@ public final class FollowBack {
     /** b's sync counters before REPLICAOF: whether a full sync followed, for the confirmation and the report. */
     private static void journalCounters(RunContext ctx, String step, Decision decision, RedisNode master,
             Map<String, Object> more) {
+        ctx.journal().stepFact(step, FOLLOWING, counters(decision, master, more));
+    }
+
+    /** The path taken and b's resync counters before REPLICAOF: afterwards they tell a partial resync from a full one. */
+    private static Map<String, Object> counters(Decision decision, RedisNode master, Map<String, Object> more) {
         Info stats = master.info("stats");
         Map<String, Object> facts = new LinkedHashMap<>(more);
         facts.put("followPath", decision.path().name());
         facts.put("bSyncFullBefore", stats.getLong("sync_full", 0));
         facts.put("bSyncPartialOkBefore", stats.getLong("sync_partial_ok", 0));
-        ctx.journal().stepFact(step, FOLLOWING, facts);
+        return facts;
     }
 
     /**
