@@ -26,6 +26,7 @@ class OptionNumbersTest {
         "demo --mode bogus                    | --mode must be one of [pause, failover, drain], was bogus",
         "status missing.yaml --watch --interval 0s | --interval must be between 100ms and 1h, was 0s",
         "run missing.yaml --metrics-port 70000     | --metrics-port must be between 1 and 65535, was 70000",
+        "fleet run missing.yaml --metrics-port 0   | --metrics-port must be between 1 and 65535, was 0",
     })
     void aBadNumberIsOneLineAndExitTwo(String args, String message) {
         StringWriter err = new StringWriter();
