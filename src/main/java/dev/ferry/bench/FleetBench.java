@@ -111,6 +111,10 @@ public final class FleetBench {
         row.put("outcome", result.fleet().summary());
         row.put("exitCode", result.fleet().exitCode());
         row.put("totalSeconds", result.took().toMillis() / 1000.0);
+        row.put("preflightSeconds", result.beforeFirstPair().toMillis() / 1000.0);
+        List<Long> pairMillis = result.fleet().pairs().stream().map(p -> p.millis()).toList();
+        row.put("pairSecondsP50", percentile(pairMillis, 50) / 1000.0);
+        row.put("pairSecondsP100", percentile(pairMillis, 100) / 1000.0);
         row.put("pauseP50Millis", percentile(pauses, 50));
         row.put("pauseP100Millis", percentile(pauses, 100));
         row.put("pausesMillis", pauses);
@@ -161,12 +165,12 @@ public final class FleetBench {
     private static void print(Options o, Map<String, Object> one, Map<String, Object> many, Map<String, Object> v) {
         OUT.println();
         OUT.printf("fleet of %d pairs, 1 writer each at %d writes/s%n", o.pairs, o.rate);
-        OUT.printf("%-10s %-14s %9s %13s %14s %6s %13s%n", "parallel", "outcome", "total s", "pause p50 ms",
-                "pause p100 ms", "lost", "peak heap MB");
+        OUT.printf("%-10s %-14s %9s %13s %12s %13s %14s %6s %13s%n", "parallel", "outcome", "total s", "preflight s",
+                "pair s p50", "pause p50 ms", "pause p100 ms", "lost", "peak heap MB");
         for (Map<String, Object> row : List.of(one, many)) {
-            OUT.printf("%-10s %-14s %9.1f %13d %14d %6d %13.1f%n", row.get("parallel"), row.get("outcome"),
-                    row.get("totalSeconds"), row.get("pauseP50Millis"), row.get("pauseP100Millis"), row.get("lost"),
-                    row.get("peakHeapMb"));
+            OUT.printf("%-10s %-14s %9.1f %13.1f %12.1f %13d %14d %6d %13.1f%n", row.get("parallel"), row.get("outcome"),
+                    row.get("totalSeconds"), row.get("preflightSeconds"), row.get("pairSecondsP50"),
+                    row.get("pauseP50Millis"), row.get("pauseP100Millis"), row.get("lost"), row.get("peakHeapMb"));
         }
         OUT.printf("time ratio %.3f (goal <= %.2f): %s%n", v.get("timeRatio"), TIME_RATIO_GOAL, met(v, "timeRatioMet"));
         OUT.printf("pause at %d: every pair <= %d ms (lone p100 %d ms): %s (%d over)%n", o.parallel,

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -61,14 +62,20 @@ public final class DemoFleet implements AutoCloseable {
         Path stateDir = dir.resolve("state");
         RunOptions options = new RunOptions(true, false, stateDir, false, "drain".equals(config.mode()));
         long start = System.nanoTime();
-        FleetResult result = new FleetRunner(fleet, options, listeners, SecretSource.system(), Clock.systemUTC()).run();
+        AtomicLong firstPair = new AtomicLong();
+        Function<Spec, RunListener> noted = spec -> {
+            firstPair.compareAndSet(0, System.nanoTime()); // a pair's listener is made as the pair starts
+            return listeners.apply(spec);
+        };
+        FleetResult result = new FleetRunner(fleet, options, noted, SecretSource.system(), Clock.systemUTC()).run();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
+        Duration beforeFirstPair = firstPair.get() == 0 ? took : Duration.ofNanos(firstPair.get() - start);
         Demo.sleepQuietly(config.writeAfter());
         List<DemoResult> verdicts = new ArrayList<>();
         for (int i = 0; i < demos.size(); i++) {
             verdicts.add(verdict(demos.get(i), fleet.specs().get(i), stateDir));
         }
-        return new FleetDemoResult(result, verdicts, took);
+        return new FleetDemoResult(result, verdicts, took, beforeFirstPair);
     }
 
     private List<Path> startPairs(Consumer<String> say) {
