@@ -78,7 +78,6 @@ final class StatusPage implements AutoCloseable {
             status.put("title", title);
             String json = Journal.json().writeValueAsString(status).replace("</", "<\\/");
             String html = new String(page(), StandardCharsets.UTF_8).replace("var SNAPSHOT = null;", "var SNAPSHOT = " + json + ";");
-            Files.createDirectories(file.toAbsolutePath().getParent()); // saved before the fleet report makes the folder
             Files.writeString(file, html);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
