@@ -119,9 +119,14 @@ public final class FleetBench {
         row.put("pauseP50Millis", percentile(pauses, 50));
         row.put("pauseP100Millis", percentile(pauses, 100));
         row.put("pausesMillis", pauses);
-        List<Long> fenced = result.pairs().stream().map(FleetBench::fencedMillis).toList();
+        List<Long> fenced = result.pairs().stream().map(p -> cutoverMillis(p, "pauseMillis")).toList();
         row.put("fencedP100Millis", percentile(fenced, 100));
         row.put("fencedMillis", fenced);
+        Map<String, Long> phases = new LinkedHashMap<>();
+        for (String phase : CUTOVER_PHASES) {
+            phases.put(phase, percentile(result.pairs().stream().map(p -> cutoverMillis(p, phase)).toList(), 100));
+        }
+        row.put("cutoverPhasesP100Millis", phases);
         row.put("lost", result.lost());
         row.put("acknowledged", result.pairs().stream().mapToLong(p -> p.writers().acknowledged()).sum());
         row.put("peakHeapMb", peakHeap / 1048576.0);
@@ -177,6 +182,8 @@ public final class FleetBench {
                     row.get("pauseP50Millis"), row.get("pauseP100Millis"), row.get("fencedP100Millis"), row.get("lost"),
                     row.get("peakHeapMb"));
         }
+        OUT.printf("cutover phases p100 (ms) at 1: %s, at %d: %s%n", one.get("cutoverPhasesP100Millis"), o.parallel,
+                many.get("cutoverPhasesP100Millis"));
         OUT.printf("time ratio %.3f (goal <= %.2f): %s%n", v.get("timeRatio"), TIME_RATIO_GOAL, met(v, "timeRatioMet"));
         OUT.printf("pause at %d: every pair <= %d ms (lone p100 %d ms): %s (%d over)%n", o.parallel,
                 v.get("pauseBoundMillis"), v.get("lonePairP100Millis"), met(v, "pauseMet"), v.get("pairsOverPauseBound"));
@@ -208,10 +215,13 @@ public final class FleetBench {
      * How long ferry itself held a's writes (its cutover's pauseMillis), beside the writer's longest gap: at parallel 1
      * a writer lives through the whole fleet run, so its longest gap may come from a hiccup far from its cutover.
      */
-    private static long fencedMillis(DemoResult pair) {
-        return pair.report().get("cutover") instanceof Map<?, ?> cutover && cutover.get("pauseMillis") instanceof Number n
+    private static long cutoverMillis(DemoResult pair, String fact) {
+        return pair.report().get("cutover") instanceof Map<?, ?> cutover && cutover.get(fact) instanceof Number n
                 ? n.longValue() : -1;
     }
+
+    /** Where a long fence went: b catching up, b promoted, the switch (each from the report's cutover facts). */
+    private static final List<String> CUTOVER_PHASES = List.of("catchUpMillis", "promotedAfterMillis", "switchMillis");
 
     /** The bench prints only what went wrong in a pair; the table says the rest. */
     private static RunListener failuresOnly(String pair) {
