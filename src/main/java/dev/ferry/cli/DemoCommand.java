@@ -45,8 +45,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--redis-server", paramLabel = "PATH", description = "redis-server binary for a, b and c (default: redis-server on PATH)")
     Path redisServer;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "write the report as JSON")
+    @Option(names = "--report", paramLabel = "FILE", description = "write the report as JSON (not with --fleet)")
     Path report;
+
+    @Option(names = "--fleet", paramLabel = "N", description = "moves N throwaway pairs (on loopback, hook switch, each"
+            + " with its own writers) as one fleet, then prints each pair's lost writes and the fleet's summary")
+    Integer fleet;
+
+    @Option(names = "--parallel", paramLabel = "N", description = "with --fleet: pairs moved at once (default: the"
+            + " smaller of --fleet and " + FleetDemo.DEFAULT_PARALLEL + ")")
+    Integer parallel;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
@@ -59,7 +67,11 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = cmd.commandLine().getOut();
+        FleetDemo fleetDemo = FleetDemo.checked(new Usage(cmd), fleet, parallel, report);
         DemoConfig config = config();
+        if (fleetDemo != null) {
+            return fleetDemo.run(config, out);
+        }
         if (report != null) {
             dev.ferry.core.journal.OutputPaths.file("--report", report);
         }

@@ -6,7 +6,9 @@ import dev.ferry.core.fleet.FleetPreflight;
 import dev.ferry.core.fleet.FleetResult;
 import dev.ferry.core.fleet.FleetRunner;
 import dev.ferry.core.fleet.PairOutcome;
+import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.procedure.RunOptions;
+import dev.ferry.core.run.Runner;
 import dev.ferry.core.spec.FleetFile;
 import dev.ferry.core.spec.FleetLoader;
 import dev.ferry.core.spec.SecretSource;
@@ -19,6 +21,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,9 +66,18 @@ final class FleetCommand implements Runnable {
 
         /** With a board: every pair's events also go to the status page, and so does how each pair ended. */
         FleetRunner runner(FleetFile fleet, boolean forceWipe, boolean acceptDivergence, PrintWriter out, StatusBoard board) {
+            return runner(fleet, forceWipe, acceptDivergence, out, board, spec -> new PairLines(out, spec.name()));
+        }
+
+        /**
+         * With a board and the pairs' own listeners (console lines, or metrics in front of them): the board sees every
+         * event first, then the pair's listener.
+         */
+        FleetRunner runner(FleetFile fleet, boolean forceWipe, boolean acceptDivergence, PrintWriter out, StatusBoard board,
+                Function<Spec, RunListener> pairListener) {
             RunOptions options = new RunOptions(false, forceWipe, stateDir, false, acceptDivergence);
-            FleetRunner runner = new FleetRunner(fleet, options, spec -> board == null ? new PairLines(out, spec.name())
-                    : board.listener(spec.name(), new PairLines(out, spec.name())), SecretSource.system(allowOpenSecretFiles),
+            FleetRunner runner = new FleetRunner(fleet, options, spec -> board == null ? pairListener.apply(spec)
+                    : board.listener(spec.name(), pairListener.apply(spec)), SecretSource.system(allowOpenSecretFiles),
                     Clock.systemUTC());
             return board == null ? runner : runner.onPairEnded(p -> board.ended(p.spec(), p.outcome().name(), p.exitCode()));
         }
@@ -181,7 +194,15 @@ final class FleetCommand implements Runnable {
         @CommandLine.Mixin
         UiOptions ui;
 
+        @CommandLine.Mixin
+        FleetMetricsOptions metrics;
+
         abstract String question(FleetFile fleet);
+
+        /** The steps a pair's metrics show from the start (at 0): a run's; a rollback's appear as they run. */
+        List<String> metricSteps(Spec spec) {
+            return Runner.plannedSteps(spec);
+        }
 
         abstract FleetResult apply(FleetRunner runner);
 
@@ -190,14 +211,16 @@ final class FleetCommand implements Runnable {
             ui.check(cmd);
             dev.ferry.core.journal.OutputPaths.folder("--state-dir", fleetOptions.stateDir);
             flags.checkReport();
+            metrics.check(cmd);
             FleetFile fleet = fleetOptions.load();
             CommandLine cl = cmd.commandLine();
             flags.confirm(cl, question(fleet));
             Signals.install(cl.getErr());
             StatusBoard board = new StatusBoard(fleet.specs().stream().map(Spec::name).toList(), fleet.parallel());
-            try (StatusPage page = ui.open(board, "fleet " + fleet.name(), cmd)) {
+            try (StatusPage page = ui.open(board, "fleet " + fleet.name(), cmd); RunMetrics.Server server = metrics.open()) {
                 RunCommand.announce(cl, page);
-                FleetRunner runner = fleetOptions.runner(fleet, flags.forceWipe, flags.acceptDivergence, cl.getOut(), board);
+                FleetRunner runner = fleetOptions.runner(fleet, flags.forceWipe, flags.acceptDivergence, cl.getOut(), board,
+                        pairListeners(cl.getOut(), server));
                 FleetResult result = apply(runner);
                 int code = finish(cl, fleet, fleetOptions, flags.report, result);
                 if (flags.report != null) {
@@ -205,6 +228,19 @@ final class FleetCommand implements Runnable {
                 }
                 return code;
             }
+        }
+
+        /**
+         * Each pair's console lines, behind its metrics when the fleet serves them. One RunMetrics per pair for the
+         * whole command: the registry keeps the first gauges registered under a name and spec.
+         */
+        private Function<Spec, RunListener> pairListeners(PrintWriter out, RunMetrics.Server server) {
+            if (server == null) {
+                return spec -> new PairLines(out, spec.name());
+            }
+            Map<String, RunMetrics> bySpec = new ConcurrentHashMap<>();
+            return spec -> bySpec.computeIfAbsent(spec.name(),
+                    name -> new RunMetrics(new PairLines(out, name), server, name, metricSteps(spec)));
         }
     }
 
@@ -249,6 +285,11 @@ final class FleetCommand implements Runnable {
         @Override
         FleetResult apply(FleetRunner runner) {
             return runner.rollback(new LinkedHashSet<>(pairs));
+        }
+
+        @Override
+        List<String> metricSteps(Spec spec) {
+            return List.of();
         }
     }
 

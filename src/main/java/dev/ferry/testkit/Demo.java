@@ -73,10 +73,15 @@ public final class Demo implements AutoCloseable {
 
     /** The spec the demo runs: a hook repoints the writers by rewriting the endpoint file they read. */
     public Path writeSpec() {
+        return writeSpec("demo");
+    }
+
+    /** The same spec under another name: a fleet's pairs share one state directory, so each needs its own. */
+    public Path writeSpec(String name) {
         Path hook = workDir.resolve("repoint.sh");
-        Path spec = workDir.resolve("demo.yaml");
+        Path spec = workDir.resolve(name + ".yaml");
         String yaml = String.join("\n",
-                "name: demo",
+                "name: " + name,
                 "source: { host: " + a.host() + ", port: " + a.port() + " }",
                 "target: { host: " + b.host() + ", port: " + b.port() + " }",
                 "backup: { host: " + c.host() + ", port: " + c.port() + " }",
@@ -152,6 +157,11 @@ public final class Demo implements AutoCloseable {
 
     private DemoResult finish(RunResult result, Path journal) {
         sleepQuietly(config.writeAfter());
+        return verdict(result, journal);
+    }
+
+    /** Stops the writers and asks them what b and c lack; a fleet waits its write-after once for all its pairs. */
+    DemoResult verdict(RunResult result, Path journal) {
         writers.stop();
         Map<String, Object> setup = new LinkedHashMap<>();
         setup.put("writers", config.writers());
@@ -161,7 +171,7 @@ public final class Demo implements AutoCloseable {
         }
     }
 
-    private static void sleepQuietly(Duration d) {
+    static void sleepQuietly(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {

@@ -26,6 +26,11 @@ class OptionNumbersTest {
         "demo --mode bogus                    | --mode must be one of [pause, failover, drain], was bogus",
         "status missing.yaml --watch --interval 0s | --interval must be between 100ms and 1h, was 0s",
         "run missing.yaml --metrics-port 70000     | --metrics-port must be between 1 and 65535, was 70000",
+        "fleet run missing.yaml --metrics-port 0   | --metrics-port must be between 1 and 65535, was 0",
+        "demo --fleet 0                       | --fleet must be between 1 and 50, was 0",
+        "demo --fleet 1000                    | --fleet must be between 1 and 50, was 1000",
+        "demo --fleet 3 --parallel 4          | --parallel must be between 1 and 3, was 4",
+        "demo --parallel 2                    | --parallel needs --fleet N (the number of pairs to move)",
     })
     void aBadNumberIsOneLineAndExitTwo(String args, String message) {
         StringWriter err = new StringWriter();

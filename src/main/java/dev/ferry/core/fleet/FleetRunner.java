@@ -57,13 +57,40 @@ public final class FleetRunner {
         this.clock = clock;
     }
 
-    /** Each pair's preflight, plus the conflicts between pairs; read-only. */
+    /**
+     * Each pair's preflight, plus the conflicts between pairs; read-only. Up to {@code parallel} pairs are checked at
+     * once (each pair's checks are its own, on its own servers): done one by one they took half a second a pair, the
+     * bulk of a 50-pair fleet's time at {@code parallel: 8}. Results keep the fleet file's order.
+     */
     public FleetPreflight preflight() {
         Map<String, List<CheckResult>> checks = new LinkedHashMap<>();
-        for (Spec spec : fleet.specs()) {
-            checks.put(spec.name(), new Planner(spec, options, secrets).preflight());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(fleet.parallel(), fleet.specs().size())),
+                r -> new Thread(r, "ferry-fleet-preflight"));
+        try {
+            Map<String, Future<List<CheckResult>>> futures = new LinkedHashMap<>();
+            for (Spec spec : fleet.specs()) {
+                futures.put(spec.name(), pool.submit(() -> new Planner(spec, options, secrets).preflight()));
+            }
+            futures.forEach((name, f) -> checks.put(name, preflightOf(f)));
+        } finally {
+            pool.shutdownNow();
         }
         return new FleetPreflight(checks, FleetConflicts.find(fleet.specs(), secrets), fleet.onFailure());
+    }
+
+    /** A pair's checks; what a pair's preflight throws is thrown as a one-by-one preflight would have thrown it. */
+    private static List<CheckResult> preflightOf(Future<List<CheckResult>> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FerryException(ExitCode.INTERNAL, "interrupted while waiting for a pair's preflight", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new FerryException(ExitCode.INTERNAL, "a pair's preflight failed: " + e.getCause(), e.getCause());
+        }
     }
 
     /** Told how each pair ended, as soon as it ends (the status page). */
