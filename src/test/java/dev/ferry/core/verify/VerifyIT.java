@@ -147,7 +147,13 @@ class VerifyIT {
         try (RedisServer a = RedisServer.start(RedisBinary.system()); RedisServer b = RedisServer.start(RedisBinary.system());
                 Jedis ja = a.client(); Jedis jb = b.client()) {
             loadBoth(ja, jb, 2000);
+            // the skip needs proof that nothing moved during the forward pass; a key of the data set expiring in it,
+            // or a SCAN that met a rehash and returned a key twice, rightly makes verify run the reverse pass too:
+            // a few tries show that it does skip when the proof holds
             PairResult same = verify(a, b, QUICK);
+            for (int tries = 1; tries < 4 && !"skipped".equals(same.reverse()); tries++) {
+                same = verify(a, b, QUICK);
+            }
             assertThat(same.matches()).isTrue();
             assertThat(same.reverse()).isEqualTo("skipped");
 
