@@ -25,8 +25,11 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         java.nio.file.Path stateDir = specOptions.readableStateDir();
-        Spec spec = specOptions.load();
         RunOptions options = new RunOptions(false, forceWipe, stateDir, false);
+        if (specOptions.isCluster()) {
+            return ClusterCli.plan(cmd.commandLine(), specOptions, options);
+        }
+        Spec spec = specOptions.load();
         Planner.Plan plan = new Planner(spec, options, specOptions.secrets()).plan();
         PrintWriter out = cmd.commandLine().getOut();
         boolean ready = print(out, spec, plan);
@@ -36,7 +39,11 @@ final class PlanCommand implements Callable<Integer> {
 
     /** The plan as {@code ferry plan} prints it (also per pair by {@code ferry fleet plan}); true when it may run. */
     static boolean print(PrintWriter out, Spec spec, Planner.Plan plan) {
-        out.println("Plan for " + spec.name() + " (dry run: nothing is changed)");
+        return print(out, spec.name(), plan);
+    }
+
+    static boolean print(PrintWriter out, String name, Planner.Plan plan) {
+        out.println("Plan for " + name + " (dry run: nothing is changed)");
         plan.servers().forEach((label, what) -> out.println("  " + label + ": " + what));
         out.println();
         PreflightCommand.printChecks(out, plan.checks());
@@ -52,6 +59,6 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private static String pad(String target) {
-        return String.format("%-10s", target);
+        return String.format("%-10s", target.length() >= 10 ? target + " " : target);
     }
 }

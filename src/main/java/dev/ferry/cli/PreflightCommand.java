@@ -26,8 +26,11 @@ final class PreflightCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         java.nio.file.Path stateDir = specOptions.readableStateDir();
-        Spec spec = specOptions.load();
         RunOptions options = new RunOptions(false, forceWipe, stateDir, false);
+        if (specOptions.isCluster()) {
+            return ClusterCli.preflight(cmd.commandLine(), specOptions, options);
+        }
+        Spec spec = specOptions.load();
         List<CheckResult> checks = new Planner(spec, options, specOptions.secrets()).preflight();
         PrintWriter out = cmd.commandLine().getOut();
         printChecks(out, checks);

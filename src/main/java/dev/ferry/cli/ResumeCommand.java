@@ -1,7 +1,6 @@
 package dev.ferry.cli;
 
 import dev.ferry.core.procedure.RunOptions;
-import dev.ferry.core.procedure.RunOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -26,6 +25,9 @@ final class ResumeCommand implements Callable<Integer> {
         Path stateDir = specOptions.writableStateDir();
         flags.checkedReport();
         RunOptions options = new RunOptions(flags.yes, false, stateDir, false, flags.acceptDivergence);
+        if (specOptions.isCluster()) {
+            return ClusterCli.run(cmd.commandLine(), specOptions, options, flags.report, true);
+        }
         return RunCommand.execute(cmd.commandLine(), specOptions.load(), options, flags, true, specOptions.secrets());
     }
 }

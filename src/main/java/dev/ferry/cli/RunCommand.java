@@ -58,8 +58,11 @@ final class RunCommand implements Callable<Integer> {
         flags.ui.check(cmd);
         Path stateDir = specOptions.writableStateDir();
         flags.checkedReport();
-        Spec spec = specOptions.load();
         RunOptions options = new RunOptions(flags.yes, forceWipe, stateDir, restart, flags.acceptDivergence);
+        if (specOptions.isCluster()) {
+            return ClusterCli.run(cmd.commandLine(), specOptions, options, flags.report, false);
+        }
+        Spec spec = specOptions.load();
         requireAnswerable(options);
         if (metricsPort == null) {
             return execute(cmd.commandLine(), spec, options, flags, false, specOptions.secrets());

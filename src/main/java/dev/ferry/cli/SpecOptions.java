@@ -22,7 +22,20 @@ final class SpecOptions {
     boolean allowOpenSecretFiles;
 
     Spec load() {
+        if (isCluster()) {
+            throw new dev.ferry.core.spec.SpecException(specFile.getFileName() + ": a cluster spec (it has cluster:),"
+                    + " which this command does not take: plan, preflight, run, resume, status, rollback and verify do");
+        }
         return SpecLoader.load(specFile);
+    }
+
+    /** A spec with {@code cluster:} instead of source and target. */
+    boolean isCluster() {
+        return dev.ferry.core.spec.ClusterLoader.isClusterSpec(specFile);
+    }
+
+    dev.ferry.core.spec.ClusterSpec loadCluster() {
+        return dev.ferry.core.spec.ClusterLoader.load(specFile);
     }
 
     /** Where passwords come from, with the open-file rule the operator chose. */

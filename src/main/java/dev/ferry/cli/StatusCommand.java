@@ -35,6 +35,9 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         long pause = new Usage(cmd).duration("--interval", interval, MIN_INTERVAL, Duration.ofHours(1)).toMillis();
         specOptions.readableStateDir();
+        if (specOptions.isCluster()) {
+            return ClusterCli.status(cmd.commandLine(), specOptions);
+        }
         Spec spec = specOptions.load();
         PrintWriter out = cmd.commandLine().getOut();
         if (!watch) {

@@ -15,7 +15,8 @@ public enum ExitCode {
     DIFFERENCES(10, "verification found differences"),
     STOPPED(11, "the run stopped before b's promotion (a is still master, unfenced): fix the cause, then ferry resume"),
     INTERRUPTED(12, "a signal (SIGINT, SIGTERM) stopped the run at a safe point, nothing fenced or paused: ferry resume continues, ferry rollback undoes"),
-    FLEET_PARTIAL(13, "some pairs of a fleet failed, were skipped or not started (the others finished): ferry fleet status lists them, ferry fleet resume retries them");
+    FLEET_PARTIAL(13, "some pairs of a fleet failed, were skipped or not started (the others finished): ferry fleet status lists them, ferry fleet resume retries them"),
+    CLUSTER_PARTIAL(14, "a cluster move stopped with some shards moved and others not: every slot is served; ferry status lists the shards, ferry resume finishes them");
 
     private final int value;
     private final String meaning;

@@ -22,7 +22,9 @@ public enum Milestone {
     /** Drain mode: b takes writes while still a's replica. */
     WRITABLE("WRITABLE"),
     /** Failover mode: FAILOVER TO b was sent. */
-    FAILOVER_REQUESTED("FAILOVER");
+    FAILOVER_REQUESTED("FAILOVER"),
+    /** A cluster shard's failover got no votes in its window: b stayed a replica, the fence was lifted. */
+    FAILOVER_TIMED_OUT("FAILOVER_TIMED_OUT");
 
     private static final String MARKER_PREFIX = "ferry:marker:";
 

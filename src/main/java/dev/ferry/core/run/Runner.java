@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Carries out {@code run} and {@code resume}: one lock, one journal, the steps in order, each journaled before
@@ -39,9 +40,23 @@ public final class Runner {
     private final RunListener listener;
     private final SecretSource secrets;
     private final Clock clock;
+    private final Function<Spec, List<Step>> procedure;
+    private final Optional<String> clientName;
 
     public Runner(Spec spec, RunOptions options, Confirmer confirmer, RunListener listener, SecretSource secrets,
             Clock clock) {
+        this(spec, options, confirmer, listener, secrets, clock, Procedure::steps, Optional.empty());
+    }
+
+    /**
+     * A runner for another procedure over the same machinery (a cluster shard's steps); {@code clientName} names
+     * its connections, so that the runs of one process (the shards of one cluster move) do not take each other
+     * for another ferry.
+     */
+    public Runner(Spec spec, RunOptions options, Confirmer confirmer, RunListener listener, SecretSource secrets,
+            Clock clock, Function<Spec, List<Step>> procedure, Optional<String> clientName) {
+        this.procedure = procedure;
+        this.clientName = clientName;
         this.spec = spec;
         this.options = options;
         this.confirmer = confirmer;
@@ -145,7 +160,7 @@ public final class Runner {
             ctx.trafficSwitch().prepare(); // before any step: nothing is created inside the cutover window
             journal.append(Journal.RUN, null, verb.toUpperCase(java.util.Locale.ROOT), runFacts(verb));
             try {
-                for (Step step : Procedure.steps(spec)) {
+                for (Step step : procedure.apply(spec)) {
                     if (!journal.completed(step.name())) {
                         stopAtBoundary(ctx, step);
                         runStep(ctx, step);
@@ -178,7 +193,7 @@ public final class Runner {
     }
 
     Servers openServers() {
-        return Servers.of(spec, secrets, Servers.clientNameFor(spec.name()));
+        return Servers.of(spec, secrets, clientName.orElseGet(() -> Servers.clientNameFor(spec.name())));
     }
 
     RunContext context(Journal journal, Servers servers) {

@@ -70,7 +70,7 @@ final class SpecConverter {
         }
     }
 
-    private String name(Scalar value) {
+    String name(Scalar value) {
         String name = value.text();
         if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
             throw problems.at(value.line(), "invalid name '" + name + "' (use 1 to 64 letters, digits, '.', '_'"
@@ -97,7 +97,7 @@ final class SpecConverter {
     }
 
     /** {@code tls: { ca-file, cert-file, key-file, server-name }}; an empty {@code tls: {}} is TLS with the JVM's CAs. */
-    private Optional<TlsSpec> tls(SpecDocument.Tls block, String key) {
+    Optional<TlsSpec> tls(SpecDocument.Tls block, String key) {
         if (block == null) {
             return Optional.empty();
         }
@@ -129,7 +129,7 @@ final class SpecConverter {
     }
 
     /** {@code rename: { CONFIG: XCONFIG }}: a command renamed in redis.conf, and the name ferry must send instead. */
-    private Map<String, String> renames(Map<String, Scalar> block, String key, int blockLine) {
+    Map<String, String> renames(Map<String, Scalar> block, String key, int blockLine) {
         Map<String, String> renames = new LinkedHashMap<>();
         if (block == null) {
             return renames;
@@ -150,7 +150,7 @@ final class SpecConverter {
         return renames;
     }
 
-    private String host(String role, Scalar value) {
+    String host(String role, Scalar value) {
         String host = value.text().strip();
         if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
             throw problems.at(value.line(), "invalid " + role + ".host '" + value.text()
@@ -179,7 +179,7 @@ final class SpecConverter {
         return checked(value.line(), "Redis' default is 6379", () -> Checks.port(role + ".port", port));
     }
 
-    private Optional<AuthSpec> auth(Auth block, String key) {
+    Optional<AuthSpec> auth(Auth block, String key) {
         if (block == null) {
             return Optional.empty();
         }
@@ -378,7 +378,7 @@ final class SpecConverter {
         return new After(choice(block.source, "after.source", After.SourceFate.values(), After.DEFAULT.source()));
     }
 
-    private VerifySpec verify(SpecDocument.VerifyBlock block) {
+    VerifySpec verify(SpecDocument.VerifyBlock block) {
         if (block == null) {
             return VerifySpec.DEFAULT;
         }
@@ -398,7 +398,7 @@ final class SpecConverter {
                 () -> new VerifySpec(before, after, keys));
     }
 
-    private Duration duration(Scalar value, String key, Duration fallback) {
+    Duration duration(Scalar value, String key, Duration fallback) {
         if (value == null) {
             return fallback;
         }
@@ -409,7 +409,7 @@ final class SpecConverter {
         }
     }
 
-    private <E extends Enum<E>> E choice(Scalar value, String key, E[] values, E fallback) {
+    <E extends Enum<E>> E choice(Scalar value, String key, E[] values, E fallback) {
         if (value == null) {
             return fallback;
         }

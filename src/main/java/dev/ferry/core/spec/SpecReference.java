@@ -64,6 +64,7 @@ public final class SpecReference {
     static List<Class<?>> sections() {
         Set<Class<?>> found = new LinkedHashSet<>();
         collect(SpecDocument.Root.class, found);
+        collect(ClusterLoader.Document.class, found);
         return List.copyOf(found);
     }
 

@@ -79,16 +79,33 @@ public final class Preflight implements Step {
      */
     public static List<CheckResult> check(Spec spec, Servers servers, TrafficSwitch trafficSwitch, boolean forceWipe,
             boolean resuming) {
+        return checks(spec, servers, Optional.of(trafficSwitch), forceWipe, resuming);
+    }
+
+    /**
+     * The checks of one shard of a cluster move, its spec made by {@code ClusterSpec.shard}: every per-server check
+     * of a standalone move (versions, emptiness, access, configs, TLS, memory, buffers, backlog) but the refusal of
+     * cluster nodes, the traffic switch (the cluster is the switch) and the hosts' clocks and start checks.
+     */
+    public static List<CheckResult> shardChecks(Spec spec, Servers servers, boolean resuming) {
+        return checks(spec, servers, Optional.empty(), false, resuming);
+    }
+
+    private static List<CheckResult> checks(Spec spec, Servers servers, Optional<TrafficSwitch> trafficSwitch,
+            boolean forceWipe, boolean resuming) {
         Map<String, Info> info = new LinkedHashMap<>();
         for (RedisNode n : servers.all()) {
             info.put(n.label(), n.infoAll());
         }
         Survey survey = new Survey(spec, servers, info);
+        boolean standalone = trafficSwitch.isPresent();
         List<CheckResult> results = new ArrayList<>();
         results.add(versions(servers, info));
         results.add(distinct(servers, info));
         results.add(sourceIsMaster(info.get("a")));
-        results.add(clusterMode(info));
+        if (standalone) {
+            results.add(clusterMode(info));
+        }
         results.add(rdbForward(servers));
         results.add(upgradePath(servers));
         results.add(rdbBack(spec.after(), spec.cutover().mode(), servers));
@@ -100,11 +117,15 @@ public final class Preflight implements Step {
                 resuming || alreadyFollows(info.get("c"), servers.b()))));
         results.addAll(AccessChecks.all(survey));
         results.add(Guard.check("one run at a time", () -> otherRuns(servers)));
-        results.add(switchReady(trafficSwitch));
-        results.addAll(StartChecks.all(spec));
+        trafficSwitch.ifPresent(ts -> results.add(switchReady(ts)));
+        if (standalone) {
+            results.addAll(StartChecks.all(spec));
+        }
         results.addAll(ServerConfigChecks.all(survey));
         results.add(Guard.check("tls replication", () -> TlsChecks.replication(survey)));
-        results.add(ClockChecks.check(spec));
+        if (standalone) {
+            results.add(ClockChecks.check(spec));
+        }
         results.addAll(CapacityChecks.all(survey));
         return results;
     }
@@ -141,7 +162,8 @@ public final class Preflight implements Step {
         for (Map.Entry<String, Info> e : info.entrySet()) {
             if ("1".equals(e.getValue().get("cluster_enabled"))) {
                 return CheckResult.fail("cluster mode", e.getKey() + " runs in cluster mode",
-                        "ferry moves standalone masters only; use redis-cli --cluster for cluster nodes");
+                        "a standalone spec moves one master; for a Redis Cluster write a cluster spec (cluster: { seeds,"
+                                + " moves }, see docs/cluster.md)");
             }
         }
         return CheckResult.pass("cluster mode", "standalone servers");

@@ -55,7 +55,7 @@ public final class ReplicaSync {
     }
 
     /** The replica must authenticate to its master; the secret is never journaled, only that it was set. */
-    private static void setMasterAuth(RunContext ctx, RedisNode replica, Credentials credentials) {
+    public static void setMasterAuth(RunContext ctx, RedisNode replica, Credentials credentials) {
         credentials.username().ifPresent(user -> {
             if (!replica.version().atLeast(6, 0)) {
                 throw new FerryException(ExitCode.PREFLIGHT, replica.label() + " (" + replica.version()

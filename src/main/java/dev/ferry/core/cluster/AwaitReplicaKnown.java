@@ -1,0 +1,42 @@
+package dev.ferry.core.cluster;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.Step;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Step 4 of a shard: wait until every node knows b as a's replica. Before that, a ignores b's failover request
+ * and the other masters refuse it their votes (they grant one only to a node they know as the master's replica).
+ */
+public final class AwaitReplicaKnown implements Step {
+    public static final String NAME = "settle";
+    private final Shard shard;
+
+    public AwaitReplicaKnown(Shard shard) {
+        this.shard = shard;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<PlannedCommand> plan(RunContext ctx) {
+        return List.of(PlannedCommand.redis("every node", "CLUSTER NODES (every 20ms, at most "
+                + shard.cluster().spec().settleTimeout().toSeconds() + "s)", "wait until every node lists b as a's replica"));
+    }
+
+    @Override
+    public Map<String, Object> run(RunContext ctx) {
+        String aId = Cluster.idOf(ctx.servers().a());
+        String bId = Cluster.idOf(ctx.servers().b());
+        long start = ctx.nanos();
+        shard.awaitViews(ctx, shard.members(ctx, ctx.servers().a()), view -> view.hasReplica(aId, bId),
+                shard.cluster().spec().settleTimeout(), "b as a's replica", ExitCode.STOPPED);
+        return Map.of("ms", (ctx.nanos() - start) / 1_000_000);
+    }
+}

@@ -1,0 +1,235 @@
+package dev.ferry.core.cluster;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.preflight.CheckResult;
+import dev.ferry.core.redis.Info;
+import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.redis.RedisVersion;
+import dev.ferry.core.spec.ClusterSpec;
+import dev.ferry.core.spec.Endpoint;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The cluster-wide checks of a cluster move, all read-only: the cluster is healthy and agrees with itself, the
+ * moves name exactly its masters, the new nodes are empty cluster nodes in no cluster, the version mix can run
+ * together, and the failovers can get their votes. The per-shard server checks are the standalone ones
+ * ({@code Preflight.shardChecks}).
+ */
+public final class ClusterPreflight {
+    private final Cluster cluster;
+    private final ClusterSpec spec;
+
+    public ClusterPreflight(Cluster cluster) {
+        this.cluster = cluster;
+        this.spec = cluster.spec();
+    }
+
+    /** {@code resuming}: the new nodes may already be members of this cluster (a run got that far). */
+    public List<CheckResult> check(boolean resuming) {
+        NodesView seen = cluster.seedView();
+        List<RedisNode> members = cluster.members(seen);
+        Map<String, NodesView> views = views(members);
+        List<CheckResult> results = new ArrayList<>();
+        results.add(clusterEnabled(spec.seeds()));
+        results.add(state(members));
+        results.add(slots(seen, views));
+        results.add(agreement(seen, views));
+        results.add(movesNameMasters(seen));
+        results.add(mastersCovered(seen));
+        if (!resuming) {
+            spec.moves().forEach(move -> move.newNodes().forEach(e -> results.add(newNode(e, seen))));
+        }
+        results.add(votes(seen, views));
+        results.add(nodeTimeouts(members));
+        results.add(busMix(members));
+        return results;
+    }
+
+    private Map<String, NodesView> views(List<RedisNode> members) {
+        Map<String, NodesView> views = new LinkedHashMap<>();
+        for (RedisNode n : members) {
+            try {
+                views.put(n.address(), Cluster.view(n));
+            } catch (FerryException e) {
+                throw new FerryException(ExitCode.CONNECTION, "cluster node " + n.address() + " (listed by "
+                        + spec.seeds().get(0).address() + ") cannot be reached: " + e.getMessage()
+                        + ": every node must answer before a move starts");
+            }
+        }
+        return views;
+    }
+
+    private CheckResult clusterEnabled(List<Endpoint> seeds) {
+        for (Endpoint seed : seeds) {
+            if (!"1".equals(cluster.node(seed).info("cluster").get("cluster_enabled", "0"))) {
+                return CheckResult.fail("cluster mode", "seed " + seed.address() + " runs without cluster mode",
+                        "name nodes of the running cluster in cluster.seeds (a standalone master takes a standalone"
+                                + " spec: source, target)");
+            }
+        }
+        return CheckResult.pass("cluster mode", "the seeds are cluster nodes");
+    }
+
+    private static CheckResult state(List<RedisNode> members) {
+        for (RedisNode n : members) {
+            String state = Info.parse(n.callString("CLUSTER", "INFO")).get("cluster_state", "?");
+            if (!"ok".equals(state)) {
+                return CheckResult.fail("cluster state", n.address() + " reports cluster_state:" + state,
+                        "move a healthy cluster only: fix the failing nodes or uncovered slots first");
+            }
+        }
+        return CheckResult.pass("cluster state", "cluster_state:ok on all " + members.size() + " nodes");
+    }
+
+    private static CheckResult slots(NodesView seen, Map<String, NodesView> views) {
+        BitSet missing = seen.uncovered();
+        if (!missing.isEmpty()) {
+            return CheckResult.fail("slots", missing.cardinality() + " slots are served by no master ("
+                    + NodesView.ranges(missing) + ")", "assign them (CLUSTER ADDSLOTS) before moving the cluster");
+        }
+        for (NodesView view : views.values()) {
+            for (ClusterNode n : view.nodes()) {
+                if (!n.openSlots().isEmpty()) {
+                    return CheckResult.fail("slots", view.seenFrom() + " shows slot migration in progress on "
+                            + n.address() + " " + n.openSlots(), "finish or cancel it first (redis-cli --cluster fix,"
+                            + " or CLUSTER SETSLOT <slot> STABLE on both nodes)");
+                }
+            }
+        }
+        return CheckResult.pass("slots", "all 16384 slots served, none migrating or importing");
+    }
+
+    /** Every node's view of who serves which slots and who replicates whom matches the seed's. */
+    private static CheckResult agreement(NodesView seen, Map<String, NodesView> views) {
+        String expected = shape(seen);
+        for (NodesView view : views.values()) {
+            if (!shape(view).equals(expected)) {
+                return CheckResult.fail("topology", view.seenFrom() + " sees the cluster differently from "
+                        + seen.seenFrom() + " (" + shape(view) + " versus " + expected + ")",
+                        "wait until the cluster has converged (CLUSTER NODES alike everywhere), then retry");
+            }
+            for (ClusterNode n : view.nodes()) {
+                if (n.unhealthy()) {
+                    return CheckResult.fail("topology", view.seenFrom() + " flags " + n.address() + " as " + n.flags(),
+                            "fix or remove the failing node first (CLUSTER FORGET it everywhere if it is gone)");
+                }
+            }
+        }
+        return CheckResult.pass("topology", "all " + views.size() + " nodes agree on masters, replicas and slots");
+    }
+
+    private static String shape(NodesView view) {
+        return view.nodes().stream().filter(n -> !n.flags().contains("handshake"))
+                .map(n -> n.id().substring(0, 8) + (n.master() ? "=" + NodesView.ranges(n.slots()) : ">" + n.masterId()
+                        .substring(0, Math.min(8, n.masterId().length()))))
+                .sorted().collect(Collectors.joining(" "));
+    }
+
+    private CheckResult movesNameMasters(NodesView seen) {
+        for (ClusterSpec.Move move : spec.moves()) {
+            RedisNode from = cluster.node(move.from());
+            ClusterNode me = Cluster.view(from).myself();
+            if (me.replica()) {
+                String master = seen.byId(me.masterId()).map(ClusterNode::address).orElse(me.masterId());
+                return CheckResult.fail("moves", move.from().address() + " is a replica (of " + master + "), not a"
+                        + " master", "name the master " + master + " in from:, or leave the replica out");
+            }
+            if (me.slotCount() == 0) {
+                return CheckResult.fail("moves", move.from().address() + " is a master without slots",
+                        "name only masters that serve slots in cluster.moves");
+            }
+        }
+        return CheckResult.pass("moves", "every move names a master that serves slots");
+    }
+
+    private CheckResult mastersCovered(NodesView seen) {
+        Set<String> moved = new LinkedHashSet<>();
+        for (ClusterSpec.Move move : spec.moves()) {
+            moved.add(Cluster.idOf(cluster.node(move.from())));
+        }
+        List<String> left = seen.shardMasters().stream().filter(m -> !moved.contains(m.id()))
+                .map(ClusterNode::address).toList();
+        if (!left.isEmpty()) {
+            return CheckResult.fail("moves", "masters left out of cluster.moves: " + String.join(", ", left),
+                    "add a move for each (from: " + left.get(0) + ", to: a new node)");
+        }
+        return CheckResult.pass("moves", "the moves cover all " + moved.size() + " masters");
+    }
+
+    private CheckResult newNode(Endpoint e, NodesView seen) {
+        RedisNode n = cluster.node(e);
+        String name = "new node " + e.address();
+        Info info = n.info("cluster");
+        if (!"1".equals(info.get("cluster_enabled", "0"))) {
+            return CheckResult.fail(name, e.address() + " runs without cluster mode",
+                    "start it with cluster-enabled yes (and its own cluster-config-file)");
+        }
+        NodesView view = Cluster.view(n);
+        if (seen.byId(view.myself().id()).isPresent()) {
+            return CheckResult.fail(name, e.address() + " is already a member of this cluster",
+                    "name a node that is not in the cluster yet, or ferry resume a run that added it");
+        }
+        if (view.nodes().size() > 1 || view.myself().slotCount() > 0) {
+            return CheckResult.fail(name, e.address() + " belongs to another cluster (it knows "
+                    + (view.nodes().size() - 1) + " other nodes, serves " + view.myself().slotCount() + " slots)",
+                    "use a fresh node, or run CLUSTER RESET HARD on it if its data is not needed");
+        }
+        long keys = n.totalKeys();
+        if (keys > 0) {
+            return CheckResult.fail(name, e.address() + " holds " + keys + " keys",
+                    "use an empty node (ferry erases nothing it did not copy); FLUSHALL it if its data is not needed");
+        }
+        return CheckResult.pass(name, "empty cluster node in no cluster");
+    }
+
+    /** A failover needs a majority of the masters that serve slots; each must answer and be seen healthy. */
+    private static CheckResult votes(NodesView seen, Map<String, NodesView> views) {
+        List<ClusterNode> masters = seen.shardMasters();
+        long healthy = masters.stream().filter(m -> views.containsKey(m.address()) || m.myself()).count();
+        int needed = masters.size() / 2 + 1;
+        if (healthy < needed) {
+            return CheckResult.fail("votes", "only " + healthy + " of " + masters.size() + " masters answer; a"
+                    + " failover needs " + needed, "bring the masters back before moving the cluster");
+        }
+        return CheckResult.pass("votes", healthy + " of " + masters.size() + " masters answer (a failover needs "
+                + needed + ")");
+    }
+
+    private static CheckResult nodeTimeouts(List<RedisNode> members) {
+        Map<String, String> timeouts = new LinkedHashMap<>();
+        for (RedisNode n : members) {
+            timeouts.put(n.address(), n.configGet("cluster-node-timeout").orElse("?"));
+        }
+        Set<String> distinct = new LinkedHashSet<>(timeouts.values());
+        if (distinct.size() > 1) {
+            return CheckResult.warn("node timeout", "cluster-node-timeout differs between nodes " + timeouts,
+                    "set one value everywhere: failure detection and the vote spacing depend on it");
+        }
+        return CheckResult.pass("node timeout", "cluster-node-timeout " + distinct.iterator().next() + " ms everywhere");
+    }
+
+    /** The versions of every node that will be in the cluster at some point of the move. */
+    private CheckResult busMix(List<RedisNode> members) {
+        Map<String, RedisVersion> versions = new LinkedHashMap<>();
+        members.forEach(n -> versions.put(n.address(), n.version()));
+        spec.moves().forEach(m -> m.newNodes().forEach(e -> versions.put(e.address(), cluster.node(e).version())));
+        return ClusterBusMix.check(versions);
+    }
+
+    /** Fails with the first failed check, as one line, naming how many more there are. */
+    public static void requirePassed(List<CheckResult> results) {
+        List<CheckResult> failed = results.stream().filter(CheckResult::failed).toList();
+        if (!failed.isEmpty()) {
+            throw new FerryException(ExitCode.PREFLIGHT, "preflight failed: " + failed.get(0).oneLine()
+                    + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more: run ferry preflight SPEC)" : ""));
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.ferry.core.cluster;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.Step;
+import dev.ferry.core.redis.RedisNode;
+import dev.ferry.core.spec.ClusterSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Step 7 of a shard: the old master and the shard's old replicas leave the cluster ({@code old-nodes: forget}) or
+ * stay as b's replicas ({@code keep}). They keep their data either way: CLUSTER RESET would erase it.
+ *
+ * <p>Forgetting: a node that forgets another blacklists it for 60s; if any node still knows it after that, its
+ * gossip brings it back. So FORGET goes to every remaining node at once, every node is then checked, and a node
+ * that cannot be reached fails the step by name (resume sends it FORGET when it is back). The forgotten nodes are
+ * told to forget the rest of the cluster too (all but their own master, which Redis refuses), so they ping no one.
+ */
+public final class RetireOldNodes implements Step {
+    static final String OLD_IDS = "old";
+    private static final Duration RECHECK = Duration.ofSeconds(2);
+    private final Shard shard;
+
+    public RetireOldNodes(Shard shard) {
+        this.shard = shard;
+    }
+
+    public static String nameFor(ClusterSpec.OldNodes fate) {
+        return fate == ClusterSpec.OldNodes.FORGET ? "forget old nodes" : "keep old nodes";
+    }
+
+    private boolean forget() {
+        return shard.cluster().spec().oldNodes() == ClusterSpec.OldNodes.FORGET;
+    }
+
+    @Override
+    public String name() {
+        return nameFor(shard.cluster().spec().oldNodes());
+    }
+
+    @Override
+    public List<PlannedCommand> plan(RunContext ctx) {
+        if (!forget()) {
+            return List.of(PlannedCommand.redis("old nodes", "CLUSTER NODES; INFO replication",
+                    "check that a and the shard's old replicas follow b (Redis repointed them)"));
+        }
+        return List.of(PlannedCommand.redis("every remaining node", "CLUSTER FORGET <a's id>; CLUSTER FORGET <each old"
+                        + " replica's id>", "all within the 60s blacklist, then checked on every node"),
+                PlannedCommand.redis("old nodes", "CLUSTER FORGET <every other node but its master>",
+                        "the old nodes stop talking to the cluster; they keep their data"));
+    }
+
+    @Override
+    public Map<String, Object> run(RunContext ctx) {
+        String bId = Cluster.idOf(ctx.servers().b());
+        Map<String, String> old = oldNodes(ctx, bId);
+        if (!forget()) {
+            return keep(ctx, bId, old);
+        }
+        Set<String> unreachable = new LinkedHashSet<>();
+        for (int round = 0; round < 3; round++) {
+            unreachable.clear();
+            List<RedisNode> remaining = remaining(ctx, old);
+            forgetEverywhere(remaining, old.keySet(), unreachable);
+            ctx.sleep(RECHECK);
+            if (unreachable.isEmpty() && nobodyKnows(remaining, old.keySet())) {
+                isolate(old, bId);
+                return Map.of("forgotten", old, "how to retire", "shut the old nodes down (they keep a copy of the"
+                        + " data as of the switch; CLUSTER RESET would erase it)");
+            }
+        }
+        if (!unreachable.isEmpty()) {
+            throw new FerryException(ExitCode.INCOMPLETE, shard.label() + ": could not tell " + String.join(", ", unreachable)
+                    + " to forget the old nodes " + old.values() + ": they are down or unreachable, and a node that still"
+                    + " knows them brings them back by gossip; when they run again, ferry resume forgets them there too");
+        }
+        throw new FerryException(ExitCode.INCOMPLETE, shard.label() + ": the old nodes " + old.values()
+                + " keep coming back into some nodes' views: check CLUSTER NODES on every node, then ferry resume");
+    }
+
+    /** The old nodes' ids (a and its old replicas), journaled before the first FORGET: afterwards nobody lists them. */
+    private Map<String, String> oldNodes(RunContext ctx, String bId) {
+        Object journaled = ctx.journal().facts(name()).get(OLD_IDS);
+        if (journaled instanceof Map<?, ?> map) {
+            Map<String, String> old = new LinkedHashMap<>();
+            map.forEach((id, address) -> old.put(String.valueOf(id), String.valueOf(address)));
+            return old;
+        }
+        NodesView view = Cluster.view(ctx.servers().b());
+        Set<String> newIds = new LinkedHashSet<>();
+        for (RedisNode n : shard.newNodes(ctx)) {
+            newIds.add(Cluster.idOf(n));
+        }
+        Map<String, String> old = new LinkedHashMap<>();
+        old.put(Cluster.idOf(ctx.servers().a()), ctx.servers().a().address());
+        view.replicasOf(bId).stream().filter(n -> !newIds.contains(n.id())).forEach(n -> old.put(n.id(), n.address()));
+        ctx.journal().stepFact(name(), "OLD_NODES", Map.of(OLD_IDS, old));
+        return old;
+    }
+
+    private List<RedisNode> remaining(RunContext ctx, Map<String, String> old) {
+        NodesView view = Cluster.view(ctx.servers().b());
+        List<RedisNode> remaining = new ArrayList<>();
+        for (ClusterNode n : view.nodes()) {
+            if (!old.containsKey(n.id()) && !n.flags().contains("handshake")) {
+                remaining.add(n.myself() ? ctx.servers().b() : shard.cluster().node(n.address()));
+            }
+        }
+        return remaining;
+    }
+
+    private static void forgetEverywhere(List<RedisNode> remaining, Set<String> oldIds, Set<String> unreachable) {
+        for (RedisNode n : remaining) {
+            for (String id : oldIds) {
+                try {
+                    n.callString("CLUSTER", "FORGET", id);
+                } catch (dev.ferry.core.redis.RedisError e) {
+                    if (!e.getMessage().contains("Unknown node")) {
+                        throw e;
+                    }
+                } catch (FerryException down) {
+                    unreachable.add(n.address());
+                }
+            }
+        }
+    }
+
+    private static boolean nobodyKnows(List<RedisNode> remaining, Set<String> oldIds) {
+        for (RedisNode n : remaining) {
+            NodesView view = Cluster.view(n);
+            if (oldIds.stream().anyMatch(id -> view.byId(id).isPresent())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Each old node forgets the rest of the cluster (not its master: refused); a node that is down is skipped. */
+    private void isolate(Map<String, String> old, String bId) {
+        for (String address : old.values()) {
+            try {
+                RedisNode n = shard.cluster().node(address);
+                NodesView view = Cluster.view(n);
+                String master = view.myself().masterId();
+                for (ClusterNode other : view.nodes()) {
+                    if (!other.myself() && !other.id().equals(master)) {
+                        n.callString("CLUSTER", "FORGET", other.id());
+                    }
+                }
+            } catch (FerryException | dev.ferry.core.redis.RedisError ignored) {
+                // the cluster no longer knows it; an old node that cannot be told only pings nodes that ignore it
+            }
+        }
+    }
+
+    private Map<String, Object> keep(RunContext ctx, String bId, Map<String, String> old) {
+        List<RedisNode> nodes = old.values().stream().map(shard.cluster()::node).toList();
+        shard.awaitViews(ctx, nodes, view -> view.myself().replicaOf(bId), shard.cluster().spec().settleTimeout(),
+                "itself as b's replica", ExitCode.INCOMPLETE);
+        return Map.of("kept", old);
+    }
+}
