@@ -153,6 +153,15 @@ public final class Writers implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the gap measurement afresh: stats() and longestGapPerWriter() then show the longest gap since
+     * now (a gap already open counts from its last ack), so a test measures its switch, not the writers'
+     * start-up (a cluster client's first slot discovery and connections take a few hundred ms).
+     */
+    public void resetLongestGap() {
+        snapshotLogs().forEach(AckLog::resetLongestGap);
+    }
+
     /** Each writer's longest gap between two acknowledged writes (an open gap counts up to now). */
     public List<Duration> longestGapPerWriter() {
         long now = System.nanoTime();
