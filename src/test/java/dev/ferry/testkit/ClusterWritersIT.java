@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -20,9 +21,10 @@ class ClusterWritersIT {
     private static final Duration AWAIT = Duration.ofSeconds(20);
     private static final int BATCH = 2000;
 
-    @Test
-    void manualFailoverLosesNoAckAndWritersOutliveTheirSeed() {
-        RedisBinary bin = Binaries.require(Binaries.APT);
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {Binaries.APT, "3.0.4", "valkey-8.0.1"})
+    void manualFailoverLosesNoAckAndWritersOutliveTheirSeed(String version) {
+        RedisBinary bin = Binaries.require(version);
         try (ClusterBed bed = ClusterBed.start(bin, 3, 1)) {
             RedisServer oldMaster = bed.masters().get(0);
             RedisServer replica = bed.replicasOf(oldMaster).get(0);
@@ -38,7 +40,7 @@ class ClusterWritersIT {
 
                 writers.resetLongestGap();
                 long t0 = System.nanoTime();
-                System.out.println("ClusterWritersIT: CLUSTER FAILOVER sent at " + java.time.Instant.now());
+                say(version, "CLUSTER FAILOVER sent at %s", java.time.Instant.now());
                 try (Jedis j = replica.client()) {
                     assertThat(j.clusterFailover()).isEqualTo("OK");
                 }
@@ -49,8 +51,7 @@ class ClusterWritersIT {
                 writers.awaitAcknowledged(writers.acknowledged() + BATCH, AWAIT);
                 WriterStats failover = writers.stats();
                 assertThat(failover.longestGap()).as(failover.summary()).isLessThan(Duration.ofSeconds(5));
-                System.out.printf("ClusterWritersIT: failover agreed by all nodes in %d ms; longest gap in it %d ms"
-                        + " (per writer %s); %s%n", agreedMs, failover.longestGap().toMillis(),
+                say(version, "failover agreed by all nodes in %d ms; longest gap in it %d ms (per writer %s); %s", agreedMs, failover.longestGap().toMillis(),
                         writers.longestGapPerWriter().stream().map(Duration::toMillis).toList(), failover.summary());
 
                 writers.resetLongestGap();
@@ -60,12 +61,11 @@ class ClusterWritersIT {
                 writers.awaitAcknowledged(writers.acknowledged() + BATCH, AWAIT);
             }
             WriterStats stats = writers.stats();
-            System.out.printf("ClusterWritersIT: longest gap while the seed was shut down and forgotten %d ms"
-                    + " (per writer %s); %s%n",
+            say(version, "longest gap while the seed was shut down and forgotten %d ms (per writer %s); %s",
                     stats.longestGap().toMillis(),
                     writers.longestGapPerWriter().stream().map(Duration::toMillis).toList(), stats.summary());
             LossReport report = writers.checkLost();
-            System.out.println("ClusterWritersIT: " + report);
+            say(version, "%s", report);
             assertThat(report.checked()).isEqualTo(stats.acknowledged());
             assertThat(report.isClean()).as(report + " " + stats.summary()).isTrue();
             assertThat(stats.longestGap()).as(stats.summary()).isLessThan(Duration.ofSeconds(5));
@@ -77,6 +77,10 @@ class ClusterWritersIT {
             }
             assertThat(writers.checkLost().missing()).as("the check must see a deleted key").isEqualTo(1);
         }
+    }
+
+    private static void say(String version, String format, Object... args) {
+        System.out.println("ClusterWritersIT " + version + ": " + String.format(format, args));
     }
 
     private static void forgetEverywhere(ClusterBed bed, RedisServer gone, String goneId) {
