@@ -34,6 +34,8 @@ public final class ClusterBed implements AutoCloseable {
     private static final int ADDSLOTS_BATCH = 1000;
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
     private static final long POLL_MILLIS = 50;
+    /** SIGTERM grace (5 s) plus the SIGKILL that follows, with room to spare. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(15);
 
     private final RedisBinary binary;
     private final Options options;
@@ -189,12 +191,29 @@ public final class ClusterBed implements AutoCloseable {
             return;
         }
         closed = true;
-        for (RedisServer s : processes()) {
+        // All at once: each stop may wait its 5 s SIGTERM grace, which must not add up over nine nodes.
+        List<Thread> stoppers = processes().stream().map(s -> new Thread(() -> stop(s), "ferry-bed-stop-" + s.port()))
+                .toList();
+        stoppers.forEach(Thread::start);
+        long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+        for (Thread t : stoppers) {
             try {
-                s.close();
-            } catch (RuntimeException e) {
-                LOG.warn("could not stop {}: {}", s, e.toString());
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
+            if (t.isAlive()) {
+                LOG.warn("{} still running after {}", t.getName(), CLOSE_TIMEOUT);
+            }
+        }
+    }
+
+    private static void stop(RedisServer s) {
+        try {
+            s.close();
+        } catch (RuntimeException e) {
+            LOG.warn("could not stop {}: {}", s, e.toString());
         }
     }
 

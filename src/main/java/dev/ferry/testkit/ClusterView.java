@@ -100,6 +100,16 @@ public record ClusterView(List<Node> nodes) {
         return nodes.stream().filter(n -> n.address().equals(address)).findFirst();
     }
 
+    /** Whether node {@code replicaId} is listed as a replica of {@code masterId}. */
+    public boolean isReplicaOf(String replicaId, String masterId) {
+        return byId(replicaId).map(n -> masterId.equals(n.masterId())).orElse(false);
+    }
+
+    /** Whether node {@code id} is listed as a master. */
+    public boolean isMaster(String id) {
+        return byId(id).map(Node::master).orElse(false);
+    }
+
     /** The master serving {@code slot}, if any. */
     public Optional<Node> ownerOf(int slot) {
         return masters().stream().filter(n -> n.slots().get(slot)).findFirst();
