@@ -238,7 +238,8 @@ public final class ClusterBed implements AutoCloseable {
         awaitEveryoneKnowsEveryone();
         replicas.forEach(r -> run(r, j -> j.clusterReplicate(ids.get(masterOf.get(r)))));
         awaitAgreement(options.formTimeout(), this::isAsBuilt);
-        awaitReplicaLinks();
+        // start() returns only once every replica is in sync, so a test may fail over at once.
+        awaitLinksUp(replicas, options.formTimeout());
         LOG.debug("cluster formed: {}", this);
     }
 
@@ -320,17 +321,20 @@ public final class ClusterBed implements AutoCloseable {
         return view.nodes().size() == nodes().size();
     }
 
-    /** A manual failover needs the replica in sync, so start() returns only once every replica link is up. */
-    private void awaitReplicaLinks() {
-        long deadline = System.nanoTime() + options.formTimeout().toNanos();
-        long maxPolls = options.formTimeout().toMillis() / POLL_MILLIS + 1;
+    /**
+     * Waits until each of {@code replicas} reports {@code master_link_status:up} (a manual failover needs
+     * the replica in sync); throws naming the ones still down.
+     */
+    public static void awaitLinksUp(Collection<RedisServer> replicas, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long maxPolls = timeout.toMillis() / POLL_MILLIS + 1;
         for (long i = 0; i <= maxPolls && System.nanoTime() < deadline; i++) {
             if (replicas.stream().allMatch(ClusterBed::linkUp)) {
                 return;
             }
             sleep(POLL_MILLIS);
         }
-        throw new IllegalStateException("replica links not up within " + options.formTimeout() + ": "
+        throw new IllegalStateException("replica links not up within " + timeout + ": "
                 + replicas.stream().filter(r -> !linkUp(r)).map(RedisServer::toString)
                 .collect(Collectors.joining(", ")));
     }
