@@ -353,7 +353,7 @@ public final class ClusterBed implements AutoCloseable {
                 continue;
             }
             try (Jedis j = s.client(PROBE_TIMEOUT)) {
-                views.put(s.hostAndPort(), ClusterView.parse(j.clusterNodes()));
+                views.put(s.hostAndPort(), ClusterView.parse(j.clusterNodes(), s.hostAndPort()));
                 states.put(s.hostAndPort(), InfoParser.field(j.clusterInfo(), "cluster_state").orElse("?"));
             } catch (JedisException e) {
                 states.put(s.hostAndPort(), "unreachable: " + e.getMessage());
@@ -379,12 +379,18 @@ public final class ClusterBed implements AutoCloseable {
             return same && listed.equals(members) && first.coveredSlots() == ClusterView.SLOTS ? first : null;
         }
 
-        /** Joined servers (knowing another node) that another joined server lists. */
+        /**
+         * Joined servers (knowing another node, or serving slots: a one-node cluster) that another joined
+         * server lists; a lone joined server is its own cluster.
+         */
         private Set<HostAndPort> members() {
             Map<HostAndPort, ClusterView> joined = views.entrySet().stream()
-                    .filter(e -> e.getValue().nodes().size() > 1)
+                    .filter(e -> e.getValue().nodes().size() > 1 || e.getValue().coveredSlots() > 0)
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a,
                             LinkedHashMap::new));
+            if (joined.size() == 1) {
+                return Set.copyOf(joined.keySet());
+            }
             return joined.keySet().stream()
                     .filter(s -> joined.entrySet().stream()
                             .anyMatch(o -> !o.getKey().equals(s) && o.getValue().byAddress(s).isPresent()))

@@ -41,6 +41,14 @@ public record ClusterView(List<Node> nodes) {
 
     /** Parses CLUSTER NODES output of any version (3.0's {@code ip:port} and 4.0+'s {@code ip:port@bus}). */
     public static ClusterView parse(String clusterNodes) {
+        return parse(clusterNodes, null);
+    }
+
+    /**
+     * As {@link #parse(String)}, from the node at {@code self}: a node no other has met yet does not know its
+     * own IP and lists itself as {@code :port}, so its {@code myself} line gets {@code self} instead.
+     */
+    public static ClusterView parse(String clusterNodes, HostAndPort self) {
         List<Node> out = new ArrayList<>();
         for (String line : clusterNodes.split("\n")) {
             String[] f = line.strip().split(" ");
@@ -52,7 +60,11 @@ public record ClusterView(List<Node> nodes) {
                 continue;
             }
             boolean master = flags.contains("master");
-            out.add(new Node(f[0], address(f[1]), master, master || "-".equals(f[3]) ? null : f[3], slots(f)));
+            HostAndPort address = address(f[1]);
+            if (self != null && flags.contains("myself") && address.getHost().isEmpty()) {
+                address = self;
+            }
+            out.add(new Node(f[0], address, master, master || "-".equals(f[3]) ? null : f[3], slots(f)));
         }
         return new ClusterView(out);
     }

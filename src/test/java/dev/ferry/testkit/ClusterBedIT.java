@@ -63,6 +63,14 @@ class ClusterBedIT {
     }
 
     @Test
+    void aOneNodeClusterServesEverySlot() {
+        try (ClusterBed bed = ClusterBed.start(Binaries.require(Binaries.APT), 1, 0)) {
+            assertThat(bed.ownerOf(ClusterView.SLOTS - 1).address()).isEqualTo(bed.masters().get(0).hostAndPort());
+            assertThat(bed.replicas()).isEmpty();
+        }
+    }
+
+    @Test
     void rejectsAnEmptyCluster() {
         assertThatThrownBy(() -> ClusterBed.start(RedisBinary.system(), 0, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("masters >= 1");

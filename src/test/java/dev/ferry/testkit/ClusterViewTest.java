@@ -6,6 +6,8 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import redis.clients.jedis.HostAndPort;
+
 class ClusterViewTest {
 
     @Test
@@ -23,6 +25,14 @@ class ClusterViewTest {
         assertThat(old.replicasOf("a1")).extracting(ClusterView.Node::id).containsExactly("b2");
         assertThat(old.nodes().stream().map(n -> n.address().getPort()).collect(Collectors.toList()))
                 .containsExactly(7000, 7001);
+    }
+
+    @Test
+    void aNodeNoOneMetYetGetsItsAddressFromTheCaller() {
+        String alone = "a1 :7000 myself,master - 0 0 0 connected 0-16383\n";
+        HostAndPort self = new HostAndPort("127.0.0.1", 7000);
+        assertThat(ClusterView.parse(alone, self).nodes().get(0).address()).isEqualTo(self);
+        assertThat(ClusterView.parse(alone).nodes().get(0).address().getHost()).isEmpty();
     }
 
     @Test
