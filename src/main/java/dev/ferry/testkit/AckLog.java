@@ -36,6 +36,13 @@ final class AckLog {
         lastAckNanos = nanos;
     }
 
+    /** Forgets the longest gap so far; the gap now open (since the last ack) still counts from that ack. */
+    synchronized void resetLongestGap() {
+        maxGapNanos = 0;
+        maxGapStartNanos = 0;
+        maxGapEndNanos = 0;
+    }
+
     synchronized long count() {
         return count;
     }

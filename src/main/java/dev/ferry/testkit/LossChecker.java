@@ -3,26 +3,28 @@ package dev.ferry.testkit;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
-import redis.clients.jedis.Jedis;
-
-/** Compares acknowledged writes with what a server holds, in MGET batches. */
+/**
+ * Compares acknowledged writes with what a server (or a cluster) holds, in batches read by {@code reader}
+ * (values in the keys' order, null for an absent key).
+ */
 final class LossChecker {
 
-    private final Jedis server;
+    private final UnaryOperator<List<String>> reader;
     private final int sampleSize;
     private final List<String> missingSample = new ArrayList<>();
     private long checked;
     private long missing;
     private long wrong;
 
-    private LossChecker(Jedis server, int sampleSize) {
-        this.server = server;
+    private LossChecker(UnaryOperator<List<String>> reader, int sampleSize) {
+        this.reader = reader;
         this.sampleSize = sampleSize;
     }
 
-    static LossReport check(Jedis server, WriterStats stats, int batch, int sampleSize) {
-        LossChecker checker = new LossChecker(server, sampleSize);
+    static LossReport check(UnaryOperator<List<String>> reader, WriterStats stats, int batch, int sampleSize) {
+        LossChecker checker = new LossChecker(reader, sampleSize);
         List<String> keys = new ArrayList<>(batch);
         List<String> expected = new ArrayList<>(batch);
         for (int w = 0; w < stats.acknowledgedSeqs().size(); w++) {
@@ -44,7 +46,7 @@ final class LossChecker {
         if (keys.isEmpty()) {
             return;
         }
-        List<String> actual = server.mget(keys.toArray(new String[0]));
+        List<String> actual = reader.apply(keys);
         for (int i = 0; i < keys.size(); i++) {
             checked++;
             String value = actual.get(i);

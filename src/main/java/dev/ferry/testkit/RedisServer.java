@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,13 +59,18 @@ public final class RedisServer implements AutoCloseable {
      * go into the file verbatim except the empty string, written as {@code ""}.
      */
     public static RedisServer start(RedisBinary bin, Map<String, String> extraConfig) {
+        return start(bin, extraConfig, FreePorts::next);
+    }
+
+    /** As {@link #start(RedisBinary, Map)}, on a port from {@code ports} (asked again after a port clash). */
+    static RedisServer start(RedisBinary bin, Map<String, String> extraConfig, IntSupplier ports) {
         Objects.requireNonNull(bin, "bin");
         if (!bin.isAvailable()) {
             throw new IllegalStateException("redis binary not available: " + bin);
         }
         IllegalStateException last = null;
         for (int attempt = 1; attempt <= MAX_START_ATTEMPTS; attempt++) {
-            Launch launch = Launch.begin(bin, FreePorts.next(), extraConfig);
+            Launch launch = Launch.begin(bin, ports.getAsInt(), extraConfig);
             try {
                 StartupProbe.awaitReady(launch);
                 LOG.debug("started {} on port {} pid {} in {}", bin.label(), launch.port(), launch.process().pid(),

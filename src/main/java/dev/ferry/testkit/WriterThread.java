@@ -4,11 +4,9 @@ import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
-
 /**
- * One application-like client: its own connection, a fixed write rate, key {@code prefix:id:seq = seq}.
+ * One application-like client: its own client (one connection, or a cluster client), a fixed write rate,
+ * key {@code prefix:id:seq = seq}.
  * A write counts only when the server answered OK; anything else has an unknown or failed outcome.
  */
 final class WriterThread implements Runnable {
@@ -29,13 +27,15 @@ final class WriterThread implements Runnable {
     private final BooleanSupplier running;
     private final long deadlineNanos;
     private final Random random;
-    private Jedis jedis;
+    private final WriteClient.Factory clients;
+    private WriteClient client;
     private boolean connectedBefore;
     private long backoffNanos = MIN_BACKOFF_NANOS;
 
-    WriterThread(int id, Writers.Config config, AckLog ackLog, WriterCounters counters,
-                 BooleanSupplier running, long deadlineNanos) {
+    WriterThread(int id, Writers.Config config, WriteClient.Factory clients, AckLog ackLog,
+                 WriterCounters counters, BooleanSupplier running, long deadlineNanos) {
         this.id = id;
+        this.clients = clients;
         this.config = config;
         this.ackLog = ackLog;
         this.counters = counters;
@@ -62,7 +62,7 @@ final class WriterThread implements Runnable {
         long seq = 0;
         int connectFailures = 0;
         while (shouldRun() && seq < config.maxWritesPerWriter() && connectFailures < MAX_CONNECT_FAILURES) {
-            if (jedis == null && !connect()) {
+            if (client == null && !connect()) {
                 connectFailures++;
                 pause(backoffNanos);
                 backoffNanos = Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
@@ -78,15 +78,11 @@ final class WriterThread implements Runnable {
     }
 
     private boolean connect() {
-        HostAndPort endpoint = null;
         try {
-            // Re-read every time: the test "repoints the application" by changing what the supplier returns.
-            // Inside the try: a supplier reading a file may fail mid-switch, which is one more failed connect.
-            endpoint = config.endpoint().get();
-            jedis = JedisClients.connect(endpoint, config.password(), config.socketTimeout(), config.ssl());
+            client = clients.open();
         } catch (RuntimeException e) {
             counters.connectFailures.increment();
-            counters.lastConnectError = endpoint + ": " + e;
+            counters.lastConnectError = e.getMessage();
             return false;
         }
         if (connectedBefore) {
@@ -103,8 +99,8 @@ final class WriterThread implements Runnable {
         counters.attempted.increment();
         try {
             Object reply = random.nextDouble() < config.evalShare()
-                    ? jedis.eval(SCRIPT, 1, key, value)
-                    : jedis.set(key, value);
+                    ? client.eval(SCRIPT, key, value)
+                    : client.set(key, value);
             if ("OK".equals(reply)) {
                 ackLog.ack(seq, System.nanoTime());
             } else {
@@ -113,22 +109,18 @@ final class WriterThread implements Runnable {
         } catch (RuntimeException e) {
             String errorClass = ErrorClass.of(e);
             counters.error(errorClass);
-            if (ErrorClass.needsReconnect(errorClass)) {
+            if (client.reopenAfter(errorClass)) {
                 disconnect();
             }
         }
     }
 
     private void disconnect() {
-        if (jedis == null) {
+        if (client == null) {
             return;
         }
-        try {
-            jedis.close();
-        } catch (RuntimeException e) {
-            // The connection is already broken; nothing more to release.
-        }
-        jedis = null;
+        client.close();
+        client = null;
     }
 
     private boolean shouldRun() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -18,7 +19,8 @@ import redis.clients.jedis.Jedis;
 /**
  * Writer clients that count acknowledged writes, to prove a master switchover lost none of them.
  * Each writer is a thread with its own connection writing {@code <prefix>:<writer>:<seq> = <seq>} at a
- * fixed rate; on a dropped connection or READONLY it reconnects to {@code endpoint.get()}.
+ * fixed rate; on a dropped connection or READONLY it reconnects to {@code endpoint.get()}. The
+ * {@link #cluster cluster} variant writes through a cluster client that follows MOVED/ASK instead.
  */
 public final class Writers implements AutoCloseable {
 
@@ -29,6 +31,7 @@ public final class Writers implements AutoCloseable {
     private static final Duration JOIN_SLACK = Duration.ofSeconds(5);
 
     private final Config config;
+    private final WriteClient.Factory clients;
     private final List<AckLog> ackLogs = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final WriterCounters counters = new WriterCounters();
@@ -38,7 +41,22 @@ public final class Writers implements AutoCloseable {
     private Instant startWall;
 
     public Writers(Config config) {
+        this(config, WriteClient.standalone(Objects.requireNonNull(config, "config")));
+    }
+
+    private Writers(Config config, WriteClient.Factory clients) {
         this.config = Objects.requireNonNull(config, "config");
+        this.clients = clients;
+    }
+
+    /**
+     * Writers against a Redis Cluster: each writer has its own cluster client (socket timeout from the
+     * config) that follows MOVED/ASK and refreshes its slot map, so it keeps writing while nodes are added,
+     * failed over or forgotten, as long as one of {@code seeds} or the nodes it has learned is alive.
+     * {@code config.endpoint()} is not used and may be unset. Not started yet.
+     */
+    public static Writers cluster(Config config, Collection<HostAndPort> seeds) {
+        return new Writers(config, new ClusterWriteClients(seeds, config));
     }
 
     public Config config() {
@@ -58,7 +76,7 @@ public final class Writers implements AutoCloseable {
         for (int w = 0; w < config.writers(); w++) {
             AckLog log = new AckLog();
             ackLogs.add(log);
-            Thread t = new Thread(new WriterThread(w, config, log, counters, () -> running, deadline),
+            Thread t = new Thread(new WriterThread(w, config, clients, log, counters, () -> running, deadline),
                     "ferry-writer-" + config.keyPrefix() + "-" + w);
             // Daemon: a forgotten Writers must not keep a test JVM alive.
             t.setDaemon(true);
@@ -121,7 +139,33 @@ public final class Writers implements AutoCloseable {
      * current database, normally 0). Call after stop() for a final answer.
      */
     public LossReport checkLost(Jedis onServer) {
-        return LossChecker.check(onServer, stats(), CHECK_BATCH, MISSING_SAMPLE);
+        return LossChecker.check(keys -> onServer.mget(keys.toArray(new String[0])), stats(), CHECK_BATCH,
+                MISSING_SAMPLE);
+    }
+
+    /**
+     * Checks every write acknowledged so far against where the writers wrote: the current endpoint, or for
+     * {@link #cluster cluster} writers each key's slot owner (through a fresh cluster client).
+     */
+    public LossReport checkLost() {
+        try (WriteClient.ReadBack reader = clients.openReadBack()) {
+            return LossChecker.check(reader::get, stats(), CHECK_BATCH, MISSING_SAMPLE);
+        }
+    }
+
+    /**
+     * Starts the gap measurement afresh: stats() and longestGapPerWriter() then show the longest gap since
+     * now (a gap already open counts from its last ack), so a test measures its switch, not the writers'
+     * start-up (a cluster client's first slot discovery and connections take a few hundred ms).
+     */
+    public void resetLongestGap() {
+        snapshotLogs().forEach(AckLog::resetLongestGap);
+    }
+
+    /** Each writer's longest gap between two acknowledged writes (an open gap counts up to now). */
+    public List<Duration> longestGapPerWriter() {
+        long now = System.nanoTime();
+        return snapshotLogs().stream().map(log -> Duration.ofNanos(log.longestGap(now)[2])).toList();
     }
 
     /** Waits until at least {@code n} writes are acknowledged; throws with the stats on timeout. */
@@ -166,7 +210,8 @@ public final class Writers implements AutoCloseable {
 
     /**
      * Writer settings; see {@link #builder()} for defaults. {@code ratePerWriter} 0 means as fast as
-     * possible; {@code endpoint} is read again on every reconnect; {@code ssl} null means plain TCP.
+     * possible; {@code endpoint} is read again on every reconnect (required except for {@link #cluster} writers);
+     * {@code ssl} null means plain TCP.
      */
     public record Config(
             int writers,
@@ -181,7 +226,6 @@ public final class Writers implements AutoCloseable {
             SSLSocketFactory ssl) {
 
         public Config {
-            Objects.requireNonNull(endpoint, "endpoint");
             Objects.requireNonNull(socketTimeout, "socketTimeout");
             Objects.requireNonNull(maxDuration, "maxDuration");
             Objects.requireNonNull(keyPrefix, "keyPrefix");
