@@ -86,12 +86,14 @@ public record ClusterSpec(String name, Path specFile, List<Endpoint> seeds, List
     /**
      * Shard {@code index} as a standalone spec, so that the per-server machinery (connections, journal, ledger,
      * fence, sync, verify) serves a shard as it serves one move: a = the old master, b = the new one, c = its first
-     * new replica. The cluster itself is the traffic switch, so the spec has none.
+     * new replica. The cluster itself is the traffic switch, so the spec has none; a follows b ({@code after: replica})
+     * only with {@code old-nodes: keep}.
      */
     public Spec shard(int index) {
         Move move = moves.get(index);
+        After after = new After(oldNodes == OldNodes.KEEP ? After.SourceFate.REPLICA : After.SourceFate.DETACH);
         return new Spec(shardName(index), move.from(), move.to(), move.replicas().stream().findFirst(), cutover,
-                Switch.NONE, After.DEFAULT, specFile, verify, Sentinel.NONE);
+                Switch.NONE, after, specFile, verify, Sentinel.NONE);
     }
 
     /** Every node the spec names (seeds first), each address once. */

@@ -51,6 +51,7 @@ final class RespPipe implements Closeable {
         try {
             login.connect();
             login.ping(); // the login's replies are read: the socket is quiet from here on
+            allowReplicaReads(login);
             return new RespPipe(login, socket[0]);
         } catch (IOException e) {
             login.close();
@@ -58,6 +59,19 @@ final class RespPipe implements Closeable {
         } catch (RuntimeException e) {
             login.close();
             throw e;
+        }
+    }
+
+    /**
+     * A cluster replica answers key reads with MOVED unless the connection says READONLY first; a standalone server
+     * refuses READONLY ("cluster support disabled"), which changes nothing.
+     */
+    private static void allowReplicaReads(Connection login) {
+        login.sendCommand(redis.clients.jedis.Protocol.Command.READONLY);
+        try {
+            login.getStatusCodeReply();
+        } catch (redis.clients.jedis.exceptions.JedisDataException standalone) {
+            // not a cluster node: its reads need nothing
         }
     }
 
