@@ -67,6 +67,17 @@ final class ClusterCli {
         return 0;
     }
 
+    static int rollback(CommandLine cl, SpecOptions specOptions, RunOptions options) {
+        ClusterSpec spec = specOptions.loadCluster();
+        RunCommand.requireAnswerable(options);
+        Signals.install(cl.getErr());
+        Map<String, Object> report = new dev.ferry.core.cluster.ClusterRollback(spec, options,
+                new TerminalConfirmer(cl.getOut()), new Console(cl.getOut(), Console.isTerminal()), specOptions.secrets(),
+                Clock.systemUTC()).rollback();
+        summary(cl.getOut(), report);
+        return 0;
+    }
+
     static int status(CommandLine cl, SpecOptions specOptions) {
         ClusterSpec spec = specOptions.loadCluster();
         Map<String, Object> status = runner(cl, specOptions, spec, RunOptions.defaults(specOptions.stateDir),

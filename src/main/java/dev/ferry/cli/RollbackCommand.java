@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "rollback", description = "Undoes a run: before b's promotion, detaches b and c (they keep their copy) "
         + "and leaves a as it was; after it, switches back to a with the same fenced, zero-loss cutover (traffic moved "
-        + "back, b becomes a's replica). Decides from the journal and live state.")
+        + "back, b becomes a's replica). Decides from the journal and live state. A cluster spec rolls back shard by shard"
+        + " (refused once old-nodes: forget has begun).")
 final class RollbackCommand implements Callable<Integer> {
     @Mixin
     SpecOptions specOptions;
@@ -33,8 +34,11 @@ final class RollbackCommand implements Callable<Integer> {
     public Integer call() {
         ui.check(cmd);
         Path stateDir = specOptions.writableStateDir();
-        Spec spec = specOptions.load();
         RunOptions options = new RunOptions(yes, false, stateDir, false);
+        if (specOptions.isCluster()) {
+            return ClusterCli.rollback(cmd.commandLine(), specOptions, options);
+        }
+        Spec spec = specOptions.load();
         RunCommand.requireAnswerable(options);
         CommandLine cl = cmd.commandLine();
         Signals.install(cl.getErr());

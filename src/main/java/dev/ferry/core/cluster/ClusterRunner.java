@@ -123,6 +123,7 @@ public final class ClusterRunner {
                 journal.archive();
                 for (int i = 0; i < spec.moves().size(); i++) {
                     shardJournal(i).archive();
+                    Journal.open(options.stateDir(), spec.shardBack(i).name(), clock).archive();
                 }
             }
             return execute(journal, "run");
@@ -135,9 +136,10 @@ public final class ClusterRunner {
             throw new FerryException(ExitCode.JOURNAL, "nothing to resume: no journal at " + journal.file()
                     + ": start with ferry run SPEC (or pass the --state-dir of that run)");
         }
-        if (journal.status() == RunStatus.COMPLETED) {
-            throw new FerryException(ExitCode.JOURNAL, "the cluster move already completed (" + journal.file()
-                    + "): nothing to resume; ferry run SPEC --restart starts a new one");
+        if (journal.status() == RunStatus.COMPLETED || journal.status() == RunStatus.ABORTED) {
+            throw new FerryException(ExitCode.JOURNAL, "the cluster move already " + (journal.status()
+                    == RunStatus.COMPLETED ? "completed" : "ended (rolled back or refused by preflight)") + " ("
+                    + journal.file() + "): nothing to resume; ferry run SPEC --restart starts a new one");
         }
         try (RunLock lock = RunLock.acquire(options.stateDir(), spec.name(), "resume")) {
             return execute(journal, "resume");
@@ -146,12 +148,14 @@ public final class ClusterRunner {
 
     private void requireNewRunAllowed(Journal journal) {
         RunStatus status = journal.status();
-        if (status == RunStatus.NONE || options.restart() && status == RunStatus.COMPLETED) {
+        boolean ended = status == RunStatus.COMPLETED || status == RunStatus.ABORTED;
+        if (status == RunStatus.NONE || options.restart() && ended) {
             return;
         }
-        throw new FerryException(ExitCode.JOURNAL, "the journal " + journal.file() + " shows a "
-                + (status == RunStatus.COMPLETED ? "completed cluster move: pass --restart to start a new one"
-                : "cluster move in progress or stopped: run ferry resume to finish it"));
+        throw new FerryException(ExitCode.JOURNAL, "the journal " + journal.file() + " shows a " + (ended
+                ? (status == RunStatus.COMPLETED ? "completed" : "rolled back or aborted")
+                        + " cluster move: pass --restart to start a new one (the old journals are kept beside it)"
+                : "cluster move in progress or stopped: run ferry resume to finish it, or ferry rollback"));
     }
 
     private ClusterResult execute(Journal journal, String verb) {

@@ -25,12 +25,26 @@ public final class Shard {
     private final int index;
     private final ClusterSpec.Move move;
     private final Semaphore failoverLock;
+    private final boolean back;
 
     public Shard(Cluster cluster, int index, Semaphore failoverLock) {
+        this(cluster, index, failoverLock, false);
+    }
+
+    private Shard(Cluster cluster, int index, Semaphore failoverLock, boolean back) {
         this.cluster = cluster;
         this.index = index;
         this.move = cluster.spec().moves().get(index);
         this.failoverLock = failoverLock;
+        this.back = back;
+    }
+
+    /**
+     * The shard moved back by rollback: its context's a is the new master, b the old one ({@code ClusterSpec.shardBack}),
+     * and the only node that must be known as a's replica is b.
+     */
+    public Shard back() {
+        return new Shard(cluster, index, failoverLock, true);
     }
 
     public Cluster cluster() {
@@ -42,7 +56,8 @@ public final class Shard {
     }
 
     public String label() {
-        return "shard " + (index + 1) + " (" + move.from().address() + " -> " + move.to().address() + ")";
+        return "shard " + (index + 1) + (back ? " back" : "") + " (" + move.from().address() + (back ? " <- " : " -> ")
+                + move.to().address() + ")";
     }
 
     public ClusterSpec.Move move() {
@@ -57,8 +72,15 @@ public final class Shard {
     List<RedisNode> newNodes(RunContext ctx) {
         List<RedisNode> nodes = new ArrayList<>();
         nodes.add(ctx.servers().b());
-        nodes.addAll(newReplicas(ctx));
+        if (!back) {
+            nodes.addAll(newReplicas(ctx));
+        }
         return nodes;
+    }
+
+    /** The nodes this shard's move added to the cluster (its new master and new replicas), as the cluster knows them. */
+    List<RedisNode> addedNodes() {
+        return move.newNodes().stream().map(cluster::node).toList();
     }
 
     List<RedisNode> newReplicas(RunContext ctx) {

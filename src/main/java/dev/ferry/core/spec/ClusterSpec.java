@@ -96,6 +96,14 @@ public record ClusterSpec(String name, Path specFile, List<Endpoint> seeds, List
                 Switch.NONE, after, specFile, verify, Sentinel.NONE);
     }
 
+    /** Shard {@code index} moved back by rollback: a = the new master, b = the old one, no c; its own journal. */
+    public Spec shardBack(int index) {
+        Move move = moves.get(index);
+        return new Spec(shardName(index) + ".back", move.to(), move.from(), Optional.empty(), cutover, Switch.NONE,
+                new After(After.SourceFate.DETACH), specFile, new VerifySpec(VerifySpec.Mode.OFF, VerifySpec.Mode.OFF,
+                VerifySpec.DEFAULT_SAMPLE), Sentinel.NONE);
+    }
+
     /** Every node the spec names (seeds first), each address once. */
     public List<Endpoint> namedNodes() {
         Map<String, Endpoint> nodes = new LinkedHashMap<>();

@@ -1,0 +1,86 @@
+package dev.ferry.core.cluster;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.procedure.PlannedCommand;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.Step;
+import dev.ferry.core.redis.RedisError;
+import dev.ferry.core.redis.RedisNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rollback's last step for a shard: the nodes the move added (new master, new replicas) leave the cluster, as a
+ * standalone rollback detaches b and c: every other node forgets them, they forget every node but their master,
+ * and they keep their copy (CLUSTER RESET HARD on them empties them for a new run). Refused while one of them
+ * serves slots: the shard must be switched back first.
+ */
+public final class DetachNewNodes implements Step {
+    public static final String NAME = "detach new nodes";
+    private final Shard shard;
+
+    public DetachNewNodes(Shard shard) {
+        this.shard = shard;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<PlannedCommand> plan(RunContext ctx) {
+        return List.of(PlannedCommand.redis("every other node", "CLUSTER FORGET <each new node's id>",
+                        "the new nodes leave every node's view"),
+                PlannedCommand.redis("new nodes", "CLUSTER FORGET <every node but its master>",
+                        "they stop talking to the cluster; they keep their copy"));
+    }
+
+    @Override
+    public Map<String, Object> run(RunContext ctx) {
+        Map<String, String> added = new LinkedHashMap<>();
+        for (RedisNode n : shard.addedNodes()) {
+            ClusterNode me = Cluster.view(n).myself();
+            if (me.slotCount() > 0) {
+                throw new FerryException(ExitCode.INCOMPLETE, shard.label() + ": " + n.address() + " serves "
+                        + me.slotCount() + " slots: it cannot leave the cluster before the shard is switched back;"
+                        + " run ferry rollback again (it switches back first)");
+            }
+            added.put(me.id(), n.address());
+        }
+        RedisNode from = shard.cluster().node(shard.move().from());
+        NodesView view = Cluster.view(from);
+        List<String> unreachable = new ArrayList<>();
+        for (ClusterNode n : view.nodes()) {
+            if (added.containsKey(n.id())) {
+                continue;
+            }
+            RedisNode node = n.myself() ? from : shard.cluster().node(n.address());
+            added.keySet().forEach(id -> forget(node, id, unreachable));
+        }
+        for (RedisNode n : shard.addedNodes()) {
+            NodesView own = Cluster.view(n);
+            String master = own.myself().masterId();
+            own.nodes().stream().filter(o -> !o.myself() && !o.id().equals(master))
+                    .forEach(o -> forget(n, o.id(), unreachable));
+        }
+        if (!unreachable.isEmpty()) {
+            throw new FerryException(ExitCode.INCOMPLETE, shard.label() + ": could not reach " + unreachable
+                    + " to forget the new nodes: when they run again, ferry rollback finishes");
+        }
+        return Map.of("detached", added, "to reuse them", "CLUSTER RESET HARD on each (erases its copy)");
+    }
+
+    private static void forget(RedisNode node, String id, List<String> unreachable) {
+        try {
+            node.callString("CLUSTER", "FORGET", id);
+        } catch (RedisError e) {
+            // "Unknown node" (already forgotten, 7.0) is fine; "Can't forget my master" leaves the master known
+        } catch (FerryException down) {
+            unreachable.add(node.address());
+        }
+    }
+}
