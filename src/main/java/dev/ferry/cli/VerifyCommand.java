@@ -20,7 +20,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "verify", description = "Compares a with b, and b with c when the spec has a backup: type, value and"
-        + " TTL of every key, in every database, in both directions. Reads only. Keys that change while compared are"
+        + " TTL of every key, in every database, in both directions. Reads only. A cluster spec is verified shard by shard: the new master against the old"
+        + " one before its switch, its new replicas against it after. Keys that change while compared are"
         + " re-checked before they count. Exit 0: they match; 10: differences found; 4: could not verify (a server"
         + " could not be reached, or refused a command).")
 final class VerifyCommand implements Callable<Integer> {
@@ -60,12 +61,15 @@ final class VerifyCommand implements Callable<Integer> {
         if (mismatchFile != null) {
             dev.ferry.core.journal.OutputPaths.file("--mismatches", mismatchFile);
         }
-        Spec spec = specOptions.load();
         VerifyOptions options = VerifyOptions.full().withSample(mode.sample == null ? 0 : mode.sample)
                 .withMaxOps(maxOps).withWorkers(workers);
         if (mismatchFile != null) {
             options = options.withMismatchFile(mismatchFile);
         }
+        if (specOptions.isCluster()) {
+            return verifyCluster(options);
+        }
+        Spec spec = specOptions.load();
         VerifyResult result;
         // progress on stderr: stdout carries the result, for scripts
         Console progress = new Console(cmd.commandLine().getErr(), Console.isTerminal());
@@ -79,6 +83,31 @@ final class VerifyCommand implements Callable<Integer> {
         print(out, result);
         out.flush();
         return result.matches() ? ExitCode.OK.value() : ExitCode.DIFFERENCES.value();
+    }
+
+    /** A cluster spec: each shard's pairs as its live state has them (see ClusterVerifyPairs); exit 10 if any differ. */
+    private int verifyCluster(VerifyOptions options) {
+        dev.ferry.core.spec.ClusterSpec spec = specOptions.loadCluster();
+        PrintWriter out = cmd.commandLine().getOut();
+        Console progress = new Console(cmd.commandLine().getErr(), Console.isTerminal());
+        boolean matches = true;
+        try (dev.ferry.core.cluster.Cluster cluster = new dev.ferry.core.cluster.Cluster(spec, specOptions.secrets(),
+                Servers.clientNameFor(spec.name()) + "-verify")) {
+            for (dev.ferry.core.cluster.ClusterVerifyPairs.ShardPairs shard : dev.ferry.core.cluster.ClusterVerifyPairs.of(cluster)) {
+                out.println("shard " + shard.shard() + " (" + shard.state() + ")");
+                if (shard.pairs().isEmpty()) {
+                    continue;
+                }
+                VerifyResult result = new Verifier(options, (compared, total) -> progress.verifyProgress("verify shard "
+                        + shard.shard(), compared, total)).verify(shard.pairs());
+                print(out, result);
+                matches &= result.matches();
+            }
+        } finally {
+            progress.done();
+        }
+        out.flush();
+        return matches ? ExitCode.OK.value() : ExitCode.DIFFERENCES.value();
     }
 
     /** Before the spec is read or a server contacted: a bad number is a usage error, exit 2. */
