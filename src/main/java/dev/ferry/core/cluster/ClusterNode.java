@@ -88,7 +88,7 @@ public record ClusterNode(String id, String address, int busPort, Set<String> fl
                 Long.parseLong(f[6]), "connected".equals(f[7]), slots, List.copyOf(open));
     }
 
-    private static void addSlots(String field, BitSet slots, List<String> open) {
+    static void addSlots(String field, BitSet slots, List<String> open) {
         if (field.startsWith("[")) {
             open.add(field);
             return;

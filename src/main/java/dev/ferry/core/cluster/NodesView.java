@@ -80,4 +80,13 @@ public record NodesView(String seenFrom, List<ClusterNode> nodes) {
         }
         return out.toString();
     }
+
+    /** The slots {@link #ranges} wrote. */
+    public static BitSet parseRanges(String ranges) {
+        BitSet slots = new BitSet(ClusterNode.SLOTS);
+        for (String range : ranges.split(",")) {
+            ClusterNode.addSlots(range, slots, new java.util.ArrayList<>());
+        }
+        return slots;
+    }
 }

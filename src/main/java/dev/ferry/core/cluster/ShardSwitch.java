@@ -106,7 +106,7 @@ public final class ShardSwitch implements Step {
     private BitSet journaledSlots(RunContext ctx) {
         Object written = ctx.journal().facts(NAME).get("slots");
         if (written != null) {
-            return parseRanges(String.valueOf(written));
+            return NodesView.parseRanges(String.valueOf(written));
         }
         BitSet slots = slotsOf(ctx.servers().a());
         if (slots.isEmpty()) {
@@ -260,18 +260,5 @@ public final class ShardSwitch implements Step {
 
     private static String marker(RunContext ctx, BitSet slots) {
         return SlotKeys.keyIn(MARKER_PREFIX + ctx.spec().name(), slots);
-    }
-
-    static BitSet parseRanges(String ranges) {
-        BitSet slots = new BitSet(ClusterNode.SLOTS);
-        for (String range : ranges.split(",")) {
-            int dash = range.indexOf('-');
-            if (dash < 0) {
-                slots.set(Integer.parseInt(range));
-            } else {
-                slots.set(Integer.parseInt(range.substring(0, dash)), Integer.parseInt(range.substring(dash + 1)) + 1);
-            }
-        }
-        return slots;
     }
 }
