@@ -49,18 +49,24 @@ final class ClusterCli {
         return checks.stream().anyMatch(CheckResult::failed) ? ExitCode.PREFLIGHT.value() : 0;
     }
 
-    static int run(CommandLine cl, SpecOptions specOptions, RunOptions options, Path report, boolean resume) {
+    /** {@code run} and {@code resume}; with {@code --ui-port} the status page has a row per shard. */
+    static int run(CommandLine cl, SpecOptions specOptions, RunOptions options, RunFlags flags, boolean resume) {
         ClusterSpec spec = specOptions.loadCluster();
         RunCommand.requireAnswerable(options);
         Signals.install(cl.getErr());
         RunListener console = new Console(cl.getOut(), Console.isTerminal());
-        ClusterRunner runner = runner(cl, specOptions, spec, options, console);
+        List<String> shards = java.util.stream.IntStream.range(0, spec.moves().size()).mapToObj(spec::shardName).toList();
+        StatusBoard board = new StatusBoard(shards, spec.parallel());
+        ClusterRunner runner = runner(cl, specOptions, spec, options, console).observedBy(board::listener,
+                (outcome, exitCode) -> board.ended(spec.shardName(outcome.index()),
+                        outcome.failure().isEmpty() ? "DONE" : "FAILED", exitCode));
         ClusterResult result;
-        try {
+        try (StatusPage page = flags.ui.open(board, spec.name() + " (cluster)", cl.getCommandSpec())) {
+            RunCommand.announce(cl, page);
             result = resume ? runner.resume() : runner.run();
         } finally {
-            if (report != null) {
-                writeOrWarn(cl.getErr(), report, runner.status(), options.stateDir());
+            if (flags.report != null) {
+                writeOrWarn(cl.getErr(), flags.report, runner.status(), options.stateDir());
             }
         }
         summary(cl.getOut(), result.report());

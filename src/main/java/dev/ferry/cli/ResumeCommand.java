@@ -26,7 +26,7 @@ final class ResumeCommand implements Callable<Integer> {
         flags.checkedReport();
         RunOptions options = new RunOptions(flags.yes, false, stateDir, false, flags.acceptDivergence);
         if (specOptions.isCluster()) {
-            return ClusterCli.run(cmd.commandLine(), specOptions, options, flags.report, true);
+            return ClusterCli.run(cmd.commandLine(), specOptions, options, flags, true);
         }
         return RunCommand.execute(cmd.commandLine(), specOptions.load(), options, flags, true, specOptions.secrets());
     }

@@ -60,7 +60,7 @@ final class RunCommand implements Callable<Integer> {
         flags.checkedReport();
         RunOptions options = new RunOptions(flags.yes, forceWipe, stateDir, restart, flags.acceptDivergence);
         if (specOptions.isCluster()) {
-            return ClusterCli.run(cmd.commandLine(), specOptions, options, flags.report, false);
+            return ClusterCli.run(cmd.commandLine(), specOptions, options, flags, false);
         }
         Spec spec = specOptions.load();
         requireAnswerable(options);

@@ -31,6 +31,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * {@code plan}, {@code preflight}, {@code run}, {@code resume} and {@code status} of a cluster spec. The cluster's
@@ -49,6 +51,8 @@ public final class ClusterRunner {
     private final RunListener listener;
     private final SecretSource secrets;
     private final Clock clock;
+    private BiFunction<String, RunListener, RunListener> observe = (shardName, prefixed) -> prefixed;
+    private BiConsumer<ShardOutcome, Integer> ended = (outcome, exitCode) -> { };
 
     public ClusterRunner(ClusterSpec spec, RunOptions options, Confirmer confirmer, RunListener listener,
             SecretSource secrets, Clock clock) {
@@ -58,6 +62,18 @@ public final class ClusterRunner {
         this.listener = listener;
         this.secrets = secrets;
         this.clock = clock;
+    }
+
+    /**
+     * Lets an observer (the status page) see each shard's events under its journal name: {@code observe} gets the
+     * shard's name and the listener that prefixes and forwards to this runner's listener, and returns the one the
+     * shard reports to; {@code ended} hears each shard's outcome with its exit code.
+     */
+    public ClusterRunner observedBy(BiFunction<String, RunListener, RunListener> observe,
+            BiConsumer<ShardOutcome, Integer> ended) {
+        this.observe = observe;
+        this.ended = ended;
+        return this;
     }
 
     // ---- plan and preflight ------------------------------------------------------------------------------------
@@ -242,6 +258,12 @@ public final class ClusterRunner {
 
     /** A shard already completed is left alone; a failure stops shards not yet started (the running ones finish). */
     private ShardOutcome runShard(Shard shard, String clientName, AtomicBoolean stop) {
+        ShardOutcome outcome = moveShard(shard, clientName, stop);
+        ended.accept(outcome, outcome.failure().map(e -> e.code().value()).orElse(0));
+        return outcome;
+    }
+
+    private ShardOutcome moveShard(Shard shard, String clientName, AtomicBoolean stop) {
         Journal journal = shardJournal(shard.index());
         if (journal.status() == RunStatus.COMPLETED) {
             return new ShardOutcome(shard.index(), shard.label(), RunStatus.COMPLETED, Optional.empty());
@@ -251,7 +273,8 @@ public final class ClusterRunner {
                     ExitCode.STOPPED, shard.label() + ": not started (another shard failed)")));
         }
         Runner runner = new Runner(spec.shard(shard.index()), options.withYes(), confirmer,
-                new ShardListener(listener, shard), secrets, clock, s -> ShardProcedure.steps(shard),
+                observe.apply(spec.shardName(shard.index()), new ShardListener(listener, shard)), secrets, clock,
+                s -> ShardProcedure.steps(shard),
                 Optional.of(clientName));
         try {
             if (journal.status() == RunStatus.NONE) {

@@ -62,10 +62,15 @@ public final class LagCanary implements AutoCloseable {
         return KEY_PREFIX + specName;
     }
 
-    /** Starts the heartbeat unless it runs already or the cutover has begun (then a may be fenced). */
+    /**
+     * Starts the heartbeat unless it runs already or the cutover has begun (then a may be fenced). Not on a cluster
+     * node: there the key would belong to whichever shard its slot hashes to, and replicas answer reads with MOVED;
+     * a shard's sync shows its progress and offsets instead.
+     */
     public void start() {
         synchronized (lock) {
-            if (thread != null || journal.reached("cutover", Milestone.FENCING) || journal.started("cutover")) {
+            if (thread != null || journal.reached("cutover", Milestone.FENCING) || journal.started("cutover")
+                    || clusterNode(servers.a())) {
                 return;
             }
             running = true;
@@ -73,6 +78,14 @@ public final class LagCanary implements AutoCloseable {
             thread = new Thread(this::beat, "ferry-lag-canary");
             thread.setDaemon(true);
             thread.start();
+        }
+    }
+
+    private static boolean clusterNode(RedisNode a) {
+        try {
+            return "1".equals(a.info("cluster").get("cluster_enabled", "0"));
+        } catch (RuntimeException unreachable) {
+            return false; // the heartbeat's own first write reports what is wrong with a
         }
     }
 
