@@ -197,7 +197,7 @@ public final class ClusterLoader {
             Integer earlier = seen.putIfAbsent(node.address(), written.line());
             if (earlier != null) {
                 throw problems.at(written.line(), node.address() + " is named twice in cluster.moves (also on line "
-                        + earlier + "): each node is one old master, one new master or one new replica");
+                        + earlier + "; name each node once: it is one old master, one new master or one new replica)");
             }
             return node;
         }
@@ -213,11 +213,19 @@ public final class ClusterLoader {
             CutoverSpec defaults = CutoverSpec.DEFAULT;
             Duration maxPause = shared.duration(block.maxPause, "cluster.max-pause", defaults.maxPause());
             Duration catchUp = shared.duration(block.catchUp, "cluster.catch-up", defaults.catchUp());
+            // each limit is reported at its own key's line, with its own example
+            checked(block.maxPause, block, "e.g. max-pause: 2s", () -> Checks.positive("cluster.max-pause", maxPause));
+            checked(block.maxPause, block, "writes are held for the whole pause; e.g. max-pause: 2s",
+                    () -> Checks.atMost("cluster.max-pause", maxPause, CutoverSpec.MAX_PAUSE_LIMIT));
+            checked(block.catchUp, block, "e.g. catch-up: 1h", () -> Checks.positive("cluster.catch-up", catchUp));
+            return new CutoverSpec(CutoverSpec.Mode.PAUSE, maxPause, catchUp, Duration.ZERO);
+        }
+
+        private void checked(Scalar value, ClusterBlock block, String hint, Runnable check) {
             try {
-                return new CutoverSpec(CutoverSpec.Mode.PAUSE, maxPause, catchUp, Duration.ZERO);
+                check.run();
             } catch (IllegalArgumentException e) {
-                int line = block.maxPause != null ? block.maxPause.line() : block.line;
-                throw problems.at(line, e.getMessage() + " (e.g. max-pause: 2s)");
+                throw problems.at(value != null ? value.line() : block.line, e.getMessage() + " (" + hint + ")");
             }
         }
 
@@ -234,7 +242,7 @@ public final class ClusterLoader {
                 // the message below says what is allowed
             }
             throw problems.at(value.line(), key + " must be a whole number from " + min + " to " + max + ", was "
-                    + value.text());
+                    + value.text() + " (e.g. " + key.substring(key.indexOf('.') + 1) + ": " + fallback + ")");
         }
     }
 }
