@@ -162,7 +162,7 @@ class ClusterBadInputIT {
                         + " is a replica", "name the master", good(m -> m.get(0).set(0, replica0)), null),
                 new Case("a master left out of the moves", ExitCode.PREFLIGHT, "masters left out of cluster.moves: "
                         + at(bed.masters().get(2)).replace("\"", ""), "add a move for each", good(m -> m.remove(2)), null),
-                new Case("a new node that holds keys", ExitCode.PREFLIGHT, "holds 1 keys", "use an empty node",
+                new Case("a new node that holds keys", ExitCode.PREFLIGHT, "holds 1 key", "use an empty node",
                         good(m -> m.get(1).set(1, holdsKeys)), null),
                 new Case("a new node in another cluster", ExitCode.PREFLIGHT, "belongs to another cluster",
                         "use a fresh node", good(m -> m.get(2).set(1, other.replicas().get(0))), null),

@@ -107,7 +107,7 @@ public final class ClusterPreflight {
             for (ClusterNode n : view.nodes()) {
                 if (!n.openSlots().isEmpty()) {
                     return CheckResult.fail("slots", view.seenFrom() + " shows slot migration in progress on "
-                            + n.address() + " " + n.openSlots(), "finish or cancel it first (redis-cli --cluster fix,"
+                            + n.address() + " " + String.join(" ", n.openSlots()), "finish or cancel it first (redis-cli --cluster fix,"
                             + " or CLUSTER SETSLOT <slot> STABLE on both nodes)");
                 }
             }
@@ -192,7 +192,7 @@ public final class ClusterPreflight {
         }
         long keys = n.totalKeys();
         if (keys > 0) {
-            return CheckResult.fail(name, e.address() + " holds " + keys + " keys",
+            return CheckResult.fail(name, e.address() + " holds " + keys + (keys == 1 ? " key" : " keys"),
                     "use an empty node (ferry erases nothing it did not copy); FLUSHALL it if its data is not needed");
         }
         return CheckResult.pass(name, "empty cluster node in no cluster");

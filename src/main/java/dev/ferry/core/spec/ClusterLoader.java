@@ -54,13 +54,14 @@ public final class ClusterLoader {
         @SpecKey(value = "Any nodes of the running cluster, as `host:port` (IPv6 as `[addr]:port`).",
                 type = "list of strings", required = true)
         @JsonProperty("seeds") List<Scalar> seeds;
-        @SpecKey(value = "Every master of the cluster, each to a new master and its new replicas.", required = true)
+        @SpecKey(value = "Every master of the cluster, each to a new master and its new replicas.",
+                type = "list of maps", required = true, keys = MoveBlock.class)
         @JsonProperty("moves") List<MoveBlock> moves;
         @SpecKey(value = "Shards moved at once (1 to 64); their failovers still run one at a time.", type = "integer",
                 defaultValue = "1")
         @JsonProperty("parallel") Scalar parallel;
         @SpecKey(value = "`forget`: the old nodes leave every node's view and keep their data; `keep`: they stay as"
-                + " replicas of the new masters.", type = "forget | keep", defaultValue = "forget")
+                + " replicas of the new masters.", type = "name", defaultValue = "forget", allowed = ClusterSpec.OldNodes.class)
         @JsonProperty("old-nodes") Scalar oldNodes;
         @SpecKey(value = "The longest an old master's writers may be held by the fenced switch (at most 60s).",
                 type = "duration", defaultValue = "2s")
@@ -69,7 +70,7 @@ public final class ClusterLoader {
                 defaultValue = "1h")
         @JsonProperty("catch-up") Scalar catchUp;
         @SpecKey(value = "How long to wait until every node knows a new node as its old master's replica.",
-                type = "duration", defaultValue = "60s")
+                type = "duration", defaultValue = "1m")
         @JsonProperty("settle-timeout") Scalar settleTimeout;
         @SpecKey(value = "Fenced failovers a shard tries before it gives up (1 to 10).", type = "integer",
                 defaultValue = "3")
