@@ -20,10 +20,12 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -200,6 +202,61 @@ class ClusterBadInputIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void refusedWithOneLineAndNothingChanged(Case c) throws Exception {
+        assertRefused(c, List.of());
+    }
+
+    /**
+     * A 6.2.16 cluster (1x1) moved to 7.0.15 with old-nodes: keep (6.2 cannot load 7.0's RDB 10, so a kept old
+     * node's next full resync would empty it), and to 7.2.6 (whose ping extensions 6.2 drops, #12685).
+     */
+    @ParameterizedTest(name = "6.2.16 cluster: {0}")
+    @CsvSource(delimiter = ';', value = {
+        "old-nodes keep toward 7.0.15; apt; keep; old nodes follow: old-nodes: keep, but; use old-nodes: forget",
+        "a 7.2.6 new node; 7.2.6; forget; cluster bus:; run the new nodes on Valkey 8.0+ or Redis 8.0+"})
+    void versionMixesRefused(String name, String newVersion, String oldNodes, String problem, String fix)
+            throws Exception {
+        RedisBinary v62 = Binaries.require("6.2.16");
+        RedisBinary target = Binaries.require(newVersion);
+        try (ClusterBed old = ClusterBed.start(v62, 1, 1)) {
+            RedisServer to = old.emptyNodes(target, 1).get(0);
+            String yaml = spec(List.of(old.masters().get(0)), List.of(List.of(old.masters().get(0), to)))
+                    + "  old-nodes: " + oldNodes + "\n";
+            assertRefused(new Case(name, ExitCode.PREFLIGHT, problem, fix, yaml, null), List.of(old));
+        }
+    }
+
+    /** Warnings and what ferry will change are said by ferry preflight, which changes nothing either. */
+    @Test
+    void preflightWarnsOfSplitAnnounceAddressesAndSaysWhatItChanges() throws Exception {
+        RedisServer master0 = bed.masters().get(0);
+        Path specFile = Files.writeString(Files.createTempDirectory(dir, "preflight").resolve("sessions.yaml"),
+                good(m -> { }));
+        Map<String, String> before = snapshot();
+        Cli.Result result;
+        try (Jedis j = master0.client()) {
+            j.configSet("cluster-announce-ip", master0.host());
+            try {
+                result = Cli.run("preflight", specFile.toString());
+            } finally {
+                j.configSet("cluster-announce-ip", "");
+            }
+            // cleared, 7.0 shows its own address as ":port" until the next packet from a peer teaches it again
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!j.clusterNodes().contains(master0.host() + ":" + master0.port() + "@") && System.nanoTime() < deadline) {
+                sleep(50);
+            }
+        }
+        System.out.println("[cluster-bad-input] preflight:\n" + result.out());
+        assertThat(result.code()).as(result.toString()).isZero();
+        assertThat(result.out()).as(result.toString())
+                .contains("cluster-announce-ip is set on {" + master0.host() + ":" + master0.port())
+                .contains("cluster-migration-barrier 2147483647")
+                .contains("old-nodes: forget")
+                .contains("can share its bus: 7.0.15");
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    private void assertRefused(Case c, List<ClusterBed> more) throws Exception {
         Path caseDir = Files.createTempDirectory(dir, "case");
         Path specFile = caseDir.resolve("sessions.yaml");
         Files.writeString(specFile, c.yaml);
@@ -207,9 +264,9 @@ class ClusterBadInputIT {
         Map<String, String> before;
         Map<String, String> after;
         try (AutoCloseable undo = c.prepare == null ? () -> { } : c.prepare.apply()) {
-            before = snapshot();
+            before = snapshot(more);
             result = Cli.run("run", specFile.toString(), "--yes", "--state-dir", caseDir.resolve("state").toString());
-            after = snapshot();
+            after = snapshot(more);
         }
         System.out.println("[cluster-bad-input] " + c.name + " -> exit " + result.code() + ": " + result.errLine());
         assertThat(result.code()).as(result.toString()).isEqualTo(c.code.value());
@@ -224,12 +281,17 @@ class ClusterBadInputIT {
         }
     }
 
-    /** Everything ferry could change, per server of both clusters and the standalone one. */
     private Map<String, String> snapshot() {
+        return snapshot(List.of());
+    }
+
+    /** Everything ferry could change, per server of both clusters, the standalone one and {@code more}. */
+    private Map<String, String> snapshot(List<ClusterBed> more) {
         Map<String, String> all = new LinkedHashMap<>();
         List<RedisServer> servers = new ArrayList<>(bed.processes());
         servers.addAll(other.processes());
         servers.add(standalone);
+        more.forEach(b -> servers.addAll(b.processes()));
         for (RedisServer s : servers) {
             try (Jedis j = s.client()) {
                 all.put(s.port() + ".nodes", clusterNodes(j));
