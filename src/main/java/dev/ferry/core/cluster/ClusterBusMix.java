@@ -4,6 +4,7 @@ import dev.ferry.core.preflight.CheckResult;
 import dev.ferry.core.redis.RedisVersion;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -32,42 +33,12 @@ final class ClusterBusMix {
 
     static List<CheckResult> check(List<Member> members) {
         List<CheckResult> results = new ArrayList<>();
-        List<Member> v3 = select(members, m -> m.version().major() == 3);
-        List<Member> v4up = select(members, m -> m.version().major() >= 4);
-        List<Member> upTo62 = select(members, m -> !m.version().atLeast(7, 0));
-        List<Member> upTo70 = select(members, m -> !m.version().atLeast(7, 2));
-        List<Member> redis70 = select(members, m -> isRedis(m) && is(m, 7, 0));
-        List<Member> sendsExtensions = select(members, ClusterBusMix::alwaysSendsExtensions);
-        if (!v3.isEmpty() && !v4up.isEmpty()) {
-            results.add(CheckResult.fail(NAME, nodes(v3) + " (3.x, bus protocol 0) and " + nodes(v4up) + " (4.0+, bus"
-                    + " protocol 1) drop each other's packets, so they never form one cluster",
-                    "a 3.x cluster cannot be moved by MEET/REPLICATE/FAILOVER to a newer version: move it to new 3.x"
-                            + " nodes of the same version, or copy the data by another way"));
-        }
-        if (!sendsExtensions.isEmpty() && !upTo62.isEmpty()) {
-            results.add(CheckResult.fail(NAME, nodes(sendsExtensions) + " (Redis 7.2/7.4, Valkey 7.2) always send ping extensions,"
-                    + " which " + nodes(upTo62) + " (6.2 or older) drop whole (redis/redis#12685): they never see each"
-                    + " other", "run the new nodes on Valkey 8.0+ or Redis 8.0+ (they send extensions only to nodes"
-                    + " that understand them), or move to 7.0 first"));
-        }
-        List<Member> withHostname = select(redis70, m -> !m.announceHostname().isEmpty());
-        if (!withHostname.isEmpty() && !upTo62.isEmpty()) {
-            results.add(CheckResult.fail(NAME, nodes(withHostname) + " (7.0 with cluster-announce-hostname set) send"
-                    + " ping extensions, which " + nodes(upTo62) + " (6.2 or older) drop whole (redis/redis#12685)",
-                    "clear it on those nodes for the move (CONFIG SET cluster-announce-hostname \"\")"));
-        }
-        List<Member> early72 = select(members, m -> isRedis(m) && is(m, 7, 2) && m.version().patch() < 4);
-        if (!early72.isEmpty() && !redis70.isEmpty()) {
-            results.add(CheckResult.fail(NAME, nodes(early72) + " (Redis 7.2.0-7.2.3) with " + nodes(redis70)
-                    + " (7.0): shard-id crashes in mixed 7.0/7.2 clusters (redis/redis#12604, #12805, #12832)",
-                    "run the new nodes on 7.2.4 or newer"));
-        }
-        List<Member> restartHazard = select(members, m -> shardIdRestartHazard(m) && !early72.contains(m));
-        if (!restartHazard.isEmpty() && !upTo70.isEmpty() && results.isEmpty()) {
-            results.add(CheckResult.warn(NAME, nodes(restartHazard) + " (Redis 7.2.4+ or Valkey 8.0) with "
-                    + nodes(upTo70) + " (7.0 or older): a restart of one of the former mid-move may refuse its"
-                    + " nodes.conf on a shard-id mismatch (redis/redis#12761, valkey#774; fixed in Redis 8.0 only)",
-                    "do not restart those nodes until the move has finished, or use Redis 8.0+ for the new nodes"));
+        busProtocol(members).ifPresent(results::add);
+        extensionsToOldNodes(members).ifPresent(results::add);
+        hostnameExtensionsToOldNodes(members).ifPresent(results::add);
+        early72With70(members).ifPresent(results::add);
+        if (results.isEmpty()) {
+            restartHazard(members).ifPresent(results::add);
         }
         if (results.isEmpty()) {
             TreeSet<String> versions = members.stream().map(m -> m.version().toString())
@@ -76,6 +47,69 @@ final class ClusterBusMix {
                     + String.join(", ", versions)));
         }
         return results;
+    }
+
+    private static Optional<CheckResult> busProtocol(List<Member> members) {
+        List<Member> v3 = select(members, m -> m.version().major() == 3);
+        List<Member> v4up = select(members, m -> m.version().major() >= 4);
+        return refuseIf(!v3.isEmpty() && !v4up.isEmpty(), nodes(v3) + " (3.x, bus protocol 0) and " + nodes(v4up)
+                + " (4.0+, bus protocol 1) drop each other's packets, so they never form one cluster",
+                "a 3.x cluster cannot be moved by MEET/REPLICATE/FAILOVER to a newer version: move it to new 3.x"
+                        + " nodes of the same version, or copy the data by another way");
+    }
+
+    private static Optional<CheckResult> extensionsToOldNodes(List<Member> members) {
+        List<Member> sending = select(members, ClusterBusMix::alwaysSendsExtensions);
+        List<Member> old = upTo62(members);
+        return refuseIf(!sending.isEmpty() && !old.isEmpty(), nodes(sending) + " (Redis 7.2/7.4, Valkey 7.2) always"
+                + " send ping extensions, which " + nodes(old) + " (6.2 or older) drop whole (redis/redis#12685): they"
+                + " never see each other", "run the new nodes on Valkey 8.0+ or Redis 8.0+ (they send extensions only"
+                + " to nodes that understand them), or move to 7.0 first");
+    }
+
+    private static Optional<CheckResult> hostnameExtensionsToOldNodes(List<Member> members) {
+        List<Member> withHostname = select(redis70(members), m -> !m.announceHostname().isEmpty());
+        List<Member> old = upTo62(members);
+        return refuseIf(!withHostname.isEmpty() && !old.isEmpty(), nodes(withHostname) + " (7.0 with"
+                + " cluster-announce-hostname set) send ping extensions, which " + nodes(old) + " (6.2 or older) drop"
+                + " whole (redis/redis#12685)", "clear it on those nodes for the move (CONFIG SET"
+                + " cluster-announce-hostname \"\")");
+    }
+
+    private static Optional<CheckResult> early72With70(List<Member> members) {
+        List<Member> early72 = early72(members);
+        List<Member> redis70 = redis70(members);
+        return refuseIf(!early72.isEmpty() && !redis70.isEmpty(), nodes(early72) + " (Redis 7.2.0-7.2.3) with "
+                + nodes(redis70) + " (7.0): shard-id crashes in mixed 7.0/7.2 clusters (redis/redis#12604, #12805,"
+                + " #12832)", "run the new nodes on 7.2.4 or newer");
+    }
+
+    private static Optional<CheckResult> restartHazard(List<Member> members) {
+        List<Member> exposed = select(members, ClusterBusMix::shardIdRestartHazard);
+        List<Member> upTo70 = select(members, m -> !m.version().atLeast(7, 2));
+        if (exposed.isEmpty() || upTo70.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(CheckResult.warn(NAME, nodes(exposed) + " (Redis 7.2.4+ or Valkey 8.0) with "
+                + nodes(upTo70) + " (7.0 or older): a restart of one of the former mid-move may refuse its"
+                + " nodes.conf on a shard-id mismatch (redis/redis#12761, valkey#774; fixed in Redis 8.0 only)",
+                "do not restart those nodes until the move has finished, or use Redis 8.0+ for the new nodes"));
+    }
+
+    private static Optional<CheckResult> refuseIf(boolean broken, String detail, String fix) {
+        return broken ? Optional.of(CheckResult.fail(NAME, detail, fix)) : Optional.empty();
+    }
+
+    private static List<Member> upTo62(List<Member> members) {
+        return select(members, m -> !m.version().atLeast(7, 0));
+    }
+
+    private static List<Member> redis70(List<Member> members) {
+        return select(members, m -> isRedis(m) && is(m, 7, 0));
+    }
+
+    private static List<Member> early72(List<Member> members) {
+        return select(members, m -> isRedis(m) && is(m, 7, 2) && m.version().patch() < 4);
     }
 
     private static boolean isRedis(Member m) {
