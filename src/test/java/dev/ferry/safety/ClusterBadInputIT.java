@@ -225,6 +225,21 @@ class ClusterBadInputIT {
         }
     }
 
+    /** The shard's first new replica is checked as its c; a second one that cannot load its master's RDB too. */
+    @Test
+    void aSecondNewReplicaThatCannotLoadItsMastersRdbIsRefused() throws Exception {
+        RedisBinary v72 = Binaries.require("7.2.6");
+        List<RedisServer> newer = bed.emptyNodes(v72, 2);
+        String yaml = good(m -> {
+            m.get(0).set(1, newer.get(0));
+            m.get(0).addAll(List.of(newer.get(1), fresh.get(3)));
+        });
+        assertRefused(new Case("a second new replica on 7.0.15 under a 7.2.6 master", ExitCode.PREFLIGHT,
+                "new replica " + fresh.get(3).host() + ":" + fresh.get(3).port() + " (7.0.15, RDB 10) cannot load the"
+                        + " RDB 11", "run the shard's new replicas on the new master's version or newer", yaml, null),
+                List.of());
+    }
+
     /** Warnings and what ferry will change are said by ferry preflight, which changes nothing either. */
     @Test
     void preflightWarnsOfSplitAnnounceAddressesAndSaysWhatItChanges() throws Exception {

@@ -54,6 +54,7 @@ public final class ClusterPreflight {
         results.add(votes(seen, views));
         results.add(nodeTimeouts(members));
         results.addAll(busMix(members));
+        results.add(newReplicasLoad());
         results.add(keepFollows(seen));
         List<RedisNode> everyNode = withNewNodes(members);
         results.add(announceAddresses(everyNode));
@@ -240,6 +241,24 @@ public final class ClusterPreflight {
         List<RedisNode> all = new ArrayList<>(members);
         spec.moves().forEach(m -> m.newNodes().forEach(e -> all.add(cluster.node(e))));
         return all;
+    }
+
+    /** Every new replica of a shard, not only the first (the shard's c), can load its new master's RDB. */
+    private CheckResult newReplicasLoad() {
+        String name = "new replicas load";
+        for (ClusterSpec.Move move : spec.moves()) {
+            RedisVersion to = cluster.node(move.to()).version();
+            for (Endpoint replica : move.replicas()) {
+                RedisVersion version = cluster.node(replica).version();
+                if (!version.canLoadRdbOf(to)) {
+                    return CheckResult.fail(name, "new replica " + replica.address() + " (" + version + ", RDB "
+                            + version.rdbVersion() + ") cannot load the RDB " + to.rdbVersion() + " of its master "
+                            + move.to().address() + " (" + to + ")", "run the shard's new replicas on the new master's"
+                            + " version or newer");
+                }
+            }
+        }
+        return CheckResult.pass(name, "every new replica can load its new master's RDB");
     }
 
     /**
