@@ -182,7 +182,7 @@ class BadInputIT {
                 p -> yaml("orders", p.endpoint("a"), p.endpoint("v5"), null)));
         cases.add(run("after: replica from 3.0.4 to 7.0.15", ExitCode.PREFLIGHT, "a (3.0.4) cannot load b's RDB",
                 "after: { source: detach }", p -> yaml("orders", p.endpoint("v3"), p.endpoint("b"), null)));
-        cases.add(run("cluster mode", ExitCode.PREFLIGHT, "runs in cluster mode", "standalone masters only",
+        cases.add(run("cluster mode", ExitCode.PREFLIGHT, "runs in cluster mode", "write a cluster spec",
                 p -> yaml("orders", p.endpoint("cluster"), p.endpoint("b"), null)));
         cases.add(run("cutover mode failover on 5.0", ExitCode.PREFLIGHT, "mode failover needs Redis 6.2+",
                 "mode: pause", p -> yaml("orders", p.endpoint("v5"), p.endpoint("b"), null, "cutover: { mode: failover }",

@@ -34,11 +34,15 @@ public final class ClusterPreflight {
 
     /** {@code resuming}: the new nodes may already be members of this cluster (a run got that far). */
     public List<CheckResult> check(boolean resuming) {
+        CheckResult clusterMode = clusterEnabled(spec.seeds());
+        if (clusterMode.failed()) {
+            return List.of(clusterMode); // a standalone seed has no CLUSTER NODES to read the rest from
+        }
         NodesView seen = cluster.seedView();
         List<RedisNode> members = cluster.members(seen);
         Map<String, NodesView> views = views(members);
         List<CheckResult> results = new ArrayList<>();
-        results.add(clusterEnabled(spec.seeds()));
+        results.add(clusterMode);
         results.add(state(members));
         results.add(slots(seen, views));
         results.add(agreement(seen, views));
@@ -49,7 +53,12 @@ public final class ClusterPreflight {
         }
         results.add(votes(seen, views));
         results.add(nodeTimeouts(members));
-        results.add(busMix(members));
+        results.addAll(busMix(members));
+        results.add(newReplicasLoad());
+        results.add(keepFollows(seen));
+        List<RedisNode> everyNode = withNewNodes(members);
+        results.add(announceAddresses(everyNode));
+        results.add(replicaMigration(members));
         return results;
     }
 
@@ -99,7 +108,7 @@ public final class ClusterPreflight {
             for (ClusterNode n : view.nodes()) {
                 if (!n.openSlots().isEmpty()) {
                     return CheckResult.fail("slots", view.seenFrom() + " shows slot migration in progress on "
-                            + n.address() + " " + n.openSlots(), "finish or cancel it first (redis-cli --cluster fix,"
+                            + n.address() + " " + String.join(" ", n.openSlots()), "finish or cancel it first (redis-cli --cluster fix,"
                             + " or CLUSTER SETSLOT <slot> STABLE on both nodes)");
                 }
             }
@@ -184,7 +193,7 @@ public final class ClusterPreflight {
         }
         long keys = n.totalKeys();
         if (keys > 0) {
-            return CheckResult.fail(name, e.address() + " holds " + keys + " keys",
+            return CheckResult.fail(name, e.address() + " holds " + keys + (keys == 1 ? " key" : " keys"),
                     "use an empty node (ferry erases nothing it did not copy); FLUSHALL it if its data is not needed");
         }
         return CheckResult.pass(name, "empty cluster node in no cluster");
@@ -217,11 +226,106 @@ public final class ClusterPreflight {
     }
 
     /** The versions of every node that will be in the cluster at some point of the move. */
-    private CheckResult busMix(List<RedisNode> members) {
-        Map<String, RedisVersion> versions = new LinkedHashMap<>();
-        members.forEach(n -> versions.put(n.address(), n.version()));
-        spec.moves().forEach(m -> m.newNodes().forEach(e -> versions.put(e.address(), cluster.node(e).version())));
-        return ClusterBusMix.check(versions);
+    private List<CheckResult> busMix(List<RedisNode> members) {
+        List<ClusterBusMix.Member> mix = new ArrayList<>();
+        for (RedisNode n : withNewNodes(members)) {
+            // 7.0 sends ping extensions only with a hostname to announce (7.2+ always, 6.2- never)
+            boolean hostnameMatters = n.version().atLeast(7, 0) && !n.version().atLeast(7, 2);
+            mix.add(new ClusterBusMix.Member(n.address(), n.version(),
+                    hostnameMatters ? n.configGet("cluster-announce-hostname").orElse("") : ""));
+        }
+        return ClusterBusMix.check(mix);
+    }
+
+    private List<RedisNode> withNewNodes(List<RedisNode> members) {
+        List<RedisNode> all = new ArrayList<>(members);
+        spec.moves().forEach(m -> m.newNodes().forEach(e -> all.add(cluster.node(e))));
+        return all;
+    }
+
+    /** Every new replica of a shard, not only the first (the shard's c), can load its new master's RDB. */
+    private CheckResult newReplicasLoad() {
+        String name = "new replicas load";
+        for (ClusterSpec.Move move : spec.moves()) {
+            RedisVersion to = cluster.node(move.to()).version();
+            for (Endpoint replica : move.replicas()) {
+                RedisVersion version = cluster.node(replica).version();
+                if (!version.canLoadRdbOf(to)) {
+                    return CheckResult.fail(name, "new replica " + replica.address() + " (" + version + ", RDB "
+                            + version.rdbVersion() + ") cannot load the RDB " + to.rdbVersion() + " of its master "
+                            + move.to().address() + " (" + to + ")", "run the shard's new replicas on the new master's"
+                            + " version or newer");
+                }
+            }
+        }
+        return CheckResult.pass(name, "every new replica can load its new master's RDB");
+    }
+
+    /**
+     * With {@code old-nodes: keep} the old master and its old replicas stay replicas of the new master for good, so
+     * any later full resync must load the new master's RDB (a partial resync at the switch is not enough).
+     */
+    private CheckResult keepFollows(NodesView seen) {
+        String name = "old nodes follow";
+        if (spec.oldNodes() != ClusterSpec.OldNodes.KEEP) {
+            return CheckResult.pass(name, "old-nodes: forget: the old nodes leave the cluster with their data, they"
+                    + " need not follow the new masters");
+        }
+        for (ClusterSpec.Move move : spec.moves()) {
+            RedisNode from = cluster.node(move.from());
+            RedisVersion to = cluster.node(move.to()).version();
+            List<RedisNode> old = new ArrayList<>(List.of(from));
+            seen.replicasOf(Cluster.idOf(from)).forEach(r -> old.add(cluster.node(r.address())));
+            for (RedisNode n : old) {
+                if (!n.version().canLoadRdbOf(to)) {
+                    return CheckResult.fail(name, "old-nodes: keep, but " + n.address() + " (" + n.version() + ", RDB "
+                            + n.version().rdbVersion() + ") cannot load the RDB " + to.rdbVersion() + " of its new master "
+                            + move.to().address() + " (" + to + "): as a kept replica its next full resync would empty"
+                            + " it and fail to load", "use old-nodes: forget (the old nodes leave the cluster and keep"
+                            + " their data), or new nodes of the old nodes' version");
+                }
+            }
+        }
+        return CheckResult.pass(name, "old-nodes: keep: every old node can load its new master's RDB");
+    }
+
+    /** A node that announces a fixed address next to nodes announced by what their peers see is a split setup. */
+    private static CheckResult announceAddresses(List<RedisNode> nodes) {
+        String name = "announce addresses";
+        Map<String, String> set = new LinkedHashMap<>();
+        List<String> unset = new ArrayList<>();
+        for (RedisNode n : nodes) {
+            String ip = n.configGet("cluster-announce-ip").orElse("");
+            if (ip.isEmpty()) {
+                unset.add(n.address());
+            } else {
+                set.put(n.address(), ip);
+            }
+        }
+        if (!set.isEmpty() && !unset.isEmpty()) {
+            return CheckResult.warn(name, "cluster-announce-ip is set on " + set + " but not on "
+                    + String.join(", ", unset.subList(0, Math.min(4, unset.size())))
+                    + (unset.size() > 4 ? " and " + (unset.size() - 4) + " more" : ""), "set it on every node or on"
+                    + " none: the others are announced by whatever address their peers see, which clients may not reach");
+        }
+        return CheckResult.pass(name, set.isEmpty() ? "cluster-announce-ip unset on every node"
+                : "cluster-announce-ip set on every node");
+    }
+
+    /** What could move a new master to another master mid-move, and what ferry changes against it (journaled). */
+    private CheckResult replicaMigration(List<RedisNode> members) {
+        Set<String> allow = new LinkedHashSet<>();
+        Set<String> barrier = new LinkedHashSet<>();
+        for (RedisNode n : members) {
+            allow.add(n.configGet("cluster-allow-replica-migration").orElse("(6.2.2+ only)"));
+            barrier.add(n.configGet(ReplicateOldMaster.BARRIER).orElse("?"));
+        }
+        return CheckResult.pass("replica migration", "the cluster has cluster-allow-replica-migration "
+                + String.join("/", allow) + ", " + ReplicateOldMaster.BARRIER + " " + String.join("/", barrier)
+                + "; ferry changes neither on the old nodes. On each new master, journaled in step replicate: "
+                + ReplicateOldMaster.BARRIER + " " + ReplicateOldMaster.NO_MIGRATION + " (it never migrates to"
+                + " another master; restored in step attach replicas) and " + ShardSwitch.NO_FAILOVER
+                + " yes (no unfenced failover of its own; restored after the switch)");
     }
 
     /** Fails with the first failed check, as one line, naming how many more there are. */

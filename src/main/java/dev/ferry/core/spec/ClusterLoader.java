@@ -54,13 +54,14 @@ public final class ClusterLoader {
         @SpecKey(value = "Any nodes of the running cluster, as `host:port` (IPv6 as `[addr]:port`).",
                 type = "list of strings", required = true)
         @JsonProperty("seeds") List<Scalar> seeds;
-        @SpecKey(value = "Every master of the cluster, each to a new master and its new replicas.", required = true)
+        @SpecKey(value = "Every master of the cluster, each to a new master and its new replicas.",
+                type = "list of maps", required = true, keys = MoveBlock.class)
         @JsonProperty("moves") List<MoveBlock> moves;
         @SpecKey(value = "Shards moved at once (1 to 64); their failovers still run one at a time.", type = "integer",
                 defaultValue = "1")
         @JsonProperty("parallel") Scalar parallel;
         @SpecKey(value = "`forget`: the old nodes leave every node's view and keep their data; `keep`: they stay as"
-                + " replicas of the new masters.", type = "forget | keep", defaultValue = "forget")
+                + " replicas of the new masters.", type = "name", defaultValue = "forget", allowed = ClusterSpec.OldNodes.class)
         @JsonProperty("old-nodes") Scalar oldNodes;
         @SpecKey(value = "The longest an old master's writers may be held by the fenced switch (at most 60s).",
                 type = "duration", defaultValue = "2s")
@@ -69,7 +70,7 @@ public final class ClusterLoader {
                 defaultValue = "1h")
         @JsonProperty("catch-up") Scalar catchUp;
         @SpecKey(value = "How long to wait until every node knows a new node as its old master's replica.",
-                type = "duration", defaultValue = "60s")
+                type = "duration", defaultValue = "1m")
         @JsonProperty("settle-timeout") Scalar settleTimeout;
         @SpecKey(value = "Fenced failovers a shard tries before it gives up (1 to 10).", type = "integer",
                 defaultValue = "3")
@@ -197,7 +198,7 @@ public final class ClusterLoader {
             Integer earlier = seen.putIfAbsent(node.address(), written.line());
             if (earlier != null) {
                 throw problems.at(written.line(), node.address() + " is named twice in cluster.moves (also on line "
-                        + earlier + "): each node is one old master, one new master or one new replica");
+                        + earlier + "; name each node once: it is one old master, one new master or one new replica)");
             }
             return node;
         }
@@ -213,11 +214,19 @@ public final class ClusterLoader {
             CutoverSpec defaults = CutoverSpec.DEFAULT;
             Duration maxPause = shared.duration(block.maxPause, "cluster.max-pause", defaults.maxPause());
             Duration catchUp = shared.duration(block.catchUp, "cluster.catch-up", defaults.catchUp());
+            // each limit is reported at its own key's line, with its own example
+            checked(block.maxPause, block, "e.g. max-pause: 2s", () -> Checks.positive("cluster.max-pause", maxPause));
+            checked(block.maxPause, block, "writes are held for the whole pause; e.g. max-pause: 2s",
+                    () -> Checks.atMost("cluster.max-pause", maxPause, CutoverSpec.MAX_PAUSE_LIMIT));
+            checked(block.catchUp, block, "e.g. catch-up: 1h", () -> Checks.positive("cluster.catch-up", catchUp));
+            return new CutoverSpec(CutoverSpec.Mode.PAUSE, maxPause, catchUp, Duration.ZERO);
+        }
+
+        private void checked(Scalar value, ClusterBlock block, String hint, Runnable check) {
             try {
-                return new CutoverSpec(CutoverSpec.Mode.PAUSE, maxPause, catchUp, Duration.ZERO);
+                check.run();
             } catch (IllegalArgumentException e) {
-                int line = block.maxPause != null ? block.maxPause.line() : block.line;
-                throw problems.at(line, e.getMessage() + " (e.g. max-pause: 2s)");
+                throw problems.at(value != null ? value.line() : block.line, e.getMessage() + " (" + hint + ")");
             }
         }
 
@@ -234,7 +243,7 @@ public final class ClusterLoader {
                 // the message below says what is allowed
             }
             throw problems.at(value.line(), key + " must be a whole number from " + min + " to " + max + ", was "
-                    + value.text());
+                    + value.text() + " (e.g. " + key.substring(key.indexOf('.') + 1) + ": " + fallback + ")");
         }
     }
 }

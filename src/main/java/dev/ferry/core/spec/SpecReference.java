@@ -37,7 +37,8 @@ public final class SpecReference {
                 .append("<!-- generated from the spec classes by dev.ferry.core.spec.SpecReference: do not edit;"
                         + " regenerate with `").append(REGENERATE).append("` -->\n\n")
                 .append("A spec is one YAML file; `ferry plan SPEC` shows what ferry would do with it. Only `name`,"
-                        + " `source` and `target` are required; a key marked required in a map is required"
+                        + " `source` and `target` are required (in a [cluster spec](#cluster-spec): `name` and"
+                        + " `cluster`); a key marked required in a map is required"
                         + " whenever that map is written. Unknown keys, wrong types and passwords written in the"
                         + " spec are refused with the file, the line and the fix.\n\n")
                 .append("Durations need a unit: `500ms`, `2s`, `1.5s`, `1m30s`, `1h`. Names (allowed values) are"

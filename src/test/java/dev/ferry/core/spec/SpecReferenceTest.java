@@ -3,6 +3,7 @@ package dev.ferry.core.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.ferry.core.spec.SpecReference.Key;
@@ -37,7 +38,9 @@ class SpecReferenceTest {
     @Test
     void everyKeyTheLoaderAcceptsIsDocumented() {
         Map<String, Set<String>> accepted = new LinkedHashMap<>();
-        acceptedKeys(new YAMLMapper().registerModule(SpecDocument.module()), SpecDocument.Root.class, accepted);
+        ObjectMapper mapper = new YAMLMapper().registerModule(SpecDocument.module());
+        acceptedKeys(mapper, SpecDocument.Root.class, accepted);
+        acceptedKeys(mapper, ClusterLoader.Document.class, accepted);
         accepted.put(KEEPALIVED_SIDE, KeepalivedSettings.SIDE_KEYS);
 
         assertThat(documented()).as("documented keys per section, against the keys the loader accepts")
@@ -61,6 +64,7 @@ class SpecReferenceTest {
         loaded.put(KEEPALIVED_SIDE + ".config", KeepalivedSide.DEFAULT_CONFIG);
         loaded.put(KEEPALIVED_SIDE + ".reload", KeepalivedSide.DEFAULT_RELOAD);
         loaded.put(KEEPALIVED_SIDE + ".running", KeepalivedSide.DEFAULT_RUNNING);
+        loaded.putAll(clusterDefaults());
 
         Map<String, String> defaults = SpecReference.keys().stream().filter(key -> !key.defaultValue().isEmpty())
                 .collect(Collectors.toMap(key -> key.section() + "." + key.name(), Key::defaultValue,
@@ -77,6 +81,23 @@ class SpecReferenceTest {
                 "| `mode` | name | `pause` |  | `pause`, `failover`, `drain` |",
                 "| `name` | string |  | yes |", "[switch.source, switch.target](#switchsource-switchtarget)");
         assertThat(SpecReference.keys()).allSatisfy(key -> assertThat(markdown).contains("| `" + key.name() + "` |"));
+    }
+
+    /** The cluster keys' values when a cluster spec writes none of them. */
+    private static Map<String, Object> clusterDefaults() {
+        ClusterSpec spec = ClusterLoader.parse("""
+                name: sessions
+                cluster: { seeds: ["10.0.0.1:6379"], moves: [{ from: "10.0.0.1:6379", to: "10.0.1.1:6379" }] }
+                """, Path.of("sessions.yaml"));
+        Map<String, Object> loaded = new LinkedHashMap<>();
+        loaded.put("cluster.parallel", spec.parallel());
+        loaded.put("cluster.old-nodes", spec.oldNodes().label());
+        loaded.put("cluster.max-pause", Durations.format(spec.cutover().maxPause()));
+        loaded.put("cluster.catch-up", Durations.format(spec.cutover().catchUp()));
+        loaded.put("cluster.settle-timeout", Durations.format(spec.settleTimeout()));
+        loaded.put("cluster.switch-attempts", spec.switchAttempts());
+        loaded.put("cluster.moves entry.replicas", spec.moves().get(0).replicas().toString());
+        return loaded;
     }
 
     // numbers come back from the view as numbers; the reference writes them as text
@@ -97,7 +118,9 @@ class SpecReferenceTest {
         }
         List<Class<?>> inner = new ArrayList<>();
         out.put(section, description.findProperties().stream().map(property -> {
-            Class<?> type = property.getRawPrimaryType();
+            JavaType primary = property.getPrimaryType();
+            // a list of maps (cluster.moves) holds a section too
+            Class<?> type = primary.isCollectionLikeType() ? primary.getContentType().getRawClass() : primary.getRawClass();
             if (SpecDocument.Block.class.isAssignableFrom(type)) {
                 inner.add(type);
             }
