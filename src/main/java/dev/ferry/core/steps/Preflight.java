@@ -163,7 +163,7 @@ public final class Preflight implements Step {
             if ("1".equals(e.getValue().get("cluster_enabled"))) {
                 return CheckResult.fail("cluster mode", e.getKey() + " runs in cluster mode",
                         "a standalone spec moves one master; for a Redis Cluster write a cluster spec (cluster: { seeds,"
-                                + " moves }, see \"cluster spec\" in docs/spec-reference.md)");
+                                + " moves }, see docs/cluster.md)");
             }
         }
         return CheckResult.pass("cluster mode", "standalone servers");
