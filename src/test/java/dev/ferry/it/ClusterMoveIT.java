@@ -144,6 +144,8 @@ class ClusterMoveIT {
             assertThat(run.code()).as(run.toString()).isZero();
             assertThat(lost.checked()).as(stats.summary()).isEqualTo(stats.acknowledged()).isGreaterThan(2L * WARM);
             assertThat(lost.isClean()).as(lost + "; " + stats.summary()).isTrue();
+            // A writer held past its socket timeout would have given up: the switch must stay well inside it.
+            assertThat(stats.longestGap()).as(stats.summary()).isLessThan(writerConfig().socketTimeout());
             assertMoved(bed, fresh, oldNodes);
             more.accept(bed, fresh);
             return new Move(spec, report);
