@@ -29,6 +29,8 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -43,8 +45,8 @@ import redis.clients.jedis.Jedis;
  * <p>Older nodes that do not work: 3.0.4 speaks cluster bus protocol 0 and 4.0+ speak protocol 1
  * (docs/cluster-internals.md §7): a 3.0 node and a 4.0+ node drop each other's packets, so a new node never joins a
  * 3.0 cluster and no 3.0 -> 7.0 pair can run (a 3.0 -> 3.0 move is not one the issue asks for). 4.0.14 -> 7.0.15
- * is left out only to keep the class short (same bus protocol as 5.0). 7.2.6 cannot join a cluster with 6.2-or-older
- * nodes (§7), so 6.2 -> 7.2 is not a pair either.
+ * switches with nothing lost but its forgotten old nodes come back ({@link #redis40To70}). 7.2.6 cannot join a
+ * cluster with 6.2-or-older nodes (§7), so 6.2 -> 7.2 is not a pair either.
  */
 class ClusterMoveIT {
     private static final Duration AGREE = Duration.ofSeconds(30);
@@ -84,6 +86,20 @@ class ClusterMoveIT {
     @Test
     void redis50To70() {
         move("5.0.14", Binaries.APT, "forget");
+    }
+
+    /**
+     * The oldest bus-compatible generation (tagged matrix: 5.0 covers the closed-door fence in the default run).
+     * Measured once: exit 0, 0 of 37,117 acknowledged writes lost, longest gap 114 ms; but the forgotten 4.0 nodes
+     * came back into the CLUSTER NODES of the new nodes that joined after they were forgotten (shard 3's new nodes
+     * listed shard 1's and 2's old nodes, still within the 60 s blacklist), so forget does not hold for 4.0 old
+     * nodes while they run: shut them down. Disabled until RetireOldNodes handles that.
+     */
+    @Tag("matrix")
+    @Disabled("4.0.14 old nodes rejoin the views of later-joined new nodes after forget (see above)")
+    @Test
+    void redis40To70() {
+        move("4.0.14", Binaries.APT, "forget");
     }
 
     @Test
