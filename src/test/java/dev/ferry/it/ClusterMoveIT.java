@@ -91,10 +91,10 @@ class ClusterMoveIT {
     /**
      * The oldest bus-compatible generation (tagged matrix: 5.0 covers the closed-door fence in the default run).
      * Measured twice: exit 0, 0 of 37,117 (35,492) acknowledged writes lost, longest gap 114 (250) ms; but each time
-     * the forgotten 4.0 nodes
-     * came back into the CLUSTER NODES of the new nodes that joined after they were forgotten (shard 3's new nodes
-     * listed shard 1's and 2's old nodes 30 s after the run, which had checked them gone), so forget does not hold
-     * for 4.0 old nodes while they run: shut them down. Disabled until RetireOldNodes handles that.
+     * the forgotten 4.0 nodes came back into the CLUSTER NODES of the new nodes that joined after they were
+     * forgotten (shard 3's new nodes listed shard 1's and 2's old nodes 30 s after the run, which had checked them
+     * gone), so forget does not hold for 4.0 old nodes while they run: shut them down. Disabled until RetireOldNodes
+     * handles that.
      */
     @Tag("matrix")
     @Disabled("4.0.14 old nodes rejoin the views of later-joined new nodes after forget (see above)")
