@@ -100,8 +100,13 @@ public final class RetireOldNodes implements Step {
             newIds.add(Cluster.idOf(n));
         }
         Map<String, String> old = new LinkedHashMap<>();
-        old.put(Cluster.idOf(ctx.servers().a()), ctx.servers().a().address());
-        view.replicasOf(bId).stream().filter(n -> !newIds.contains(n.id())).forEach(n -> old.put(n.id(), n.address()));
+        String aId = Cluster.idOf(ctx.servers().a());
+        old.put(aId, ctx.servers().a().address());
+        // An old replica is listed under a until its own pings tell b it follows b now: look under both.
+        for (String masterId : List.of(aId, bId)) {
+            view.replicasOf(masterId).stream().filter(n -> !newIds.contains(n.id()))
+                    .forEach(n -> old.put(n.id(), n.address()));
+        }
         ctx.journal().stepFact(name(), "OLD_NODES", Map.of(OLD_IDS, old));
         return old;
     }
