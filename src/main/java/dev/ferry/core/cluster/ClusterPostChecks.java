@@ -2,6 +2,7 @@ package dev.ferry.core.cluster;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.journal.Journal;
 import dev.ferry.core.redis.Info;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.spec.ClusterSpec;
@@ -16,9 +17,11 @@ import java.util.Set;
 /** After every shard: each slot is served by a new master, and every node says cluster_state:ok. */
 final class ClusterPostChecks {
     private final Cluster cluster;
+    private final List<Journal> shardJournals;
 
-    ClusterPostChecks(Cluster cluster) {
+    ClusterPostChecks(Cluster cluster, List<Journal> shardJournals) {
         this.cluster = cluster;
+        this.shardJournals = shardJournals;
     }
 
     Map<String, Object> run() {
@@ -46,10 +49,72 @@ final class ClusterPostChecks {
                         + " after the move: check CLUSTER INFO there, then ferry resume");
             }
         }
+        requireForgottenStayOut(view);
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("slots", "all 16384 served by new masters");
         facts.put("nodes", members.size());
+        facts.put("forgotten nodes", "listed by no remaining node");
         facts.put("new masters", spec.moves().stream().map(ClusterSpec.Move::to).map(Endpoint::address).toList());
         return facts;
+    }
+
+    /**
+     * Nodes that a shard forgot must stay forgotten: a node that still knew one gossips it back once the 60s
+     * blacklist ends. Checked on every remaining node, by the ids the shards journaled before forgetting.
+     */
+    private void requireForgottenStayOut(NodesView view) {
+        Set<String> forgotten = new LinkedHashSet<>();
+        String step = RetireOldNodes.nameFor(ClusterSpec.OldNodes.FORGET);
+        for (Journal journal : shardJournals) {
+            if (journal.facts(step).get(RetireOldNodes.OLD_IDS) instanceof Map<?, ?> old) {
+                old.keySet().forEach(id -> forgotten.add(String.valueOf(id)));
+            }
+        }
+        List<RedisNode> members = new java.util.ArrayList<>();
+        for (ClusterNode n : view.nodes()) {
+            if (!forgotten.contains(n.id())) {
+                members.add(n.myself() ? cluster.node(view.seenFrom()) : cluster.node(n.address()));
+            }
+        }
+        if (listedAgain(members, forgotten).isEmpty()) {
+            return;
+        }
+        for (RedisNode n : members) { // once more, everywhere at once; then they must stay out
+            forgotten.forEach(id -> forgetQuietly(n, id));
+        }
+        sleep(java.time.Duration.ofSeconds(2));
+        List<String> back = listedAgain(members, forgotten);
+        if (!back.isEmpty()) {
+            throw new FerryException(ExitCode.INCOMPLETE, "forgotten old nodes came back into the views of " + back
+                    + " (some node still knew them and gossiped them back): stop the old servers (SHUTDOWN), then"
+                    + " ferry resume forgets them once more");
+        }
+    }
+
+    private static List<String> listedAgain(List<RedisNode> members, Set<String> forgotten) {
+        List<String> listing = new java.util.ArrayList<>();
+        for (RedisNode n : members) {
+            NodesView view = Cluster.view(n);
+            if (forgotten.stream().anyMatch(id -> view.byId(id).isPresent())) {
+                listing.add(n.address());
+            }
+        }
+        return listing;
+    }
+
+    private static void forgetQuietly(RedisNode n, String id) {
+        try {
+            n.callString("CLUSTER", "FORGET", id);
+        } catch (RuntimeException notKnownOrDown) {
+            // "Unknown node": this one has forgotten it; a node that is down is reported by the check after
+        }
+    }
+
+    private static void sleep(java.time.Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

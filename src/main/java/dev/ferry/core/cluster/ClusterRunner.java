@@ -191,7 +191,8 @@ public final class ClusterRunner {
             }
             journal.stepCompleted(SHARDS, Map.of("shards", outcomes.size()));
             listener.stepStarted(POST_CHECKS);
-            Map<String, Object> post = new ClusterPostChecks(cluster).run();
+            Map<String, Object> post = new ClusterPostChecks(cluster, java.util.stream.IntStream.range(0, spec.moves().size())
+                    .mapToObj(this::shardJournal).toList()).run();
             journal.stepCompleted(POST_CHECKS, post);
             listener.stepFinished(POST_CHECKS, java.time.Duration.ZERO, post);
             journal.ended(RunStatus.COMPLETED, Map.of());
