@@ -41,7 +41,8 @@ final class ClusterPostChecks {
             throw new FerryException(ExitCode.INCOMPLETE, "after the move " + missing.cardinality() + " slots are not"
                     + " served by a new master (" + NodesView.ranges(missing) + "): check CLUSTER NODES, then ferry resume");
         }
-        List<RedisNode> members = cluster.members(view);
+        requireForgottenStayOut(view);
+        List<RedisNode> members = cluster.members(Cluster.view(first));
         for (RedisNode n : members) {
             String state = Info.parse(n.callString("CLUSTER", "INFO")).get("cluster_state", "?");
             if (!"ok".equals(state)) {
@@ -49,7 +50,6 @@ final class ClusterPostChecks {
                         + " after the move: check CLUSTER INFO there, then ferry resume");
             }
         }
-        requireForgottenStayOut(view);
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("slots", "all 16384 served by new masters");
         facts.put("nodes", members.size());
