@@ -1,0 +1,43 @@
+package dev.ferry.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testkit.Binaries;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12: {@code ferry demo --cluster} moves a throwaway 3-master x 1-replica cluster to six new nodes under
+ * cluster writers, loses nothing, exits 0 and leaves no redis-server behind.
+ */
+class DemoClusterIT {
+
+    @Test
+    void threeShardsMoveLosingNothingAndLeaveNoServerBehind() {
+        Binaries.require(Binaries.APT);
+        long t0 = System.nanoTime();
+        Cli.Result demo = Cli.run("demo", "--cluster", "--keys", "2000");
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000;
+        assertThat(demo.code()).as(demo.toString()).isZero();
+        assertThat(demo.out()).as(demo.toString()).contains("Cluster demo: DONE").contains("(3 shards, 1 at once)")
+                .containsPattern("writers: [1-9]\\d* acknowledged, 0 lost")
+                .contains("Plan for demo-cluster: 3 shards").contains("==> shard 3: cutover");
+        for (int i = 1; i <= 3; i++) {
+            assertThat(demo.out()).as(demo.toString())
+                    .containsPattern("shard " + i + ": moved in [\\d.]+s, longest writer gap around its switch \\d+ ms");
+        }
+        assertThat(seconds).as("demo took %d s", seconds).isLessThan(90);
+        assertThat(ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").contains("redis-server")))
+                .as("redis-servers left running").isEmpty();
+    }
+
+    @Test
+    void badOptionsAreRefusedBeforeAnyServerStarts() {
+        Cli.Result shards = Cli.run("demo", "--shards", "2");
+        assertThat(shards.code()).as(shards.toString()).isEqualTo(2);
+        assertThat(shards.err()).contains("--shards needs --cluster");
+        Cli.Result both = Cli.run("demo", "--cluster", "--fleet", "2");
+        assertThat(both.err()).as(both.toString()).contains("--cluster and --fleet are two demos");
+        Cli.Result tooMany = Cli.run("demo", "--cluster", "--shards", "3", "--parallel", "4");
+        assertThat(tooMany.err()).as(tooMany.toString()).contains("--parallel must be between 1 and 3, was 4");
+    }
+}
