@@ -45,6 +45,7 @@ final class ClusterByHand {
         call(b, Jedis::clusterFailover);
         bed.awaitAgreement(LIMIT, v -> v.isMaster(bId) && v.isReplicaOf(aId, bId)
                 && oldReplicaIds.stream().allMatch(r -> v.isReplicaOf(r, bId)));
+        times.switchEnded(i);
         RedisServer c = demo.newReplica(i);
         join(bed, b, c);
         replicate(bed, c, bId);

@@ -14,7 +14,7 @@ import java.util.Optional;
  * {@code old-nodes: forget}).
  */
 public record ClusterDemoResult(Optional<FerryException> failure, Map<String, Object> report, WriterStats writers,
-        LossReport loss, List<Long> shardMillis, List<Long> gapMillis, Duration took, List<String> oldNodesStillKnown) {
+        LossReport loss, List<Long> shardMillis, List<Long> gapMillis, List<Long> switchGapMillis, Duration took, List<String> oldNodesStillKnown) {
 
     public long lost() {
         return loss.lost();

@@ -217,17 +217,24 @@ public final class DemoCluster implements AutoCloseable {
         writers.stop();
         WriterStats stats = writers.stats();
         LossReport loss = writers.checkLost();
-        return new ClusterDemoResult(failure, report, stats, loss, times.shardMillis(), times.gapMillis(), took, stillKnown);
+        return new ClusterDemoResult(failure, report, stats, loss, times.shardMillis(), times.gapMillis(),
+                times.switchGapMillis(), took, stillKnown);
     }
 
-    /** Old nodes (as host:port) that some new node's CLUSTER NODES still lists. */
+    private static String role(ClusterView view, ClusterView.Node n) {
+        return n.master() ? "master" : "replica of " + view.byId(n.masterId()).map(m -> m.address().toString())
+                .orElse(n.masterId());
+    }
+
+    /** Old nodes that some new node's CLUSTER NODES still lists, as {@code host:port (role)}. */
     public List<String> oldNodesStillKnown() {
         Set<String> known = new LinkedHashSet<>();
         for (RedisServer s : fresh) {
             try (redis.clients.jedis.Jedis j = s.client(Duration.ofSeconds(2))) {
                 ClusterView view = ClusterView.parse(j.clusterNodes(), s.hostAndPort());
-                bed.nodes().stream().filter(old -> view.byId(bed.nodeId(old)).isPresent())
-                        .forEach(old -> known.add(old.hostAndPort().toString()));
+                for (RedisServer old : bed.nodes()) {
+                    view.byId(bed.nodeId(old)).ifPresent(n -> known.add(old.hostAndPort() + " (" + role(view, n) + ")"));
+                }
             } catch (RuntimeException e) {
                 known.add("? (" + s.hostAndPort() + " unreachable: " + e.getMessage() + ")");
             }

@@ -43,7 +43,13 @@ final class ShardTimer implements RunListener {
 
     @Override
     public void stepFinished(String step, Duration took, Map<String, Object> facts) {
-        parse(step).filter(s -> s.getValue().endsWith(" old nodes")).ifPresent(s -> times.shardEnded(s.getKey()));
+        parse(step).ifPresent(s -> {
+            if (SWITCH_STEP.equals(s.getValue())) {
+                times.switchEnded(s.getKey());
+            } else if (s.getValue().endsWith(" old nodes")) {
+                times.shardEnded(s.getKey());
+            }
+        });
         next.stepFinished(step, took, facts);
     }
 

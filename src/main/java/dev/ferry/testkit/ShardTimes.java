@@ -14,14 +14,17 @@ public final class ShardTimes {
     private final long[] startNanos;
     private final long[] millis;
     private final long[] gapMillis;
+    private final long[] switchGapMillis;
 
     public ShardTimes(Writers writers, int shards) {
         this.writers = writers;
         this.startNanos = new long[shards];
         this.millis = new long[shards];
         this.gapMillis = new long[shards];
+        this.switchGapMillis = new long[shards];
         java.util.Arrays.fill(millis, -1);
         java.util.Arrays.fill(gapMillis, -1);
+        java.util.Arrays.fill(switchGapMillis, -1);
     }
 
     /** The shard's first step: later calls for the same shard keep the first time. */
@@ -33,6 +36,14 @@ public final class ShardTimes {
 
     public void switchStarted(int shard) {
         writers.resetLongestGap();
+    }
+
+    /**
+     * The switch itself is done (ferry's cutover step, or the by-hand failover agreed): the longest gap so far, to
+     * tell a pause of the switch from one after it (attaching replicas, forgetting, clients refreshing slot maps).
+     */
+    public synchronized void switchEnded(int shard) {
+        switchGapMillis[shard] = writers.stats().longestGap().toMillis();
     }
 
     public synchronized void shardEnded(int shard) {
@@ -48,6 +59,11 @@ public final class ShardTimes {
     /** Each shard's longest writer gap around its switch in ms (-1: not ended). */
     public synchronized List<Long> gapMillis() {
         return list(gapMillis);
+    }
+
+    /** Each shard's longest writer gap from the start of its switch to its end (-1: not ended). */
+    public synchronized List<Long> switchGapMillis() {
+        return list(switchGapMillis);
     }
 
     public synchronized Duration longestGap() {

@@ -20,6 +20,7 @@ class ClusterBenchTest {
         row.put("totalSeconds", seconds);
         row.put("lost", lost);
         row.put("shardGapMillis", List.of(gaps));
+        row.put("shardSwitchGapMillis", List.of(gaps));
         row.put("shardMillis", List.of(gaps).stream().map(g -> 1000L).toList());
         return row;
     }
