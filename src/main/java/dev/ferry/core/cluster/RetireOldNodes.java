@@ -100,8 +100,12 @@ public final class RetireOldNodes implements Step {
             newIds.add(Cluster.idOf(n));
         }
         Map<String, String> old = new LinkedHashMap<>();
-        old.put(Cluster.idOf(ctx.servers().a()), ctx.servers().a().address());
-        view.replicasOf(bId).stream().filter(n -> !newIds.contains(n.id())).forEach(n -> old.put(n.id(), n.address()));
+        String aId = Cluster.idOf(ctx.servers().a());
+        old.put(aId, ctx.servers().a().address());
+        // An old replica Redis has not repointed yet still follows a in b's view: it is an old node all the same.
+        List<ClusterNode> replicas = new ArrayList<>(view.replicasOf(bId));
+        replicas.addAll(view.replicasOf(aId));
+        replicas.stream().filter(n -> !newIds.contains(n.id())).forEach(n -> old.put(n.id(), n.address()));
         ctx.journal().stepFact(name(), "OLD_NODES", Map.of(OLD_IDS, old));
         return old;
     }
