@@ -1,5 +1,6 @@
 package dev.ferry.core.cluster;
 
+import dev.ferry.core.ExitCode;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.procedure.Step;
@@ -31,6 +32,8 @@ public final class AttachReplicas implements Step {
     public List<PlannedCommand> plan(RunContext ctx) {
         List<PlannedCommand> commands = new ArrayList<>();
         for (RedisNode replica : shard.newReplicas(ctx)) {
+            commands.add(PlannedCommand.redis(replica.address(), "CLUSTER NODES (every 20ms, at most settle-timeout)",
+                    "wait until this node sees b as a master (REPLICATE toward a replica is refused)"));
             commands.add(PlannedCommand.redis(replica.address(), "CLUSTER REPLICATE <b's id>",
                     "follow the new master (erases this empty node's data, then a full sync)"));
             commands.add(PlannedCommand.redis(replica.address(), "INFO replication (every 20ms)", "wait until synced"));
@@ -47,6 +50,10 @@ public final class AttachReplicas implements Step {
         Map<String, Object> facts = new LinkedHashMap<>();
         for (RedisNode replica : shard.newReplicas(ctx)) {
             if (!Cluster.view(replica).myself().replicaOf(bId)) {
+                // REPLICATE is refused while the replica's own view still shows b as a's replica (gossip lags the
+                // switch, more so with shards moving at once).
+                shard.awaitViews(ctx, List.of(replica), view -> view.byId(bId).filter(ClusterNode::master).isPresent(),
+                        shard.cluster().spec().settleTimeout(), "b as a master", ExitCode.INCOMPLETE);
                 b.credentials().ifPresent(c -> ReplicaSync.setMasterAuth(ctx, replica, c));
                 replica.callString("CLUSTER", "REPLICATE", bId);
             }
