@@ -133,6 +133,9 @@ final class ClusterDemo {
                 result.lost() == 0 ? "" : " e.g. " + result.loss().missingSample(), result.writers().errors());
         out.println("  old nodes still in the new nodes' view: " + (result.oldNodesStillKnown().isEmpty() ? "none"
                 : result.oldNodesStillKnown()));
+        if (parallel > 1) {
+            out.println("  (shards moved at once: their switch windows overlap, so a gap may belong to another shard)");
+        }
         List<Long> gaps = result.gapMillis();
         for (int i = 0; i < gaps.size(); i++) {
             out.printf("  shard %d: moved in %.1fs, longest writer gap around its switch %s%n", i + 1,

@@ -43,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "pause", description = "cutover mode: pause, failover or drain (default: ${DEFAULT-VALUE})")
     String mode;
 
-    @Option(names = "--redis-server", paramLabel = "PATH", description = "redis-server binary for a, b and c (default: redis-server on PATH)")
+    @Option(names = "--redis-server", paramLabel = "PATH", description = "redis-server binary for a, b and c (with --cluster: for every node) (default: redis-server on PATH)")
     Path redisServer;
 
     @Option(names = "--report", paramLabel = "FILE", description = "write the report as JSON (not with --fleet)")
