@@ -31,15 +31,4 @@ class DemoClusterIT {
         assertThat(ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").contains("redis-server")))
                 .as("redis-servers left running").isEmpty();
     }
-
-    @Test
-    void badOptionsAreRefusedBeforeAnyServerStarts() {
-        Cli.Result shards = Cli.run("demo", "--shards", "2");
-        assertThat(shards.code()).as(shards.toString()).isEqualTo(2);
-        assertThat(shards.err()).contains("--shards needs --cluster");
-        Cli.Result both = Cli.run("demo", "--cluster", "--fleet", "2");
-        assertThat(both.err()).as(both.toString()).contains("--cluster and --fleet are two demos");
-        Cli.Result tooMany = Cli.run("demo", "--cluster", "--shards", "3", "--parallel", "4");
-        assertThat(tooMany.err()).as(tooMany.toString()).contains("--parallel must be between 1 and 3, was 4");
-    }
 }
