@@ -89,7 +89,7 @@ public final class DemoCluster implements AutoCloseable {
     /** The cluster, its new nodes and its keys. */
     public DemoCluster start(Consumer<String> say) {
         bed = ClusterBed.start(setup.binary(), setup.shards(), 1,
-                ClusterBed.Options.defaults().withExtraConfig(NODE_CONFIG));
+                ClusterBed.Options.defaults().withExtraConfig(NODE_CONFIG).withFormTimeout(formTimeout()));
         fresh = bed.emptyNodes(2 * setup.shards());
         say.accept("started a " + setup.shards() + "-master cluster with 1 replica each (" + setup.binary().label()
                 + ") and " + fresh.size() + " empty nodes to move it to");
@@ -98,6 +98,11 @@ public final class DemoCluster implements AutoCloseable {
             say.accept("loaded " + setup.keys() + " keys through the cluster");
         }
         return this;
+    }
+
+    /** Gossip takes longer to reach every node of a big cluster (the bench's 60 nodes) on a busy machine. */
+    private Duration formTimeout() {
+        return ClusterBed.Options.DEFAULT_FORM_TIMEOUT.plusSeconds(2L * setup.shards());
     }
 
     private void loadKeys() {
