@@ -95,7 +95,7 @@ final class ClusterCli {
     }
 
     @SuppressWarnings("unchecked")
-    private static void summary(PrintWriter out, Map<String, Object> report) {
+    static void summary(PrintWriter out, Map<String, Object> report) {
         out.println();
         out.println("Result: " + report.get("status"));
         for (Map<String, Object> shard : (List<Map<String, Object>>) report.get("shards")) {

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", description = "Runs the whole procedure on throwaway servers: a, b, c in network namespaces "
         + "with keepalived moving a VIP (or, with --local or where namespaces are not available, on loopback ports with "
         + "a hook switch), a dataset, writers that count acknowledged writes, then the writers' own count of lost "
-        + "writes. Cleans up everything it started.")
+        + "writes. With --cluster, a throwaway Redis Cluster moved to new nodes shard by shard. Cleans up everything it"
+        + " started.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--local", description = "servers on loopback with a hook switch; without it the demo runs the "
             + "seed's topology in network namespaces with keepalived moving a VIP, when this machine allows it")
@@ -42,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "pause", description = "cutover mode: pause, failover or drain (default: ${DEFAULT-VALUE})")
     String mode;
 
-    @Option(names = "--redis-server", paramLabel = "PATH", description = "redis-server binary for a, b and c (default: redis-server on PATH)")
+    @Option(names = "--redis-server", paramLabel = "PATH", description = "redis-server binary for a, b and c (with --cluster: for every node) (default: redis-server on PATH)")
     Path redisServer;
 
     @Option(names = "--report", paramLabel = "FILE", description = "write the report as JSON (not with --fleet)")
@@ -53,8 +54,19 @@ final class DemoCommand implements Callable<Integer> {
     Integer fleet;
 
     @Option(names = "--parallel", paramLabel = "N", description = "with --fleet: pairs moved at once (default: the"
-            + " smaller of --fleet and " + FleetDemo.DEFAULT_PARALLEL + ")")
+            + " smaller of --fleet and " + FleetDemo.DEFAULT_PARALLEL + "); with --cluster: shards moved at once"
+            + " (default: 1)")
     Integer parallel;
+
+    @Option(names = "--cluster", description = "moves a throwaway Redis Cluster (--shards masters with one replica"
+            + " each, on loopback) to as many new masters and replicas with ferry's cluster run, under cluster-aware"
+            + " writers (--writers x --rate, a third by EVAL); then prints the lost writes, each shard's longest"
+            + " writer gap around its switch and the total time")
+    boolean cluster;
+
+    @Option(names = "--shards", paramLabel = "N", description = "with --cluster: masters of the cluster, 1 to "
+            + ClusterDemo.MAX_SHARDS + " (default: " + ClusterDemo.DEFAULT_SHARDS + ")")
+    Integer shards;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
@@ -67,6 +79,14 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = cmd.commandLine().getOut();
+        ClusterDemo clusterDemo = ClusterDemo.checked(new Usage(cmd), cluster, shards, parallel, fleet, local, mode);
+        if (clusterDemo != null) {
+            DemoConfig config = config();
+            if (report != null) {
+                dev.ferry.core.journal.OutputPaths.file("--report", report);
+            }
+            return clusterDemo.run(config.sourceBinary(), keys, writers, rate, config.maxPause(), report, out);
+        }
         FleetDemo fleetDemo = FleetDemo.checked(new Usage(cmd), fleet, parallel, report);
         DemoConfig config = config();
         if (fleetDemo != null) {

@@ -27,7 +27,7 @@ final class FleetDemo {
     static FleetDemo checked(Usage usage, Integer fleet, Integer parallel, Path report) {
         if (fleet == null) {
             if (parallel != null) {
-                throw usage.error("--parallel needs --fleet N (the number of pairs to move)");
+                throw usage.error("--parallel needs --fleet N (pairs to move) or --cluster (shards at once)");
             }
             return null;
         }

@@ -30,7 +30,13 @@ class OptionNumbersTest {
         "demo --fleet 0                       | --fleet must be between 1 and 50, was 0",
         "demo --fleet 1000                    | --fleet must be between 1 and 50, was 1000",
         "demo --fleet 3 --parallel 4          | --parallel must be between 1 and 3, was 4",
-        "demo --parallel 2                    | --parallel needs --fleet N (the number of pairs to move)",
+        "demo --parallel 2                    | --parallel needs --fleet N (pairs to move) or --cluster (shards at once)",
+        "demo --cluster --shards 0            | --shards must be between 1 and 16, was 0",
+        "demo --cluster --shards 17           | --shards must be between 1 and 16, was 17",
+        "demo --cluster --shards 3 --parallel 4 | --parallel must be between 1 and 3, was 4",
+        "demo --shards 3                      | --shards needs --cluster (the demo of a Redis Cluster move)",
+        "demo --cluster --fleet 2             | --cluster and --fleet are two demos: pick one",
+        "demo --cluster --mode drain          | --mode is for a standalone move: drop it with --cluster",
     })
     void aBadNumberIsOneLineAndExitTwo(String args, String message) {
         StringWriter err = new StringWriter();

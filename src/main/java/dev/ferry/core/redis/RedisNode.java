@@ -21,6 +21,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * One of the servers of a run (a, b or c) and ferry's single control connection to it. Every command ferry
  * sends goes through here, so that version differences (SLAVEOF/REPLICAOF, slave-/replica- configs) and
  * renamed commands are handled in one place, and so that errors become operator messages without secrets.
+ * A cluster move's shards share one node object per address across threads ({@code parallel > 1}), so a
+ * command and its reply hold the connection alone (else one thread reads another's reply).
  */
 public final class RedisNode implements AutoCloseable {
     /** ferry names its connections so that a second run, and the drain watch, can tell them apart. */
@@ -137,7 +139,7 @@ public final class RedisNode implements AutoCloseable {
     // ---- raw commands -------------------------------------------------------------------------------
 
     /** Sends one command and returns Jedis's raw reply (byte[], Long, List, or null). */
-    public Object call(String command, String... args) {
+    public synchronized Object call(String command, String... args) {
         CommandArguments arguments = new CommandArguments(() -> commandName(command).getBytes(StandardCharsets.UTF_8));
         for (String arg : args) {
             arguments.add(arg);
@@ -183,7 +185,7 @@ public final class RedisNode implements AutoCloseable {
      * MULTI ... EXEC in one round trip, so nothing of anyone else's runs between the commands. Returns EXEC's
      * replies; a command that failed inside the transaction fails the whole call with its error.
      */
-    public List<Object> transaction(List<List<String>> commands) {
+    public synchronized List<Object> transaction(List<List<String>> commands) {
         Connection c = connection();
         recordSent("MULTI", List.of());
         commands.forEach(command -> recordSent(command.get(0), command.subList(1, command.size())));
@@ -385,7 +387,7 @@ public final class RedisNode implements AutoCloseable {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    private void closeQuietly() {
+    private synchronized void closeQuietly() {
         if (connection != null) {
             try {
                 connection.close();
