@@ -26,7 +26,8 @@ import java.util.Set;
  */
 public final class RetireOldNodes implements Step {
     static final String OLD_IDS = "old";
-    private static final Duration RECHECK = Duration.ofSeconds(2);
+    /** Long enough for a node that re-learned a forgotten one by gossip to show it (gossip rides on pings). */
+    private static final Duration RECHECK = Duration.ofMillis(500);
     private final Shard shard;
 
     public RetireOldNodes(Shard shard) {

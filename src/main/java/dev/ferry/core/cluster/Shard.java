@@ -20,6 +20,8 @@ import java.util.function.Predicate;
  */
 public final class Shard {
     static final Duration POLL = Duration.ofMillis(20);
+    /** Inside the switch every millisecond is a writer's wait: b's promotion and a's learning it are polled fast. */
+    static final Duration SWITCH_POLL = Duration.ofMillis(2);
 
     private final Cluster cluster;
     private final int index;
@@ -111,6 +113,11 @@ public final class Shard {
      */
     void awaitViews(RunContext ctx, List<RedisNode> nodes, Predicate<NodesView> agrees, Duration timeout,
             String what, ExitCode onTimeout) {
+        awaitViews(ctx, nodes, agrees, timeout, what, onTimeout, POLL);
+    }
+
+    void awaitViews(RunContext ctx, List<RedisNode> nodes, Predicate<NodesView> agrees, Duration timeout,
+            String what, ExitCode onTimeout, Duration poll) {
         long deadline = ctx.nanos() + timeout.toNanos();
         while (true) {
             List<String> behind = new ArrayList<>();
@@ -128,7 +135,7 @@ public final class Shard {
                         + ": check that they run and reach each other (CLUSTER NODES on them), raise cluster.settle-timeout"
                         + " if the cluster is large, then ferry resume");
             }
-            ctx.sleep(POLL);
+            ctx.sleep(poll);
         }
     }
 

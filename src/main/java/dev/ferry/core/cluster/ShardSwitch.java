@@ -195,7 +195,7 @@ public final class ShardSwitch implements Step {
         }
         long start = ctx.nanos();
         shard.awaitViews(ctx, List.of(a), view -> view.myself().replicaOf(bId), shard.cluster().spec().settleTimeout(),
-                "itself as b's replica (a stays fenced: it refuses writes)", ExitCode.INCOMPLETE);
+                "itself as b's replica (a stays fenced: it refuses writes)", ExitCode.INCOMPLETE, Shard.SWITCH_POLL);
         fence(ctx).releaseDemoted();
         ctx.ledger().restore(b, NO_FAILOVER);
         long learnedMs = (ctx.nanos() - start) / 1_000_000;
@@ -225,7 +225,7 @@ public final class ShardSwitch implements Step {
             if (ctx.nanos() > deadline) {
                 return false;
             }
-            ctx.sleep(Shard.POLL);
+            ctx.sleep(Shard.SWITCH_POLL);
         }
         return true;
     }
