@@ -2,6 +2,7 @@ package dev.ferry.core.cluster;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.procedure.FailPoints;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.procedure.Step;
@@ -26,6 +27,8 @@ import java.util.Set;
  */
 public final class RetireOldNodes implements Step {
     static final String OLD_IDS = "old";
+    /** Kill point (FERRY_FAILPOINT): the first FORGETs sent, the old nodes blacklisted for 60s, not yet checked. */
+    public static final String FAIL_FORGOTTEN_ONCE = "forget old nodes:first-forgets";
     private static final Duration RECHECK = Duration.ofSeconds(2);
     private final Shard shard;
 
@@ -70,6 +73,7 @@ public final class RetireOldNodes implements Step {
             unreachable.clear();
             List<RedisNode> remaining = remaining(ctx, old);
             forgetEverywhere(remaining, old.keySet(), unreachable);
+            FailPoints.hit(FAIL_FORGOTTEN_ONCE);
             ctx.sleep(RECHECK);
             if (unreachable.isEmpty() && nobodyKnows(remaining, old.keySet())) {
                 isolate(old, bId);

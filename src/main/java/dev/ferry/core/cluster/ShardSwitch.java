@@ -5,6 +5,7 @@ import dev.ferry.core.FerryException;
 import dev.ferry.core.cutover.Fence;
 import dev.ferry.core.journal.Journal;
 import dev.ferry.core.journal.Milestone;
+import dev.ferry.core.procedure.FailPoints;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.procedure.Step;
@@ -44,6 +45,14 @@ public final class ShardSwitch implements Step {
     static final Duration WON_SHOWS = Duration.ofSeconds(2);
     static final String NO_FAILOVER = "cluster-replica-no-failover";
     private static final Duration OFFSET_POLL = Duration.ofMillis(1);
+    /**
+     * Kill points inside the switch (FERRY_FAILPOINT): a fenced, the failover sent and not yet decided, b promoted
+     * before and after the journal says so (a may not have learned it yet: it must stay fenced).
+     */
+    public static final String FAIL_FENCED = "cluster-cutover:fenced";
+    public static final String FAIL_FAILOVER_SENT = "cluster-cutover:failover-sent";
+    public static final String FAIL_PROMOTED_UNJOURNALED = "cluster-cutover:promoted-unjournaled";
+    public static final String FAIL_PROMOTED = "cluster-cutover:promoted";
     private static final String MARKER_PREFIX = "ferry:cluster-marker:";
 
     private final Shard shard;
@@ -144,6 +153,7 @@ public final class ShardSwitch implements Step {
             long fencedAt = ctx.nanos();
             long offset = fence.raise(marker(ctx, slots), nonce);
             ctx.journal().stepFact(NAME, Milestone.FENCED, Map.of("offset", offset));
+            FailPoints.hit(FAIL_FENCED);
             if (!awaitOffset(ctx, b, offset, fencedAt)) {
                 fence.lift();
                 ctx.journal().stepFact(NAME, Milestone.FAILOVER_TIMED_OUT, Map.of("attempt", attempt,
@@ -152,9 +162,12 @@ public final class ShardSwitch implements Step {
             }
             ctx.journal().stepFact(NAME, Milestone.PROMOTING, Map.of("attempt", attempt));
             b.callString("CLUSTER", "FAILOVER");
+            FailPoints.hit(FAIL_FAILOVER_SENT);
             if (awaitPromotion(ctx, slots, FAILOVER_WAIT) || !cancelled(ctx, slots)) {
+                FailPoints.hit(FAIL_PROMOTED_UNJOURNALED);
                 ctx.journal().stepFact(NAME, Milestone.PROMOTED, Map.of("attempt", attempt,
                         "ms", (ctx.nanos() - fencedAt) / 1_000_000));
+                FailPoints.hit(FAIL_PROMOTED);
                 return true;
             }
             fence.lift();
