@@ -110,9 +110,8 @@ class ClusterFaultsIT {
             signal("STOP", voters);
             try {
                 resume = ChildFerry.startArgs(Map.of(), log, move.args("resume", "--yes"));
-                await("shard 1's first failover attempt timed out").atMost(AWAIT).pollInterval(Duration.ofMillis(20))
-                        .failFast("ferry ended: " + ChildFerry.output(log), () -> !resume.isAlive())
-                        .until(() -> move.shardJournal(1).reached(ShardSwitch.NAME, Milestone.FAILOVER_TIMED_OUT));
+                awaitWhileRunning("shard 1's first failover attempt timed out", resume, log, AWAIT,
+                        () -> move.shardJournal(1).reached(ShardSwitch.NAME, Milestone.FAILOVER_TIMED_OUT));
                 // cancelled: a is master again and takes writes at once (the retry waits 8 s before fencing again)
                 RedisServer a = move.bed.masters().get(0);
                 assertThat(Roles.role(a)).isEqualTo("master");
@@ -143,9 +142,8 @@ class ClusterFaultsIT {
             Path log = move.log("run");
             Process run = ChildFerry.startArgs(Map.of(), log, move.args("run", "--yes"));
             try {
-                await("shard 1 in its sync").atMost(AWAIT).pollInterval(Duration.ofMillis(5))
-                        .failFast("ferry ended: " + ChildFerry.output(log), () -> !run.isAlive())
-                        .until(() -> move.shardJournal(1).lastOf(SyncShard.NAME).map(JournalEntry::status)
+                awaitWhileRunning("shard 1 in its sync", run, log, AWAIT,
+                        () -> move.shardJournal(1).lastOf(SyncShard.NAME).map(JournalEntry::status)
                                 .filter("STARTED"::equals).isPresent());
                 b.kill();
                 int code = waitFor(run);
@@ -175,9 +173,8 @@ class ClusterFaultsIT {
             Path log = move.log("run");
             Process run = ChildFerry.startArgs(Map.of(), log, move.args("run", "--yes"));
             try {
-                await("shard 3 attaching its replicas").atMost(CHILD_LIMIT).pollInterval(Duration.ofMillis(5))
-                        .failFast("ferry ended: " + ChildFerry.output(log), () -> !run.isAlive())
-                        .until(() -> move.shardJournal(3).started(AttachReplicas.NAME));
+                awaitWhileRunning("shard 3 attaching its replicas", run, log, CHILD_LIMIT,
+                        () -> move.shardJournal(3).started(AttachReplicas.NAME));
                 down.kill();
                 int code = waitFor(run);
                 String out = ChildFerry.output(log);
@@ -191,6 +188,23 @@ class ClusterFaultsIT {
                 move.replaced(down, again.server());
                 move.resumeFinishes();
             }
+        }
+    }
+
+    // ---- the old nodes stay out once forgotten ---------------------------------------------------------------
+
+    /**
+     * CLUSTER FORGET blacklists for 60 s: a whole move, then 75 s more, and the forgotten nodes must still be out of
+     * every view (a forgotten node still knows its master, which answers its pings with gossip).
+     */
+    @Tag("faults")
+    @Test
+    void forgottenNodesStayOutPastTheBlacklist() {
+        try (Move move = Move.start()) {
+            Cli.Result run = Cli.run(move.args("run", "--yes"));
+            assertThat(run.code()).as(run.toString()).isZero();
+            sleep(75_000);
+            move.assertMovedAndHealthy();
         }
     }
 
@@ -467,6 +481,16 @@ class ClusterFaultsIT {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
+        }
+    }
+
+    /** Polls {@code until} every 5 ms while ferry runs; fails with ferry's output if it ends first or time runs out. */
+    private static void awaitWhileRunning(String what, Process ferry, Path log, Duration limit,
+            java.util.concurrent.Callable<Boolean> until) {
+        try {
+            await(what).atMost(limit).pollInterval(Duration.ofMillis(5)).failFast(() -> !ferry.isAlive()).until(until);
+        } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+            throw new AssertionError(what + ": " + e.getMessage() + "\n--- ferry:\n" + ChildFerry.output(log), e);
         }
     }
 

@@ -9,7 +9,7 @@ public final class ShardProcedure {
     }
 
     public static List<Step> steps(Shard shard) {
-        return List.of(new JoinCluster(shard), new ReplicateOldMaster(), new SyncShard(), new AwaitReplicaKnown(shard),
+        return List.of(new JoinCluster(shard), new ReplicateOldMaster(), new SyncShard(shard), new AwaitReplicaKnown(shard),
                 new ShardSwitch(shard), new AttachReplicas(shard), new RetireOldNodes(shard));
     }
 }
