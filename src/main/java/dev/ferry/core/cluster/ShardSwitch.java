@@ -9,6 +9,7 @@ import dev.ferry.core.procedure.FailPoints;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.procedure.Step;
+import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.redis.RedisNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +57,8 @@ public final class ShardSwitch implements Step {
     private static final String MARKER_PREFIX = "ferry:cluster-marker:";
 
     private final Shard shard;
+    /** Why the last attempt of this run failed, for the message when none is left. */
+    private String lastFailure = "no majority of masters voted within the 5s window each time";
 
     public ShardSwitch(Shard shard) {
         this.shard = shard;
@@ -107,7 +110,7 @@ public final class ShardSwitch implements Step {
             }
         }
         throw new FerryException(ExitCode.STOPPED, shard.label() + ": b was not promoted in " + attempts
-                + " fenced failover attempt(s) (no majority of masters voted within the 5s window each time);"
+                + " fenced failover attempt(s) (last: " + lastFailure + ");"
                 + " a is master again, unfenced: check that most masters are up and reach each other, then ferry resume");
     }
 
@@ -151,11 +154,17 @@ public final class ShardSwitch implements Step {
             ctx.journal().stepFact(NAME, Milestone.FENCING, Map.of("attempt", attempt, "nonce", nonce));
             ctx.holdSignals();
             long fencedAt = ctx.nanos();
-            long offset = fence.raise(marker(ctx, slots), nonce);
+            long offset;
+            try {
+                offset = fence.raise(marker(ctx, slots), nonce);
+            } catch (RedisError refused) {
+                return refusedFence(ctx, fence, attempt, refused);
+            }
             ctx.journal().stepFact(NAME, Milestone.FENCED, Map.of("offset", offset));
             FailPoints.hit(FAIL_FENCED);
             if (!awaitOffset(ctx, b, offset, fencedAt)) {
                 fence.lift();
+                lastFailure = "b did not reach a's offset within max-pause";
                 ctx.journal().stepFact(NAME, Milestone.FAILOVER_TIMED_OUT, Map.of("attempt", attempt,
                         "why", "b did not reach a's offset " + offset + " within max-pause"));
                 return false;
@@ -171,12 +180,25 @@ public final class ShardSwitch implements Step {
                 return true;
             }
             fence.lift();
+            lastFailure = "no majority of masters voted for b within the failover window";
             ctx.journal().stepFact(NAME, Milestone.FAILOVER_TIMED_OUT, Map.of("attempt", attempt,
                     "why", "no majority of masters voted for b within the failover window"));
             return false;
         } finally {
             shard.failoverLock().release();
         }
+    }
+
+    /**
+     * a refused the fencing transaction, e.g. CLUSTERDOWN while it cannot reach a majority of masters: EXEC ran
+     * nothing (or part of it, so the fence is lifted anyway) and no failover was sent: the attempt failed, b is still
+     * a's replica, and the next one waits as after a lost vote (the cluster may have healed by then).
+     */
+    private boolean refusedFence(RunContext ctx, Fence fence, int attempt, RedisError refused) {
+        fence.lift();
+        lastFailure = "a refused the fence (" + refused.getMessage() + ")";
+        ctx.journal().stepFact(NAME, Milestone.FAILOVER_TIMED_OUT, Map.of("attempt", attempt, "why", lastFailure));
+        return false;
     }
 
     /**
@@ -187,7 +209,7 @@ public final class ShardSwitch implements Step {
         RedisNode b = ctx.servers().b();
         try {
             b.callString("CLUSTER", "REPLICATE", Cluster.idOf(ctx.servers().a()));
-        } catch (dev.ferry.core.redis.RedisError refused) {
+        } catch (RedisError refused) {
             if (awaitPromotion(ctx, slots, WON_SHOWS)) {
                 return false;
             }
