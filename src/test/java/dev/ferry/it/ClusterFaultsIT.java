@@ -104,6 +104,9 @@ class ClusterFaultsIT {
     void failoverWithoutVotesIsCancelledAndRetried(int stoppedBeforeSwitchMs) {
         try (Move move = Move.start()) {
             List<RedisServer> voters = move.bed.masters().subList(1, 3);
+            // both stopped 6 s, then woken together: each sees the other failing at once and with a's report they
+            // are a majority, so their replicas would fail over by themselves; the test wants only shard 1's switch
+            voters.forEach(v -> move.bed.replicasOf(v).forEach(r -> move.configSet(r, "cluster-replica-no-failover", "yes")));
             Path log = move.log("run");
             Process run = ChildFerry.startArgs(Map.of("FERRY_FREEZEPOINT", "cutover:started"), log, move.args("run", "--yes"));
             long stoppedAt;
