@@ -1,5 +1,6 @@
 package dev.ferry.core.cluster;
 
+import dev.ferry.core.ExitCode;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.procedure.Step;
@@ -47,6 +48,9 @@ public final class AttachReplicas implements Step {
         Map<String, Object> facts = new LinkedHashMap<>();
         for (RedisNode replica : shard.newReplicas(ctx)) {
             if (!Cluster.view(replica).myself().replicaOf(bId)) {
+                // the replica learns of b's promotion by gossip, and until then refuses to follow "a replica"
+                shard.awaitViews(ctx, List.of(replica), view -> view.byId(bId).filter(ClusterNode::master).isPresent(),
+                        shard.cluster().spec().settleTimeout(), "b as a master", ExitCode.INCOMPLETE);
                 b.credentials().ifPresent(c -> ReplicaSync.setMasterAuth(ctx, replica, c));
                 replica.callString("CLUSTER", "REPLICATE", bId);
             }
