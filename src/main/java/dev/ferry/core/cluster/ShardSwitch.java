@@ -94,11 +94,11 @@ public final class ShardSwitch implements Step {
         RedisNode b = ctx.servers().b();
         BitSet slots = journaledSlots(ctx);
         if (servesAll(b, slots)) {
-            return finish(ctx, slots, 0);
+            return finish(ctx, slots, journaledAttempt(ctx));
         }
         settleInterruptedAttempt(ctx, slots);
         if (servesAll(b, slots)) {
-            return finish(ctx, slots, 0);
+            return finish(ctx, slots, journaledAttempt(ctx));
         }
         int attempts = shard.cluster().spec().switchAttempts();
         for (int attempt = 1; attempt <= attempts; attempt++) {
@@ -112,6 +112,11 @@ public final class ShardSwitch implements Step {
         throw new FerryException(ExitCode.STOPPED, shard.label() + ": b was not promoted in " + attempts
                 + " fenced failover attempt(s) (last: " + lastFailure + ");"
                 + " a is master again, unfenced: check that most masters are up and reach each other, then ferry resume");
+    }
+
+    /** The attempt a run killed inside the switch had reached (0 if none was journaled): for the report. */
+    private static int journaledAttempt(RunContext ctx) {
+        return Integer.parseInt(String.valueOf(ctx.journal().facts(NAME).getOrDefault("attempt", 0)));
     }
 
     /** a's slots as the first attempt journaled them; after the switch a serves none, so they are read once. */
