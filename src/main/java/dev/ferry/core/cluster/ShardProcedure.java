@@ -17,7 +17,7 @@ public final class ShardProcedure {
      */
     public static List<Step> steps(Shard shard) {
         Spec spec = shard.cluster().spec().shard(shard.index());
-        List<Step> steps = new ArrayList<>(List.of(new JoinCluster(shard), new ReplicateOldMaster(), new SyncShard(),
+        List<Step> steps = new ArrayList<>(List.of(new JoinCluster(shard), new ReplicateOldMaster(), new SyncShard(shard),
                 new AwaitReplicaKnown(shard)));
         add(steps, spec, VerifyStep.beforeCutover());
         steps.addAll(List.of(new ShardSwitch(shard), new AttachReplicas(shard)));

@@ -5,9 +5,11 @@ import dev.ferry.core.FerryException;
 import dev.ferry.core.cutover.Fence;
 import dev.ferry.core.journal.Journal;
 import dev.ferry.core.journal.Milestone;
+import dev.ferry.core.procedure.FailPoints;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.procedure.Step;
+import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.redis.RedisNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,9 +46,19 @@ public final class ShardSwitch implements Step {
     static final Duration WON_SHOWS = Duration.ofSeconds(2);
     static final String NO_FAILOVER = "cluster-replica-no-failover";
     private static final Duration OFFSET_POLL = Duration.ofMillis(1);
+    /**
+     * Kill points inside the switch (FERRY_FAILPOINT): a fenced, the failover sent and not yet decided, b promoted
+     * before and after the journal says so (a may not have learned it yet: it must stay fenced).
+     */
+    public static final String FAIL_FENCED = "cluster-cutover:fenced";
+    public static final String FAIL_FAILOVER_SENT = "cluster-cutover:failover-sent";
+    public static final String FAIL_PROMOTED_UNJOURNALED = "cluster-cutover:promoted-unjournaled";
+    public static final String FAIL_PROMOTED = "cluster-cutover:promoted";
     private static final String MARKER_PREFIX = "ferry:cluster-marker:";
 
     private final Shard shard;
+    /** Why the last attempt of this run failed, for the message when none is left. */
+    private String lastFailure = "no majority of masters voted within the 5s window each time";
 
     public ShardSwitch(Shard shard) {
         this.shard = shard;
@@ -82,11 +94,11 @@ public final class ShardSwitch implements Step {
         RedisNode b = ctx.servers().b();
         BitSet slots = journaledSlots(ctx);
         if (servesAll(b, slots)) {
-            return finish(ctx, slots, 0);
+            return finish(ctx, slots, journaledAttempt(ctx));
         }
         settleInterruptedAttempt(ctx, slots);
         if (servesAll(b, slots)) {
-            return finish(ctx, slots, 0);
+            return finish(ctx, slots, journaledAttempt(ctx));
         }
         int attempts = shard.cluster().spec().switchAttempts();
         for (int attempt = 1; attempt <= attempts; attempt++) {
@@ -98,8 +110,13 @@ public final class ShardSwitch implements Step {
             }
         }
         throw new FerryException(ExitCode.STOPPED, shard.label() + ": b was not promoted in " + attempts
-                + " fenced failover attempt(s) (no majority of masters voted within the 5s window each time);"
+                + " fenced failover attempt(s) (last: " + lastFailure + ");"
                 + " a is master again, unfenced: check that most masters are up and reach each other, then ferry resume");
+    }
+
+    /** The attempt a run killed inside the switch had reached (0 if none was journaled): for the report. */
+    private static int journaledAttempt(RunContext ctx) {
+        return Integer.parseInt(String.valueOf(ctx.journal().facts(NAME).getOrDefault("attempt", 0)));
     }
 
     /** a's slots as the first attempt journaled them; after the switch a serves none, so they are read once. */
@@ -142,28 +159,51 @@ public final class ShardSwitch implements Step {
             ctx.journal().stepFact(NAME, Milestone.FENCING, Map.of("attempt", attempt, "nonce", nonce));
             ctx.holdSignals();
             long fencedAt = ctx.nanos();
-            long offset = fence.raise(marker(ctx, slots), nonce);
+            long offset;
+            try {
+                offset = fence.raise(marker(ctx, slots), nonce);
+            } catch (RedisError refused) {
+                return refusedFence(ctx, fence, attempt, refused);
+            }
             ctx.journal().stepFact(NAME, Milestone.FENCED, Map.of("offset", offset));
+            FailPoints.hit(FAIL_FENCED);
             if (!awaitOffset(ctx, b, offset, fencedAt)) {
                 fence.lift();
+                lastFailure = "b did not reach a's offset within max-pause";
                 ctx.journal().stepFact(NAME, Milestone.FAILOVER_TIMED_OUT, Map.of("attempt", attempt,
                         "why", "b did not reach a's offset " + offset + " within max-pause"));
                 return false;
             }
             ctx.journal().stepFact(NAME, Milestone.PROMOTING, Map.of("attempt", attempt));
             b.callString("CLUSTER", "FAILOVER");
+            FailPoints.hit(FAIL_FAILOVER_SENT);
             if (awaitPromotion(ctx, slots, FAILOVER_WAIT) || !cancelled(ctx, slots)) {
+                FailPoints.hit(FAIL_PROMOTED_UNJOURNALED);
                 ctx.journal().stepFact(NAME, Milestone.PROMOTED, Map.of("attempt", attempt,
                         "ms", (ctx.nanos() - fencedAt) / 1_000_000));
+                FailPoints.hit(FAIL_PROMOTED);
                 return true;
             }
             fence.lift();
+            lastFailure = "no majority of masters voted for b within the failover window";
             ctx.journal().stepFact(NAME, Milestone.FAILOVER_TIMED_OUT, Map.of("attempt", attempt,
                     "why", "no majority of masters voted for b within the failover window"));
             return false;
         } finally {
             shard.failoverLock().release();
         }
+    }
+
+    /**
+     * a refused the fencing transaction, e.g. CLUSTERDOWN while it cannot reach a majority of masters: EXEC ran
+     * nothing (or part of it, so the fence is lifted anyway) and no failover was sent: the attempt failed, b is still
+     * a's replica, and the next one waits as after a lost vote (the cluster may have healed by then).
+     */
+    private boolean refusedFence(RunContext ctx, Fence fence, int attempt, RedisError refused) {
+        fence.lift();
+        lastFailure = "a refused the fence (" + refused.getMessage() + ")";
+        ctx.journal().stepFact(NAME, Milestone.FAILOVER_TIMED_OUT, Map.of("attempt", attempt, "why", lastFailure));
+        return false;
     }
 
     /**
@@ -174,7 +214,7 @@ public final class ShardSwitch implements Step {
         RedisNode b = ctx.servers().b();
         try {
             b.callString("CLUSTER", "REPLICATE", Cluster.idOf(ctx.servers().a()));
-        } catch (dev.ferry.core.redis.RedisError refused) {
+        } catch (RedisError refused) {
             if (awaitPromotion(ctx, slots, WON_SHOWS)) {
                 return false;
             }

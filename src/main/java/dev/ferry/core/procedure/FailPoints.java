@@ -14,6 +14,12 @@ public final class FailPoints {
     /** {@code FERRY_SIGNALPOINT=<name>}: at that point ferry sends itself {@code FERRY_SIGNAL} (INT) this many times. */
     private static final String SIGNAL_AT = System.getenv("FERRY_SIGNALPOINT");
     private static final Duration SIGNAL_DELIVERY = Duration.ofSeconds(5);
+    /**
+     * {@code FERRY_FREEZEPOINT=<name>}: at that point ferry stops itself with SIGSTOP (once), so that a test can change
+     * the world at that exact moment (stop other servers, say); it goes on when the test sends SIGCONT.
+     */
+    private static final String FREEZE_AT = System.getenv("FERRY_FREEZEPOINT");
+    private static final java.util.concurrent.atomic.AtomicBoolean FROZEN = new java.util.concurrent.atomic.AtomicBoolean();
     /** Once per process: in a fleet every pair passes the same point, and an operator presses Ctrl-C once. */
     private static final java.util.concurrent.atomic.AtomicBoolean SIGNALLED = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -26,6 +32,17 @@ public final class FailPoints {
         }
         if (SIGNAL_AT != null && SIGNAL_AT.equals(name) && SIGNALLED.compareAndSet(false, true)) {
             signalSelf();
+        }
+        if (FREEZE_AT != null && FREEZE_AT.equals(name) && FROZEN.compareAndSet(false, true)) {
+            freezeSelf();
+        }
+    }
+
+    private static void freezeSelf() {
+        try {
+            new ProcessBuilder("kill", "-STOP", Long.toString(ProcessHandle.current().pid())).inheritIO().start().waitFor();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("could not stop myself at a freeze point: " + e, e);
         }
     }
 

@@ -197,11 +197,22 @@ public final class RedisNode implements AutoCloseable {
             }
             c.sendCommand(args("EXEC", List.of()));
             List<Object> queued = c.getMany(commands.size() + 1);
-            Object exec = c.getOne();
-            return execReplies(commands, queued, exec);
+            return execReplies(commands, queued, execReply(c));
         } catch (JedisConnectionException e) {
             closeQuietly();
             throw unreachable(e);
+        }
+    }
+
+    /**
+     * EXEC's reply; an EXECABORT (a command refused while queued, e.g. CLUSTERDOWN or MOVED in a cluster) is kept as
+     * the reply so that execReplies names the queued command that was refused, not a bare Jedis exception.
+     */
+    private static Object execReply(Connection c) {
+        try {
+            return c.getOne();
+        } catch (JedisDataException aborted) {
+            return aborted;
         }
     }
 
