@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * Rollback's last step for a shard: the nodes the move added (new master, new replicas) leave the cluster, as a
- * standalone rollback detaches b and c: every other node forgets them, they forget every node but their master,
- * and they keep their copy (CLUSTER RESET HARD on them empties them for a new run). Refused while one of them
+ * standalone rollback detaches b and c: every other node forgets them (they are not told to forget the others: a
+ * node that still knows its master learns the rest from its gossip and would MEET them back), and they keep their copy (CLUSTER RESET HARD on them empties them for a new run). Refused while one of them
  * serves slots: the shard must be switched back first.
  */
 public final class DetachNewNodes implements Step {
@@ -34,9 +34,7 @@ public final class DetachNewNodes implements Step {
     @Override
     public List<PlannedCommand> plan(RunContext ctx) {
         return List.of(PlannedCommand.redis("every other node", "CLUSTER FORGET <each new node's id>",
-                        "the new nodes leave every node's view"),
-                PlannedCommand.redis("new nodes", "CLUSTER FORGET <every node but its master>",
-                        "they stop talking to the cluster; they keep their copy"));
+                        "the new nodes leave every node's view; they keep their copy"));
     }
 
     @Override
@@ -60,12 +58,6 @@ public final class DetachNewNodes implements Step {
             }
             RedisNode node = n.myself() ? from : shard.cluster().node(n.address());
             added.keySet().forEach(id -> forget(node, id, unreachable));
-        }
-        for (RedisNode n : shard.addedNodes()) {
-            NodesView own = Cluster.view(n);
-            String master = own.myself().masterId();
-            own.nodes().stream().filter(o -> !o.myself() && !o.id().equals(master))
-                    .forEach(o -> forget(n, o.id(), unreachable));
         }
         if (!unreachable.isEmpty()) {
             throw new FerryException(ExitCode.INCOMPLETE, shard.label() + ": could not reach " + unreachable
