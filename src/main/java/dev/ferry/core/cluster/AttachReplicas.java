@@ -3,7 +3,6 @@ package dev.ferry.core.cluster;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
-import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.sync.ReplicaSync;
 import java.util.ArrayList;
@@ -15,18 +14,13 @@ import java.util.Map;
  * Step 6 of a shard: its new replicas follow b (CLUSTER REPLICATE toward a replica is refused, so they attach
  * once b is master) and sync; then b's migration barrier is restored.
  */
-public final class AttachReplicas implements Step {
+public final class AttachReplicas extends ShardStep {
     public static final String NAME = "attach replicas";
-    private final Shard shard;
 
     public AttachReplicas(Shard shard) {
-        this.shard = shard;
+        super(NAME, shard);
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public List<PlannedCommand> plan(RunContext ctx) {

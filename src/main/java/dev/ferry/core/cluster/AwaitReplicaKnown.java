@@ -3,7 +3,6 @@ package dev.ferry.core.cluster;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
-import dev.ferry.core.procedure.Step;
 import java.util.List;
 import java.util.Map;
 
@@ -11,18 +10,13 @@ import java.util.Map;
  * Step 4 of a shard: wait until every node knows b as a's replica. Before that, a ignores b's failover request
  * and the other masters refuse it their votes (they grant one only to a node they know as the master's replica).
  */
-public final class AwaitReplicaKnown implements Step {
+public final class AwaitReplicaKnown extends ShardStep {
     public static final String NAME = "settle";
-    private final Shard shard;
 
     public AwaitReplicaKnown(Shard shard) {
-        this.shard = shard;
+        super(NAME, shard);
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public List<PlannedCommand> plan(RunContext ctx) {

@@ -4,7 +4,6 @@ import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
-import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.redis.RedisNode;
 import java.util.ArrayList;
@@ -18,18 +17,13 @@ import java.util.Map;
  * node that still knows its master learns the rest from its gossip and would MEET them back), and they keep their copy (CLUSTER RESET HARD on them empties them for a new run). Refused while one of them
  * serves slots: the shard must be switched back first.
  */
-public final class DetachNewNodes implements Step {
+public final class DetachNewNodes extends ShardStep {
     public static final String NAME = "detach new nodes";
-    private final Shard shard;
 
     public DetachNewNodes(Shard shard) {
-        this.shard = shard;
+        super(NAME, shard);
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public List<PlannedCommand> plan(RunContext ctx) {

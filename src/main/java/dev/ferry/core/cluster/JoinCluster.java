@@ -3,7 +3,6 @@ package dev.ferry.core.cluster;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
-import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.RedisNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,18 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 /** Step 1 of a shard: its new nodes join the cluster (CLUSTER MEET toward the old master). */
-public final class JoinCluster implements Step {
+public final class JoinCluster extends ShardStep {
     public static final String NAME = "join";
-    private final Shard shard;
 
     public JoinCluster(Shard shard) {
-        this.shard = shard;
+        super(NAME, shard);
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public List<PlannedCommand> plan(RunContext ctx) {

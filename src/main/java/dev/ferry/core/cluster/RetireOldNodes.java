@@ -5,7 +5,6 @@ import dev.ferry.core.FerryException;
 import dev.ferry.core.procedure.FailPoints;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
-import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.spec.ClusterSpec;
 import java.time.Duration;
@@ -28,16 +27,14 @@ import java.util.Set;
  * in its master's replies (it cannot forget its master) would make it MEET them all again, and they accept a MEET
  * from anyone (from the source, cluster.c clusterProcessGossipSection; docs/cluster-internals.md §6).
  */
-public final class RetireOldNodes implements Step {
+public final class RetireOldNodes extends ShardStep {
     static final String OLD_IDS = "old";
     /** Kill point (FERRY_FAILPOINT): the first FORGETs sent, the old nodes blacklisted for 60s, not yet checked. */
     public static final String FAIL_FORGOTTEN_ONCE = "forget old nodes:first-forgets";
     /** Long enough for a node that re-learned a forgotten one by gossip to show it (gossip rides on pings). */
     private static final Duration RECHECK = Duration.ofMillis(500);
-    private final Shard shard;
-
     public RetireOldNodes(Shard shard) {
-        this.shard = shard;
+        super(nameFor(shard.cluster().spec().oldNodes()), shard);
     }
 
     public static String nameFor(ClusterSpec.OldNodes fate) {
@@ -48,10 +45,6 @@ public final class RetireOldNodes implements Step {
         return shard.cluster().spec().oldNodes() == ClusterSpec.OldNodes.FORGET;
     }
 
-    @Override
-    public String name() {
-        return nameFor(shard.cluster().spec().oldNodes());
-    }
 
     @Override
     public List<PlannedCommand> plan(RunContext ctx) {

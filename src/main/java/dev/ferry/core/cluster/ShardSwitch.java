@@ -8,7 +8,6 @@ import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.procedure.FailPoints;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
-import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.redis.RedisNode;
 import java.time.Duration;
@@ -38,7 +37,7 @@ import java.util.UUID;
  * Failovers of the cluster's shards run one at a time. A crash anywhere leaves the fence durable (the config
  * outlives the pause); resume cancels or confirms a failover it may have sent, from b's own view.
  */
-public final class ShardSwitch implements Step {
+public final class ShardSwitch extends ShardStep {
     public static final String NAME = "cutover";
     /** Before a's own manual-failover pause ends (CLUSTER_MF_TIMEOUT, 5s in every version), with a margin. */
     static final Duration FAILOVER_WAIT = Duration.ofSeconds(4);
@@ -56,18 +55,13 @@ public final class ShardSwitch implements Step {
     public static final String FAIL_PROMOTED = "cluster-cutover:promoted";
     private static final String MARKER_PREFIX = "ferry:cluster-marker:";
 
-    private final Shard shard;
     /** Why the last attempt of this run failed, for the message when none is left. */
     private String lastFailure = "no majority of masters voted within the 5s window each time";
 
     public ShardSwitch(Shard shard) {
-        this.shard = shard;
+        super(NAME, shard);
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public List<PlannedCommand> plan(RunContext ctx) {

@@ -4,7 +4,6 @@ import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
-import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.sync.ReplicaSync;
@@ -17,18 +16,13 @@ import java.util.Map;
  * node (a new node id, as a replaced server does), resume joins and attaches it again and has the cluster forget
  * the id b had, which would otherwise stay in every view as a failed node.
  */
-public final class SyncShard implements Step {
+public final class SyncShard extends ShardStep {
     public static final String NAME = "sync";
-    private final Shard shard;
 
     public SyncShard(Shard shard) {
-        this.shard = shard;
+        super(NAME, shard);
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public List<PlannedCommand> plan(RunContext ctx) {
