@@ -2,6 +2,7 @@ package dev.ferry.core.run;
 
 import dev.ferry.core.journal.Journal;
 import dev.ferry.core.preflight.CheckResult;
+import dev.ferry.core.preflight.SyncChecks;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.procedure.RunListener;
@@ -41,12 +42,14 @@ public final class Planner {
 
     public List<CheckResult> preflight() {
         try (Servers servers = Servers.of(spec, secrets, Servers.readOnlyClientNameFor(spec.name()))) {
+            Spec spec = SyncChecks.resolve(this.spec, servers);
             return Preflight.check(spec, servers, Switches.of(spec, servers, Optional.of(options.stateDir())), options.forceWipeTarget(), false);
         }
     }
 
     public Plan plan() {
         try (Servers servers = Servers.of(spec, secrets, Servers.readOnlyClientNameFor(spec.name()))) {
+            Spec spec = SyncChecks.resolve(this.spec, servers);
             List<CheckResult> checks = Preflight.check(spec, servers, Switches.of(spec, servers, Optional.of(options.stateDir())), options.forceWipeTarget(), false);
             Journal dryJournal = Journal.open(options.stateDir(), spec.name(), Clock.systemUTC());
             RunContext ctx = new RunContext(spec, servers, dryJournal, Switches.of(spec, servers), options, q -> false,
