@@ -39,7 +39,7 @@ public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpo
     /** This spec with the sync method {@code method}: what {@code auto} resolved to. */
     public Spec withSyncMethod(SyncSpec.Method method) {
         return new Spec(name, source, target, backup, cutover, switchSpec, after, specFile, verify, sentinel,
-                new SyncSpec(method));
+                new SyncSpec(method, sync.maxOps()));
     }
 
     /** The sync method is the logical copy (forced, or what {@code auto} resolved to). */

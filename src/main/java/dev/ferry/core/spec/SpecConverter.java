@@ -383,7 +383,18 @@ final class SpecConverter {
         if (block == null) {
             return SyncSpec.DEFAULT;
         }
-        return new SyncSpec(choice(block.method, "sync.method", SyncSpec.Method.values(), SyncSpec.DEFAULT.method()));
+        SyncSpec.Method method = choice(block.method, "sync.method", SyncSpec.Method.values(), SyncSpec.DEFAULT.method());
+        long maxOps = 0;
+        if (block.maxOps != null) {
+            try {
+                maxOps = Long.parseLong(block.maxOps.text().strip());
+            } catch (NumberFormatException e) {
+                throw problems.at(block.maxOps.line(), "invalid sync.max-ops '" + block.maxOps.text()
+                        + "' (write a whole number of commands a second, e.g. max-ops: 20000, or 0 for no limit)");
+            }
+        }
+        long ops = maxOps;
+        return checked(line(block.maxOps, block), "e.g. max-ops: 20000", () -> new SyncSpec(method, ops));
     }
 
     VerifySpec verify(SpecDocument.VerifyBlock block) {

@@ -263,7 +263,7 @@ final class SpecDocument {
 
     @SpecSection(name = "sync", value = "How b gets a's data before the cutover. Managed services (ElastiCache,"
             + " Memorystore, Azure) refuse SYNC, PSYNC, REPLICAOF or CONFIG, so b cannot replicate from a there.")
-    @JsonPropertyOrder({"method"})
+    @JsonPropertyOrder({"method", "max-ops"})
     static final class SyncBlock extends Block {
         @SpecKey(value = "replication: b replicates from a; logical: SCAN + DUMP/RESTORE with changes followed through"
                 + " keyspace notifications (a needs `notify-keyspace-events KEA`, `after: { source: detach }`, and the"
@@ -271,6 +271,9 @@ final class SpecDocument {
                 + " probes a's commands and picks replication where a allows it, logical where it does not, and says why.",
                 type = "name", defaultValue = "auto", allowed = SyncSpec.Method.class)
         @JsonProperty("method") Scalar method;
+        @SpecKey(value = "logical only: at most this many commands a second (SCAN, DUMP, PTTL on a; RESTORE, DEL on b),"
+                + " as `ferry verify --max-ops`; 0: no limit.", type = "integer", defaultValue = "0")
+        @JsonProperty("max-ops") Scalar maxOps;
     }
 
     private static int line(JsonParser parser) {

@@ -7,14 +7,18 @@ import java.util.Locale;
 /**
  * How b gets a's data before the cutover: by replication (b is a's replica), by a logical copy (SCAN + DUMP/RESTORE
  * with change capture through keyspace notifications, for sources that refuse replication), or {@code auto}: the
- * preflight's capability probe picks replication where a allows it.
+ * preflight's capability probe picks replication where a allows it. {@code maxOps}: the logical copy's commands per
+ * second on a and b together (0: no limit).
  */
-public record SyncSpec(Method method) {
+public record SyncSpec(Method method, long maxOps) {
 
-    public static final SyncSpec DEFAULT = new SyncSpec(Method.AUTO);
+    public static final SyncSpec DEFAULT = new SyncSpec(Method.AUTO, 0);
 
     public SyncSpec {
         requireNonNull(method, "method");
+        if (maxOps < 0) {
+            throw new IllegalArgumentException("sync.max-ops must be 0 (no limit) or more, was " + maxOps);
+        }
     }
 
     public enum Method {

@@ -62,7 +62,7 @@ public final class Preflight implements Step {
     @Override
     public Map<String, Object> run(RunContext ctx) {
         List<CheckResult> results = check(ctx.spec(), ctx.servers(), ctx.trafficSwitch(), ctx.options().forceWipeTarget(),
-                ctx.journal().started(SyncFromSource.NAME));
+                ctx.journal().started(SyncFromSource.NAME) || ctx.journal().started(LogicalCopy.NAME));
         results.stream().filter(r -> r.status() == CheckResult.Status.WARN).forEach(r -> ctx.warn(r.oneLine()));
         List<CheckResult> failed = results.stream().filter(CheckResult::failed).toList();
         if (!failed.isEmpty()) {

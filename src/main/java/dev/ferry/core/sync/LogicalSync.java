@@ -3,6 +3,7 @@ package dev.ferry.core.sync;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.procedure.LagCanary;
+import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.redis.RedisNode;
 import java.time.Duration;
@@ -53,11 +54,25 @@ public final class LogicalSync implements AutoCloseable {
 
     private LogicalSync(RedisNode a, RedisNode b, String specName, RunListener listener, long maxOps) {
         this.a = a;
-        this.heartbeatKey = LagCanary.KEY_PREFIX + specName + ":capture";
+        this.heartbeatKey = heartbeatKey(specName);
         this.listener = listener;
         this.copier = new KeyCopier(a, b, maxOps);
         this.worker = new Thread(this::work, "ferry-logical-sync");
         worker.setDaemon(true);
+    }
+
+    /** The key the capture's heartbeat writes on a (db 0); b gets a copy of it like any key. */
+    public static String heartbeatKey(String specName) {
+        return LagCanary.KEY_PREFIX + specName + ":capture";
+    }
+
+    /**
+     * The run's capture, shared by its steps: started by the copy step, or, in a process that resumes past it, by
+     * the cutover, which then waits for a full pass of its own (nothing was captured while ferry was dead).
+     */
+    public static LogicalSync of(RunContext ctx) {
+        return ctx.shared(LogicalSync.class, () -> start(ctx.servers().a(), ctx.servers().b(), ctx.spec().name(),
+                ctx.listener(), ctx.spec().sync().maxOps()));
     }
 
     /** Subscribes to a's keyspace notifications, then starts the full pass and the copying of changes. */
