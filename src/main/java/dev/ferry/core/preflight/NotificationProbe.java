@@ -85,7 +85,7 @@ final class NotificationProbe {
         try (Connection sub = new Connection(new HostAndPort(a.host(), a.port()), a.clientConfig(a.clientName() + "-notify-probe", WAIT_MILLIS))) {
             sub.connect();
             sub.sendCommand(args(a, "SUBSCRIBE", channel));
-            sub.getUnflushedObjectMultiBulkReply();
+            sub.getObjectMultiBulkReply(); // flushes the SUBSCRIBE, then reads its confirmation
             List<String> missing = new ArrayList<>();
             for (String[] w : writes) {
                 a.call(w[1], java.util.Arrays.copyOfRange(w, 2, w.length));
