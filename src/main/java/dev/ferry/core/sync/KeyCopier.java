@@ -105,13 +105,65 @@ final class KeyCopier implements AutoCloseable {
         }
     }
 
-    /** a's DUMP of each key, or null where it is gone: the cutover's comparison of the keys changed in the fence. */
-    synchronized List<Object> dumps(RedisNode node, int db, List<byte[]> keys) {
+    /**
+     * Each key's value in a form that does not depend on its encoding (a DUMP of a hashtable-encoded set or hash
+     * differs with the table's history): type, whether it expires, and its contents, sorted where unordered.
+     * The cutover's comparison of the keys changed inside the fence.
+     */
+    synchronized List<String> canonical(RedisNode node, int db, List<byte[]> keys) {
         Connection c = connection(node == a ? onA : onB, node, node == a ? "scan" : "restore", db);
         for (byte[] key : keys) {
-            c.sendCommand(RawConnections.command(node, "DUMP", key));
+            c.sendCommand(RawConnections.command(node, "TYPE", key));
+            c.sendCommand(RawConnections.command(node, "PTTL", key));
         }
-        return c.getMany(keys.size());
+        List<Object> typesAndTtls = c.getMany(keys.size() * 2);
+        List<String> types = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            String type = latin1(typesAndTtls.get(2 * i));
+            types.add(type);
+            c.sendCommand(read(node, type, keys.get(i)));
+        }
+        List<Object> contents = c.getMany(keys.size());
+        List<String> canonical = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            long pttl = typesAndTtls.get(2 * i + 1) instanceof Long l ? l : -3;
+            canonical.add(types.get(i) + (pttl >= 0 ? " expiring " : " ") + flatten(types.get(i), contents.get(i)));
+        }
+        return canonical;
+    }
+
+    private static redis.clients.jedis.CommandArguments read(RedisNode node, String type, byte[] key) {
+        return switch (type) {
+            case "string" -> RawConnections.command(node, "GET", key);
+            case "hash" -> RawConnections.command(node, "HGETALL", key);
+            case "set" -> RawConnections.command(node, "SMEMBERS", key);
+            case "zset" -> RawConnections.command(node, "ZRANGE", key, 0, -1, "WITHSCORES");
+            case "list" -> RawConnections.command(node, "LRANGE", key, 0, -1);
+            case "stream" -> RawConnections.command(node, "XRANGE", key, "-", "+");
+            default -> RawConnections.command(node, "EXISTS", key); // none, or a module type: presence only
+        };
+    }
+
+    private static String flatten(String type, Object reply) {
+        if (!(reply instanceof List<?> items)) {
+            return reply instanceof byte[] ? latin1(reply) : String.valueOf(reply);
+        }
+        List<String> parts = new ArrayList<>();
+        if (type.equals("hash")) {
+            for (int i = 0; i + 1 < items.size(); i += 2) {
+                parts.add(flatten("", items.get(i)) + "=" + flatten("", items.get(i + 1)));
+            }
+        } else {
+            items.forEach(item -> parts.add(flatten("", item)));
+        }
+        if (type.equals("hash") || type.equals("set")) {
+            java.util.Collections.sort(parts);
+        }
+        return parts.toString();
+    }
+
+    private static String latin1(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.ISO_8859_1) : String.valueOf(reply);
     }
 
     long restored() {

@@ -8,7 +8,6 @@ import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.redis.RedisNode;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -239,7 +238,7 @@ public final class LogicalSync implements AutoCloseable {
         return feed.fenceSeen() && caughtUp();
     }
 
-    /** The keys copied since {@link #prepareFence} whose DUMP differs between a and b (same versions only). */
+    /** The keys copied since {@link #prepareFence} whose value differs between a and b. */
     public List<String> differingRecordedKeys(RedisNode b) {
         List<String> differing = new ArrayList<>();
         Map<Integer, List<byte[]>> byDb = new LinkedHashMap<>();
@@ -247,10 +246,10 @@ public final class LogicalSync implements AutoCloseable {
             byDb.computeIfAbsent(k.db(), d -> new ArrayList<>()).add(k.bytes());
         }
         byDb.forEach((db, keys) -> {
-            List<Object> onA = copier.dumps(a, db, keys);
-            List<Object> onB = copier.dumps(b, db, keys);
+            List<String> onA = copier.canonical(a, db, keys);
+            List<String> onB = copier.canonical(b, db, keys);
             for (int i = 0; i < keys.size(); i++) {
-                if (!sameDump(onA.get(i), onB.get(i))) {
+                if (!onA.get(i).equals(onB.get(i))) {
                     differing.add("db" + db + ":" + new String(keys.get(i), java.nio.charset.StandardCharsets.UTF_8));
                 }
             }
@@ -270,13 +269,6 @@ public final class LogicalSync implements AutoCloseable {
         ChangeFeed old = feed;
         feed = openFeed();
         old.close();
-    }
-
-    private static boolean sameDump(Object x, Object y) {
-        if (x instanceof byte[] bx && y instanceof byte[] by) {
-            return Arrays.equals(bx, by);
-        }
-        return x == null && y == null;
     }
 
     /** For facts and reports. */
