@@ -68,7 +68,7 @@ public final class SyncChecks {
             return CheckResult.fail("sync method", "replication, but " + choice.why(),
                     "set sync: { method: logical } (or auto) for a source that refuses replication");
         }
-        String how = asked == SyncSpec.Method.AUTO ? "auto picked " + used + ": " : used + " (forced by the spec; probe: ";
+        String how = asked == SyncSpec.Method.AUTO ? "auto picked " + used + ": " : used + " (probe: ";
         return CheckResult.pass("sync method", how + choice.why() + (asked == SyncSpec.Method.AUTO ? "" : ")"));
     }
 

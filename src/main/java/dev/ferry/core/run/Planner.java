@@ -42,20 +42,19 @@ public final class Planner {
 
     public List<CheckResult> preflight() {
         try (Servers servers = Servers.of(spec, secrets, Servers.readOnlyClientNameFor(spec.name()))) {
-            Spec spec = SyncChecks.resolve(this.spec, servers);
             return Preflight.check(spec, servers, Switches.of(spec, servers, Optional.of(options.stateDir())), options.forceWipeTarget(), false);
         }
     }
 
     public Plan plan() {
         try (Servers servers = Servers.of(spec, secrets, Servers.readOnlyClientNameFor(spec.name()))) {
-            Spec spec = SyncChecks.resolve(this.spec, servers);
             List<CheckResult> checks = Preflight.check(spec, servers, Switches.of(spec, servers, Optional.of(options.stateDir())), options.forceWipeTarget(), false);
             Journal dryJournal = Journal.open(options.stateDir(), spec.name(), Clock.systemUTC());
-            RunContext ctx = new RunContext(spec, servers, dryJournal, Switches.of(spec, servers), options, q -> false,
-                    RunListener.SILENT, Clock.systemUTC());
             List<PlannedStep> steps = new ArrayList<>();
-            for (Step step : Procedure.steps(spec)) {
+            Spec resolved = SyncChecks.resolve(spec, servers); // auto: the steps of the method the probe picks
+            RunContext ctx = new RunContext(resolved, servers, dryJournal, Switches.of(resolved, servers), options, q -> false,
+                    RunListener.SILENT, Clock.systemUTC());
+            for (Step step : Procedure.steps(resolved)) {
                 steps.add(new PlannedStep(step.name(), step.plan(ctx)));
             }
             Map<String, String> roles = new LinkedHashMap<>();

@@ -112,7 +112,7 @@ public final class Preflight implements Step {
         if (standalone) {
             results.addAll(SyncChecks.all(spec, servers));
         }
-        if (standalone && spec.logicalSync()) {
+        if (standalone && SyncChecks.resolve(spec, servers).logicalSync()) {
             results.addAll(logicalChecks(spec, servers, info, trafficSwitch.get(), forceWipe, resuming));
             return results;
         }
