@@ -51,6 +51,11 @@ class LogicalPreflightIT {
             assertThat(check(checks, "fence").status()).isEqualTo(CheckResult.Status.WARN);
             assertThat(check(checks, "fence").oneLine()).contains("only a timed fence").contains("--accept-timed-fence");
             assertThat(checks).filteredOn(CheckResult::failed).isEmpty();
+            Planner.Plan plan = new Planner(SpecLoader.load(m.spec("auto", "detach")), RunOptions.defaults(m.stateDir()),
+                    SecretSource.system()).plan();
+            assertThat(plan.steps().stream().map(Planner.PlannedStep::name).toList())
+                    .as("auto plans the logical steps").contains("copy b from a (logical)", "cutover")
+                    .doesNotContain("sync b from a");
 
             Spec spec = SpecLoader.load(m.spec("logical", "detach"));
             FerryException refused = catchThrowableOfType(FerryException.class, () -> new Runner(spec,

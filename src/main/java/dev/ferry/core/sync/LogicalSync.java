@@ -117,8 +117,11 @@ public final class LogicalSync implements AutoCloseable {
         }
     }
 
-    /** A gap: open the feed again (subscribed before the scan, as the first time), then scan everything again. */
-    private void rescan(String gap) {
+    /**
+     * A gap: open the feed again (subscribed before the scan, as the first time), then scan everything again.
+     * Synchronized with {@link #fenceLifted}, the other place that replaces the feed.
+     */
+    private synchronized void rescan(String gap) {
         if (++rescans > MAX_RESCANS) {
             throw new FerryException(ExitCode.STOPPED, "the change capture on a lost events " + rescans + " times ("
                     + gap + "): raise a's client-output-buffer-limit for pubsub or lower the write rate, then ferry resume");
@@ -263,7 +266,7 @@ public final class LogicalSync implements AutoCloseable {
     }
 
     /** The fence was lifted (an abort): the heartbeat starts again and nothing is recorded. */
-    public void fenceLifted() {
+    public synchronized void fenceLifted() {
         recorded = null;
         // a new feed brings a new heartbeat; the events in between were captured by the old one, which stays open
         ChangeFeed old = feed;
