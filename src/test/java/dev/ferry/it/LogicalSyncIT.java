@@ -11,6 +11,7 @@ import dev.ferry.core.run.Runner;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.SpecLoader;
 import dev.ferry.testkit.LossReport;
+import dev.ferry.testkit.RedisBinary;
 import dev.ferry.testkit.Writers;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /**
- * Issue 14, first slice: a managed-like 7.0.15 source (replication and CONFIG renamed away) moved to 7.0.15 by
+ * Issue 14, first slice: a managed-like 7.0.15 source (replication and CONFIG renamed away) moved to 7.0.15 (and
+ * to Valkey 8.0.1) by
  * the logical sync that {@code sync: auto} picks, under 4 x 500 writes/s (a third by EVAL), with keys of every
  * type, with and without TTLs, in three databases; a hook switch. 0 acknowledged writes lost on b and c, and
  * ferry's full verify of a against b clean once the writers stopped (b's only extra keys: the writers' after the switch).
@@ -36,7 +38,17 @@ class LogicalSyncIT {
 
     @Test
     void managedSourceMovesByLogicalSyncLosingNothing() {
-        try (ManagedSource m = ManagedSource.start("KEA")) {
+        movesLosingNothing(RedisBinary.system());
+    }
+
+    /** Across the fork: a 7.0.15 DUMP payload (RDB 10) restored on Valkey 8.0.1. */
+    @Test
+    void managedSourceMovesToValkey() {
+        movesLosingNothing(dev.ferry.testkit.Binaries.require("valkey-8.0.1"));
+    }
+
+    private static void movesLosingNothing(RedisBinary target) {
+        try (ManagedSource m = ManagedSource.start("KEA", target)) {
             Writers writers = m.startWriters();
             List<Double> lags = new CopyOnWriteArrayList<>();
             RunListener listener = new RunListener() {

@@ -36,14 +36,14 @@ final class ManagedSource implements AutoCloseable {
     private final List<RedisServer> servers = new ArrayList<>();
     private Writers writers;
 
-    private ManagedSource(String notifications) throws IOException {
+    private ManagedSource(String notifications, RedisBinary target) throws IOException {
         dir = Files.createTempDirectory("ferry-managed-");
         Map<String, String> managed = new LinkedHashMap<>();
         REFUSED.forEach(command -> managed.put("rename-command " + command, ""));
         managed.put("notify-keyspace-events", notifications);
         a = track(RedisServer.start(RedisBinary.system(), managed));
-        b = track(RedisServer.start(RedisBinary.system()));
-        c = track(RedisServer.start(RedisBinary.system()));
+        b = track(RedisServer.start(target));
+        c = track(RedisServer.start(target));
         try (Jedis jedis = a.client(Duration.ofSeconds(30))) {
             for (int db : DBS) {
                 Dataset.loadInto(jedis, db, KEYS_PER_DB, 42 + db);
@@ -57,8 +57,13 @@ final class ManagedSource implements AutoCloseable {
     }
 
     static ManagedSource start(String notifications) {
+        return start(notifications, RedisBinary.system());
+    }
+
+    /** b and c run {@code target}; a is always the system's 7.0.15, managed-like. */
+    static ManagedSource start(String notifications, RedisBinary target) {
         try {
-            return new ManagedSource(notifications);
+            return new ManagedSource(notifications, target);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
