@@ -24,7 +24,7 @@ final class ResumeCommand implements Callable<Integer> {
         flags.ui.check(cmd);
         Path stateDir = specOptions.writableStateDir();
         flags.checkedReport();
-        RunOptions options = new RunOptions(flags.yes, false, stateDir, false, flags.acceptDivergence);
+        RunOptions options = new RunOptions(flags.yes, false, stateDir, false, flags.acceptDivergence, flags.acceptTimedFence);
         if (specOptions.isCluster()) {
             return ClusterCli.run(cmd.commandLine(), specOptions, options, flags, true);
         }

@@ -58,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
         flags.ui.check(cmd);
         Path stateDir = specOptions.writableStateDir();
         flags.checkedReport();
-        RunOptions options = new RunOptions(flags.yes, forceWipe, stateDir, restart, flags.acceptDivergence);
+        RunOptions options = new RunOptions(flags.yes, forceWipe, stateDir, restart, flags.acceptDivergence, flags.acceptTimedFence);
         if (specOptions.isCluster()) {
             return ClusterCli.run(cmd.commandLine(), specOptions, options, flags, false);
         }

@@ -13,6 +13,10 @@ final class RunFlags {
             + "(writes on b never reach c, writes on a after b's promotion are lost); measured and reported")
     boolean acceptDivergence;
 
+    @Option(names = "--accept-timed-fence", description = "sync method logical only: accept that a's only fence is a "
+            + "timed CLIENT PAUSE WRITE (a refuses CONFIG), which ends with max-pause even if ferry dies")
+    boolean acceptTimedFence;
+
     @Option(names = "--report", paramLabel = "FILE", description = "write the run report: JSON to FILE, Markdown to FILE.md, a plot to FILE.svg")
     Path report;
 

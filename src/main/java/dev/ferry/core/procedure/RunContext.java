@@ -28,6 +28,8 @@ public final class RunContext {
     private volatile boolean signalsHeld;
 
     private final Ticker ticker;
+    /** What lives from one step to a later one (the logical sync's change capture, from the copy to the cutover). */
+    private final java.util.Map<Class<?>, AutoCloseable> shared = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RunContext(Spec spec, Servers servers, Journal journal, TrafficSwitch trafficSwitch, RunOptions options,
             Confirmer confirmer, RunListener listener, Clock clock) {
@@ -53,6 +55,28 @@ public final class RunContext {
     /** The heartbeat that measures replication lag; runs from the sync up to the cutover fence. */
     public LagCanary canary() {
         return canary;
+    }
+
+    /** The one {@code type} this run shares between its steps, made by {@code make} on first use. */
+    public <T extends AutoCloseable> T shared(Class<T> type, java.util.function.Supplier<T> make) {
+        return type.cast(shared.computeIfAbsent(type, t -> make.get()));
+    }
+
+    /** The shared {@code type} if a step of this process made one; a resume starts without. */
+    public <T extends AutoCloseable> java.util.Optional<T> sharedIfPresent(Class<T> type) {
+        return java.util.Optional.ofNullable(shared.get(type)).map(type::cast);
+    }
+
+    /** Closes everything the steps shared (at the end of a run, however it ended). */
+    public void closeShared() {
+        for (AutoCloseable c : shared.values()) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                warn("could not close " + c + ": " + e.getMessage());
+            }
+        }
+        shared.clear();
     }
 
     public Spec spec() {

@@ -104,6 +104,11 @@ public final class RedisNode implements AutoCloseable {
         return port;
     }
 
+    /** The CLIENT SETNAME this node's connections carry (ferry's own connections start with it). */
+    public String clientName() {
+        return clientName;
+    }
+
     public String address() {
         return host + ":" + port;
     }

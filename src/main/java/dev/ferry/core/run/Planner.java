@@ -2,6 +2,7 @@ package dev.ferry.core.run;
 
 import dev.ferry.core.journal.Journal;
 import dev.ferry.core.preflight.CheckResult;
+import dev.ferry.core.preflight.SyncChecks;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.procedure.RunListener;
@@ -49,10 +50,11 @@ public final class Planner {
         try (Servers servers = Servers.of(spec, secrets, Servers.readOnlyClientNameFor(spec.name()))) {
             List<CheckResult> checks = Preflight.check(spec, servers, Switches.of(spec, servers, Optional.of(options.stateDir())), options.forceWipeTarget(), false);
             Journal dryJournal = Journal.open(options.stateDir(), spec.name(), Clock.systemUTC());
-            RunContext ctx = new RunContext(spec, servers, dryJournal, Switches.of(spec, servers), options, q -> false,
-                    RunListener.SILENT, Clock.systemUTC());
             List<PlannedStep> steps = new ArrayList<>();
-            for (Step step : Procedure.steps(spec)) {
+            Spec resolved = SyncChecks.resolve(spec, servers); // auto: the steps of the method the probe picks
+            RunContext ctx = new RunContext(resolved, servers, dryJournal, Switches.of(resolved, servers), options, q -> false,
+                    RunListener.SILENT, Clock.systemUTC());
+            for (Step step : Procedure.steps(resolved)) {
                 steps.add(new PlannedStep(step.name(), step.plan(ctx)));
             }
             Map<String, String> roles = new LinkedHashMap<>();

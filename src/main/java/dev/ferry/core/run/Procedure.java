@@ -9,6 +9,8 @@ import dev.ferry.core.cutover.Cutover;
 import dev.ferry.core.cutover.DrainCutover;
 import dev.ferry.core.steps.DrainWatch;
 import dev.ferry.core.cutover.FailoverCutover;
+import dev.ferry.core.cutover.LogicalCutover;
+import dev.ferry.core.steps.LogicalCopy;
 import dev.ferry.core.steps.PersistRoles;
 import dev.ferry.core.steps.PostChecks;
 import dev.ferry.core.steps.SentinelForget;
@@ -27,6 +29,9 @@ public final class Procedure {
 
     /** The cutover step for the spec's mode; all three journal under the same name, "cutover". */
     static Step cutover(Spec spec) {
+        if (spec.logicalSync()) {
+            return new LogicalCutover(); // pause mode only: preflight refuses the others for the logical sync
+        }
         return switch (spec.cutover().mode()) {
             case PAUSE -> new Cutover();
             case FAILOVER -> new FailoverCutover();
@@ -37,7 +42,7 @@ public final class Procedure {
     public static List<Step> steps(Spec spec) {
         List<Step> steps = new ArrayList<>();
         steps.add(new Preflight());
-        steps.add(new SyncFromSource());
+        steps.add(spec.logicalSync() ? new LogicalCopy() : new SyncFromSource());
         if (spec.backup().isPresent()) {
             steps.add(new ChainBackup());
         }

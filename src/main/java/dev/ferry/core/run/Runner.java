@@ -11,6 +11,7 @@ import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.procedure.Servers;
+import dev.ferry.core.preflight.SyncChecks;
 import dev.ferry.core.procedure.Step;
 import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.spec.SecretSource;
@@ -42,10 +43,13 @@ public final class Runner {
     private final Clock clock;
     private final Function<Spec, List<Step>> procedure;
     private final Optional<String> clientName;
+    /** A standalone move resolves {@code sync: auto} by probing a; a cluster shard's procedure has one method. */
+    private boolean probesSync;
 
     public Runner(Spec spec, RunOptions options, Confirmer confirmer, RunListener listener, SecretSource secrets,
             Clock clock) {
         this(spec, options, confirmer, listener, secrets, clock, Procedure::steps, Optional.empty());
+        this.probesSync = true;
     }
 
     /**
@@ -156,11 +160,13 @@ public final class Runner {
         }
         try (Servers servers = openServers()) {
             refuseIfAnotherRunIsConnected(servers);
-            RunContext ctx = context(journal, servers);
+            Spec resolved = probesSync ? SyncChecks.resolve(spec, servers) : spec;
+            refuseTimedFenceUnlessAccepted(resolved);
+            RunContext ctx = context(resolved, journal, servers);
             ctx.trafficSwitch().prepare(); // before any step: nothing is created inside the cutover window
             journal.append(Journal.RUN, null, verb.toUpperCase(java.util.Locale.ROOT), runFacts(verb));
             try {
-                for (Step step : procedure.apply(spec)) {
+                for (Step step : procedure.apply(resolved)) {
                     if (!journal.completed(step.name())) {
                         stopAtBoundary(ctx, step);
                         runStep(ctx, step);
@@ -168,6 +174,7 @@ public final class Runner {
                 }
             } finally {
                 ctx.canary().stop(); // a run that stops before the cutover leaves no heartbeat running or behind
+                ctx.closeShared(); // the logical sync's capture and heartbeat
             }
             journal.ended(RunStatus.COMPLETED, Map.of());
             return new RunResult(RunStatus.COMPLETED, Report.from(spec, journal));
@@ -196,7 +203,23 @@ public final class Runner {
         return Servers.of(spec, secrets, clientName.orElseGet(() -> Servers.clientNameFor(spec.name())));
     }
 
+    /**
+     * The logical sync's only fence on a source that refuses CONFIG is a timed pause: it ends with its timeout even
+     * while ferry is dead, so a run needs the operator's explicit consent, as drain needs --accept-divergence.
+     */
+    private void refuseTimedFenceUnlessAccepted(Spec resolved) {
+        if (resolved.logicalSync() && !options.acceptTimedFence()) {
+            throw new FerryException(ExitCode.PREFLIGHT, "the logical sync can fence a only with a timed CLIENT PAUSE "
+                    + resolved.cutover().maxPause().toMillis() + " WRITE (a refuses CONFIG: no fence outlives ferry);"
+                    + " pass " + SyncChecks.TIMED_FENCE_FLAG + " to accept that, or move a source that allows replication");
+        }
+    }
+
     RunContext context(Journal journal, Servers servers) {
+        return context(spec, journal, servers);
+    }
+
+    RunContext context(Spec spec, Journal journal, Servers servers) {
         return new RunContext(spec, servers, journal, Switches.of(spec, servers, Optional.of(options.stateDir())), options,
                 confirmer, listener, clock);
     }

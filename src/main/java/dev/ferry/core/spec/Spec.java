@@ -14,7 +14,7 @@ import java.util.Optional;
  * replica. Built by {@link SpecLoader}; it holds where secrets come from, never the secrets.
  */
 public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, CutoverSpec cutover,
-        Switch switchSpec, After after, Path specFile, VerifySpec verify, Sentinel sentinel) {
+        Switch switchSpec, After after, Path specFile, VerifySpec verify, Sentinel sentinel, SyncSpec sync) {
 
     public Spec {
         requireNonNull(name, "name");
@@ -27,6 +27,24 @@ public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpo
         requireNonNull(specFile, "specFile");
         requireNonNull(verify, "verify");
         requireNonNull(sentinel, "sentinel");
+        requireNonNull(sync, "sync");
+    }
+
+    /** A spec whose sync method is {@code auto} (the default). */
+    public Spec(String name, Endpoint source, Endpoint target, Optional<Endpoint> backup, CutoverSpec cutover,
+            Switch switchSpec, After after, Path specFile, VerifySpec verify, Sentinel sentinel) {
+        this(name, source, target, backup, cutover, switchSpec, after, specFile, verify, sentinel, SyncSpec.DEFAULT);
+    }
+
+    /** This spec with the sync method {@code method}: what {@code auto} resolved to. */
+    public Spec withSyncMethod(SyncSpec.Method method) {
+        return new Spec(name, source, target, backup, cutover, switchSpec, after, specFile, verify, sentinel,
+                new SyncSpec(method, sync.maxOps()));
+    }
+
+    /** The sync method is the logical copy (forced, or what {@code auto} resolved to). */
+    public boolean logicalSync() {
+        return sync.method() == SyncSpec.Method.LOGICAL;
     }
 
     /** A spec with the default verify steps and no {@code sentinel:} block. */
@@ -100,6 +118,7 @@ public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpo
         view.put("after", Map.of("source", after.source().label()));
         view.put("verify", Map.of("before", verify.before().label(), "after", verify.after().label(),
                 "sample", verify.sample()));
+        view.put("sync", Map.of("method", sync.method().label()));
         if (sentinel.action() != Sentinel.Action.FAIL) {
             view.put("sentinel", SpecView.sentinel(sentinel));
         }

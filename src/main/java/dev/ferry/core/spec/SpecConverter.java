@@ -50,7 +50,8 @@ final class SpecConverter {
         Optional<Endpoint> backup = Optional.ofNullable(root.backup).map(host -> endpoint("backup", host, shared));
         requireDistinct(root, source, target, backup);
         return new Spec(name(root.name), source, target, backup, cutover(root.cutover, root.switchBlock),
-                switchSpec(root.switchBlock), after(root.after), specFile, verify(root.verify), sentinel(root.sentinel));
+                switchSpec(root.switchBlock), after(root.after), specFile, verify(root.verify), sentinel(root.sentinel),
+                sync(root.sync));
     }
 
     private void requireTopLevel(Root root) {
@@ -376,6 +377,24 @@ final class SpecConverter {
             return After.DEFAULT;
         }
         return new After(choice(block.source, "after.source", After.SourceFate.values(), After.DEFAULT.source()));
+    }
+
+    private SyncSpec sync(SpecDocument.SyncBlock block) {
+        if (block == null) {
+            return SyncSpec.DEFAULT;
+        }
+        SyncSpec.Method method = choice(block.method, "sync.method", SyncSpec.Method.values(), SyncSpec.DEFAULT.method());
+        long maxOps = 0;
+        if (block.maxOps != null) {
+            try {
+                maxOps = Long.parseLong(block.maxOps.text().strip());
+            } catch (NumberFormatException e) {
+                throw problems.at(block.maxOps.line(), "invalid sync.max-ops '" + block.maxOps.text()
+                        + "' (write a whole number of commands a second, e.g. max-ops: 20000, or 0 for no limit)");
+            }
+        }
+        long ops = maxOps;
+        return checked(line(block.maxOps, block), "e.g. max-ops: 20000", () -> new SyncSpec(method, ops));
     }
 
     VerifySpec verify(SpecDocument.VerifyBlock block) {

@@ -58,7 +58,7 @@ final class SpecDocument {
     // fails when a key the loader accepts has none.
 
     @SpecSection(name = "top level", value = "The spec file itself: which servers move and how.")
-    @JsonPropertyOrder({"name", "source", "target", "backup", "auth", "tls", "rename", "cutover", "switch", "after", "verify", "sentinel"})
+    @JsonPropertyOrder({"name", "source", "target", "backup", "auth", "tls", "rename", "cutover", "switch", "after", "verify", "sentinel", "sync"})
     static final class Root extends Block {
         @SpecKey(value = "Names the move; it becomes the journal's file name (1 to 64 letters, digits, '.', '_' or"
                 + " '-', not just dots).", type = "string", required = true)
@@ -87,6 +87,8 @@ final class SpecDocument {
         @JsonProperty("verify") VerifyBlock verify;
         @SpecKey("What ferry does about Redis Sentinels watching a.")
         @JsonProperty("sentinel") SentinelBlock sentinel;
+        @SpecKey("How b gets a's data before the cutover: replication, or a logical copy for sources that refuse it.")
+        @JsonProperty("sync") SyncBlock sync;
     }
 
     @SpecSection(name = "source, target, backup", value = "One Redis server: a (`source`), b (`target`) or c"
@@ -257,6 +259,21 @@ final class SpecDocument {
         @SpecKey(value = "How many random keys a sample compares, 1 to 100000000.", type = "integer",
                 defaultValue = "1000")
         @JsonProperty("sample") Scalar sample;
+    }
+
+    @SpecSection(name = "sync", value = "How b gets a's data before the cutover. Managed services (ElastiCache,"
+            + " Memorystore, Azure) refuse SYNC, PSYNC, REPLICAOF or CONFIG, so b cannot replicate from a there.")
+    @JsonPropertyOrder({"method", "max-ops"})
+    static final class SyncBlock extends Block {
+        @SpecKey(value = "replication: b replicates from a; logical: SCAN + DUMP/RESTORE with changes followed through"
+                + " keyspace notifications (a needs `notify-keyspace-events KEA`, `after: { source: detach }`, and the"
+                + " cutover's fence is a timed `CLIENT PAUSE WRITE`: `run --accept-timed-fence`); auto: the preflight"
+                + " probes a's commands and picks replication where a allows it, logical where it does not, and says why.",
+                type = "name", defaultValue = "auto", allowed = SyncSpec.Method.class)
+        @JsonProperty("method") Scalar method;
+        @SpecKey(value = "logical only: at most this many commands a second (SCAN, DUMP, PTTL on a; RESTORE, DEL on b),"
+                + " as `ferry verify --max-ops`; 0: no limit.", type = "integer", defaultValue = "0")
+        @JsonProperty("max-ops") Scalar maxOps;
     }
 
     private static int line(JsonParser parser) {

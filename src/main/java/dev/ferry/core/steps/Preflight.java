@@ -10,6 +10,7 @@ import dev.ferry.core.preflight.ClockChecks;
 import dev.ferry.core.preflight.Guard;
 import dev.ferry.core.preflight.ServerConfigChecks;
 import dev.ferry.core.preflight.StartChecks;
+import dev.ferry.core.preflight.SyncChecks;
 import dev.ferry.core.preflight.Survey;
 import dev.ferry.core.preflight.TlsChecks;
 import dev.ferry.core.procedure.PlannedCommand;
@@ -61,7 +62,7 @@ public final class Preflight implements Step {
     @Override
     public Map<String, Object> run(RunContext ctx) {
         List<CheckResult> results = check(ctx.spec(), ctx.servers(), ctx.trafficSwitch(), ctx.options().forceWipeTarget(),
-                ctx.journal().started(SyncFromSource.NAME));
+                ctx.journal().started(SyncFromSource.NAME) || ctx.journal().started(LogicalCopy.NAME));
         results.stream().filter(r -> r.status() == CheckResult.Status.WARN).forEach(r -> ctx.warn(r.oneLine()));
         List<CheckResult> failed = results.stream().filter(CheckResult::failed).toList();
         if (!failed.isEmpty()) {
@@ -108,6 +109,13 @@ public final class Preflight implements Step {
         }
         results.add(rdbForward(servers));
         results.add(upgradePath(servers));
+        if (standalone) {
+            results.addAll(SyncChecks.all(spec, servers));
+        }
+        if (standalone && SyncChecks.resolve(spec, servers).logicalSync()) {
+            results.addAll(logicalChecks(spec, servers, info, trafficSwitch.get(), forceWipe, resuming));
+            return results;
+        }
         results.add(rdbBack(spec.after(), spec.cutover().mode(), servers));
         results.add(cutoverMode(spec.cutover(), servers));
         results.add(targetRole(servers, info.get("b")));
@@ -127,6 +135,25 @@ public final class Preflight implements Step {
             results.add(ClockChecks.check(spec));
         }
         results.addAll(CapacityChecks.all(survey));
+        return results;
+    }
+
+    /**
+     * The checks of a logical move beyond {@link SyncChecks}: a refuses CONFIG (that is why the move is logical), so
+     * the checks that read a's config (access, server config, capacity, TLS replication) are left out.
+     */
+    private static List<CheckResult> logicalChecks(Spec spec, Servers servers, Map<String, Info> info,
+            TrafficSwitch trafficSwitch, boolean forceWipe, boolean resuming) {
+        List<CheckResult> results = new ArrayList<>();
+        results.add(targetRole(servers, info.get("b")));
+        servers.c().ifPresent(c -> results.add(backupRole(servers, info.get("c"))));
+        results.add(empty(servers.b(), info.get("b"), forceWipe, resuming));
+        servers.c().ifPresent(c -> results.add(empty(c, info.get("c"), forceWipe,
+                resuming || alreadyFollows(info.get("c"), servers.b()))));
+        results.add(Guard.check("one run at a time", () -> otherRuns(servers)));
+        results.add(switchReady(trafficSwitch));
+        results.addAll(StartChecks.all(spec));
+        results.add(ClockChecks.check(spec));
         return results;
     }
 

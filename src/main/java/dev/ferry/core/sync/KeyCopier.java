@@ -1,0 +1,188 @@
+package dev.ferry.core.sync;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.redis.RedisNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * Copies keys from a to b, one pipeline per batch and database: {@code DUMP} + {@code PTTL} on a, then
+ * {@code RESTORE key ttl payload REPLACE} on b (the remaining TTL, read just before), or {@code DEL} where the key
+ * is gone. At most {@code maxOps} commands a second (0: no limit), as verify's {@code --max-ops}.
+ *
+ * <p>TODO (issue 14): a typed copy when b refuses the payload (a newer RDB version, another fork), and big keys
+ * in chunks: today a key's whole DUMP is held in memory and a refused payload stops the sync.
+ */
+final class KeyCopier implements AutoCloseable {
+    private static final int TIMEOUT_MILLIS = 30_000;
+
+    private final RedisNode a;
+    private final RedisNode b;
+    private final long nanosPerOp;
+    private final Map<Integer, Connection> onA = new HashMap<>();
+    private final Map<Integer, Connection> onB = new HashMap<>();
+    private long nextFree = System.nanoTime();
+    private long restored;
+    private long deleted;
+
+    KeyCopier(RedisNode a, RedisNode b, long maxOps) {
+        this.a = a;
+        this.b = b;
+        this.nanosPerOp = maxOps <= 0 ? 0 : Math.max(1, 1_000_000_000L / maxOps);
+    }
+
+    /** One page of {@code SCAN} on database {@code db}: the next cursor ("0" at the end) and the keys. */
+    record Page(String cursor, List<byte[]> keys) {
+    }
+
+    synchronized Page scan(int db, String cursor, int count) {
+        Connection c = connection(onA, a, "scan", db);
+        c.sendCommand(RawConnections.command(a, "SCAN", cursor, "COUNT", count));
+        List<Object> reply = c.getObjectMultiBulkReply();
+        List<byte[]> keys = new ArrayList<>();
+        for (Object key : (List<?>) reply.get(1)) {
+            keys.add((byte[]) key);
+        }
+        throttle(1);
+        return new Page(new String((byte[]) reply.get(0), StandardCharsets.US_ASCII), keys);
+    }
+
+    /** Gives b what a holds now under each of {@code keys} of database {@code db}. */
+    synchronized void copy(int db, List<byte[]> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        Connection from = connection(onA, a, "scan", db);
+        for (byte[] key : keys) {
+            from.sendCommand(RawConnections.command(a, "DUMP", key));
+            from.sendCommand(RawConnections.command(a, "PTTL", key));
+        }
+        List<Object> read = from.getMany(keys.size() * 2);
+        Connection to = connection(onB, b, "restore", db);
+        for (int i = 0; i < keys.size(); i++) {
+            Object payload = failOn(read.get(2 * i), "DUMP", a);
+            long pttl = (Long) failOn(read.get(2 * i + 1), "PTTL", a);
+            if (payload == null || pttl == -2 || pttl == 0) {
+                to.sendCommand(RawConnections.command(b, "DEL", keys.get(i)));
+                deleted++;
+            } else {
+                to.sendCommand(RawConnections.command(b, "RESTORE", keys.get(i), pttl > 0 ? pttl : 0, payload, "REPLACE"));
+                restored++;
+            }
+        }
+        for (Object reply : to.getMany(keys.size())) {
+            failOn(reply, "RESTORE", b);
+        }
+        throttle(keys.size() * 3);
+    }
+
+    private static Object failOn(Object reply, String command, RedisNode node) {
+        if (reply instanceof JedisDataException e) {
+            throw new FerryException(ExitCode.STOPPED, "the logical copy's " + command + " on " + node.label() + " ("
+                    + node.address() + ") failed: " + e.getMessage() + (command.equals("RESTORE")
+                            ? " (b cannot load a's DUMP payload: run b on a's version or newer; a typed copy is not built yet)"
+                            : ""));
+        }
+        return reply;
+    }
+
+    private void throttle(int ops) {
+        if (nanosPerOp == 0) {
+            return;
+        }
+        long startAt = Math.max(System.nanoTime(), nextFree);
+        nextFree = startAt + ops * nanosPerOp;
+        long wait;
+        while ((wait = startAt - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+        }
+    }
+
+    /**
+     * Each key's value in a form that does not depend on its encoding (a DUMP of a hashtable-encoded set or hash
+     * differs with the table's history): type, whether it expires, and its contents, sorted where unordered.
+     * The cutover's comparison of the keys changed inside the fence.
+     */
+    synchronized List<String> canonical(RedisNode node, int db, List<byte[]> keys) {
+        Connection c = connection(node == a ? onA : onB, node, node == a ? "scan" : "restore", db);
+        for (byte[] key : keys) {
+            c.sendCommand(RawConnections.command(node, "TYPE", key));
+            c.sendCommand(RawConnections.command(node, "PTTL", key));
+        }
+        List<Object> typesAndTtls = c.getMany(keys.size() * 2);
+        List<String> types = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            String type = latin1(typesAndTtls.get(2 * i));
+            types.add(type);
+            c.sendCommand(read(node, type, keys.get(i)));
+        }
+        List<Object> contents = c.getMany(keys.size());
+        List<String> canonical = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            long pttl = typesAndTtls.get(2 * i + 1) instanceof Long l ? l : -3;
+            canonical.add(types.get(i) + (pttl >= 0 ? " expiring " : " ") + flatten(types.get(i), contents.get(i)));
+        }
+        return canonical;
+    }
+
+    private static redis.clients.jedis.CommandArguments read(RedisNode node, String type, byte[] key) {
+        return switch (type) {
+            case "string" -> RawConnections.command(node, "GET", key);
+            case "hash" -> RawConnections.command(node, "HGETALL", key);
+            case "set" -> RawConnections.command(node, "SMEMBERS", key);
+            case "zset" -> RawConnections.command(node, "ZRANGE", key, 0, -1, "WITHSCORES");
+            case "list" -> RawConnections.command(node, "LRANGE", key, 0, -1);
+            case "stream" -> RawConnections.command(node, "XRANGE", key, "-", "+");
+            default -> RawConnections.command(node, "EXISTS", key); // none, or a module type: presence only
+        };
+    }
+
+    private static String flatten(String type, Object reply) {
+        if (!(reply instanceof List<?> items)) {
+            return reply instanceof byte[] ? latin1(reply) : String.valueOf(reply);
+        }
+        List<String> parts = new ArrayList<>();
+        if (type.equals("hash")) {
+            for (int i = 0; i + 1 < items.size(); i += 2) {
+                parts.add(flatten("", items.get(i)) + "=" + flatten("", items.get(i + 1)));
+            }
+        } else {
+            items.forEach(item -> parts.add(flatten("", item)));
+        }
+        if (type.equals("hash") || type.equals("set")) {
+            java.util.Collections.sort(parts);
+        }
+        return parts.toString();
+    }
+
+    private static String latin1(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.ISO_8859_1) : String.valueOf(reply);
+    }
+
+    long restored() {
+        return restored;
+    }
+
+    long deleted() {
+        return deleted;
+    }
+
+    private static Connection connection(Map<Integer, Connection> pool, RedisNode node, String suffix, int db) {
+        return pool.computeIfAbsent(db, d -> RawConnections.open(node, suffix + "-db" + d, TIMEOUT_MILLIS, d));
+    }
+
+    @Override
+    public void close() {
+        onA.values().forEach(Connection::close);
+        onB.values().forEach(Connection::close);
+        onA.clear();
+        onB.clear();
+    }
+}

@@ -1,0 +1,319 @@
+package dev.ferry.core.sync;
+
+import dev.ferry.core.ExitCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.procedure.LagCanary;
+import dev.ferry.core.procedure.RunContext;
+import dev.ferry.core.procedure.RunListener;
+import dev.ferry.core.redis.RedisNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The logical sync (issue 14), for sources that refuse replication: the change capture ({@link ChangeFeed}) is
+ * subscribed first, then every database of a is scanned and copied to b ({@link KeyCopier}); keys changed since
+ * are copied again (deleted and expired ones deleted on b), by one worker thread, so that no older read of a key
+ * overwrites a newer one on b. A gap in the feed (a dropped subscriber, a late heartbeat) is never silent: the
+ * feed is opened again and a full pass runs again. A new process (a resume) starts with a full pass too: what
+ * changed while ferry was dead was seen by nobody, so no journaled cursor is trusted.
+ *
+ * <p>Not handled yet (issue 14): FLUSHDB, FLUSHALL and SWAPDB on a (they send no per-key event), RENAME's
+ * pair of events is covered as two dirty keys, MOVE likewise; a typed copy and chunked big keys (see KeyCopier).
+ */
+public final class LogicalSync implements AutoCloseable {
+    private static final int SCAN_COUNT = 500;
+    private static final int DRAIN_BATCH = 200;
+    private static final int MAX_RESCANS = 5;
+
+    private final RedisNode a;
+    private final String heartbeatKey;
+    private final RunListener listener;
+    private final DirtyKeys dirty = new DirtyKeys();
+    private final KeyCopier copier;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Keys copied while a is fenced, to be compared before the switch; null while not recording. */
+    private volatile Set<DirtyKeys.Key> recorded;
+    private volatile ChangeFeed feed;
+    private volatile boolean passDone;
+    private volatile boolean closed;
+    private volatile RuntimeException failure;
+    private volatile int passes;
+    private volatile int rescans;
+    private volatile String lastGap = "";
+    private volatile long lastLagReport;
+    private final Thread worker;
+
+    private LogicalSync(RedisNode a, RedisNode b, String specName, RunListener listener, long maxOps) {
+        this.a = a;
+        this.heartbeatKey = heartbeatKey(specName);
+        this.listener = listener;
+        this.copier = new KeyCopier(a, b, maxOps);
+        this.worker = new Thread(this::work, "ferry-logical-sync");
+        worker.setDaemon(true);
+    }
+
+    /** The key the capture's heartbeat writes on a (db 0); b gets a copy of it like any key. */
+    public static String heartbeatKey(String specName) {
+        return LagCanary.KEY_PREFIX + specName + ":capture";
+    }
+
+    /**
+     * The run's capture, shared by its steps: started by the copy step, or, in a process that resumes past it, by
+     * the cutover, which then waits for a full pass of its own (nothing was captured while ferry was dead).
+     */
+    public static LogicalSync of(RunContext ctx) {
+        return ctx.shared(LogicalSync.class, () -> start(ctx.servers().a(), ctx.servers().b(), ctx.spec().name(),
+                ctx.listener(), ctx.spec().sync().maxOps()));
+    }
+
+    /** Subscribes to a's keyspace notifications, then starts the full pass and the copying of changes. */
+    public static LogicalSync start(RedisNode a, RedisNode b, String specName, RunListener listener, long maxOps) {
+        LogicalSync sync = new LogicalSync(a, b, specName, listener, maxOps);
+        sync.feed = sync.openFeed();
+        sync.worker.start();
+        return sync;
+    }
+
+    private ChangeFeed openFeed() {
+        return ChangeFeed.open(a, heartbeatKey, dirty, this::reportLag);
+    }
+
+    private void reportLag(double millis) {
+        long now = System.nanoTime();
+        if (now - lastLagReport > 200_000_000L) {
+            lastLagReport = now;
+            listener.lag(Map.of("b", millis));
+        }
+    }
+
+    private void work() {
+        try {
+            while (!closed) {
+                if (!passDone) {
+                    passDone = fullPass();
+                    if (passDone) {
+                        passes++;
+                    }
+                } else if (!drainSome()) {
+                    sleep(2);
+                }
+                String gap = feed.gap();
+                if (gap != null && !closed) {
+                    rescan(gap);
+                }
+            }
+        } catch (RuntimeException e) {
+            if (!closed) {
+                failure = e;
+            }
+        }
+    }
+
+    /**
+     * A gap: open the feed again (subscribed before the scan, as the first time), then scan everything again.
+     * Synchronized with {@link #fenceLifted}, the other place that replaces the feed.
+     */
+    private synchronized void rescan(String gap) {
+        if (++rescans > MAX_RESCANS) {
+            throw new FerryException(ExitCode.STOPPED, "the change capture on a lost events " + rescans + " times ("
+                    + gap + "): raise a's client-output-buffer-limit for pubsub or lower the write rate, then ferry resume");
+        }
+        lastGap = gap;
+        listener.warn("logical sync: " + gap + ": rescanning a");
+        passDone = false;
+        feed.close();
+        feed = openFeed();
+    }
+
+    /** Every database of a, page by page, with changes drained between pages; false when a gap cut it short. */
+    private boolean fullPass() {
+        for (int db : databases()) {
+            String cursor = "0";
+            do {
+                KeyCopier.Page page = copier.scan(db, cursor, SCAN_COUNT);
+                inFlight.incrementAndGet();
+                try {
+                    copier.copy(db, page.keys());
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+                cursor = page.cursor();
+                drainSome();
+                if (closed || feed.gap() != null) {
+                    return false;
+                }
+            } while (!"0".equals(cursor));
+        }
+        return true;
+    }
+
+    private Set<Integer> databases() {
+        Set<Integer> dbs = new TreeSet<>(a.info("keyspace").keysPerDb().keySet());
+        dbs.add(0);
+        return dbs;
+    }
+
+    /** Copies one batch of dirty keys again; false when there was none. */
+    private boolean drainSome() {
+        inFlight.incrementAndGet();
+        try {
+            List<DirtyKeys.Key> batch = dirty.take(DRAIN_BATCH);
+            if (batch.isEmpty()) {
+                return false;
+            }
+            Map<Integer, List<byte[]>> byDb = new LinkedHashMap<>();
+            for (DirtyKeys.Key k : batch) {
+                byDb.computeIfAbsent(k.db(), d -> new ArrayList<>()).add(k.bytes());
+            }
+            byDb.forEach(copier::copy);
+            Set<DirtyKeys.Key> record = recorded;
+            if (record != null) {
+                record.addAll(batch);
+            }
+            return true;
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** Waits until the first full pass is done; the sync's failure, a gap limit or {@code stop} ends the wait. */
+    public void awaitFullPass(Duration timeout, BooleanSupplier stop) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!passDone || passes == 0) {
+            throwIfFailed();
+            if (stop.getAsBoolean()) {
+                throw new FerryException(ExitCode.INTERRUPTED, "stopped during the logical copy: ferry resume copies again");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new FerryException(ExitCode.STOPPED, "the logical copy of a did not finish within "
+                        + timeout.toSeconds() + "s: raise cutover.catch-up, then ferry resume");
+            }
+            sleep(20);
+        }
+    }
+
+    /** b has everything the feed reported: the full pass is done, no dirty key is waiting or being copied. */
+    public boolean caughtUp() {
+        throwIfFailed();
+        return passDone && dirty.isEmpty() && inFlight.get() == 0;
+    }
+
+    public int dirtyKeys() {
+        return dirty.size();
+    }
+
+    public double lagMillis() {
+        return feed.lagMillis();
+    }
+
+    /** Why the feed cannot be trusted right now, or null. */
+    public String gap() {
+        return feed.gap();
+    }
+
+    public String heartbeatKey() {
+        return heartbeatKey;
+    }
+
+    // ---- the cutover's part ------------------------------------------------------------------------------------
+
+    /** Before the fence: the heartbeat stops (its writes would wait behind the pause) and copies are recorded. */
+    public void prepareFence() {
+        feed.stopHeartbeat();
+        recorded = ConcurrentHashMap.newKeySet();
+    }
+
+    /** Writes the fence's heartbeat through {@code fenceTransaction} (which also pauses a's writers). */
+    public void fence(Runnable fenceTransaction) {
+        feed.fenceHeartbeat(fenceTransaction);
+    }
+
+    /** Every change a acknowledged before the fence has reached b: the fence's heartbeat is in, nothing is dirty. */
+    public boolean appliedUpToFence() {
+        return feed.fenceSeen() && caughtUp();
+    }
+
+    /** The keys copied since {@link #prepareFence} whose value differs between a and b. */
+    public List<String> differingRecordedKeys(RedisNode b) {
+        List<String> differing = new ArrayList<>();
+        Map<Integer, List<byte[]>> byDb = new LinkedHashMap<>();
+        for (DirtyKeys.Key k : recorded) {
+            byDb.computeIfAbsent(k.db(), d -> new ArrayList<>()).add(k.bytes());
+        }
+        byDb.forEach((db, keys) -> {
+            List<String> onA = copier.canonical(a, db, keys);
+            List<String> onB = copier.canonical(b, db, keys);
+            for (int i = 0; i < keys.size(); i++) {
+                if (!onA.get(i).equals(onB.get(i))) {
+                    differing.add("db" + db + ":" + new String(keys.get(i), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        });
+        return differing;
+    }
+
+    public int recordedKeys() {
+        Set<DirtyKeys.Key> r = recorded;
+        return r == null ? 0 : r.size();
+    }
+
+    /** The fence was lifted (an abort): the heartbeat starts again and nothing is recorded. */
+    public synchronized void fenceLifted() {
+        recorded = null;
+        // a new feed brings a new heartbeat; the events in between were captured by the old one, which stays open
+        ChangeFeed old = feed;
+        feed = openFeed();
+        old.close();
+    }
+
+    /** For facts and reports. */
+    public Map<String, Object> facts() {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("method", "logical");
+        facts.put("passes", passes);
+        facts.put("rescans", rescans);
+        if (!lastGap.isEmpty()) {
+            facts.put("lastGap", lastGap);
+        }
+        facts.put("restored", copier.restored());
+        facts.put("deleted", copier.deleted());
+        facts.put("dirtyKeys", dirty.size());
+        facts.put("lagMillis", feed.lagMillis());
+        return facts;
+    }
+
+    private void throwIfFailed() {
+        RuntimeException f = failure;
+        if (f != null) {
+            throw f instanceof FerryException fe ? fe : new FerryException(ExitCode.STOPPED, "the logical sync failed: " + f);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            worker.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        feed.close();
+        copier.close();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.ferry.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.journal.Journal;
+import dev.ferry.testkit.LossReport;
+import dev.ferry.testkit.Writers;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Issue 14, resume: ferry SIGKILLed inside the logical cutover's fence (FERRY_FAILPOINT=cutover:fenced). The timed
+ * pause ends by itself and a takes writes again; nothing was captured meanwhile, so {@code resume} must not trust
+ * what the dead run copied: it starts a new capture with a full pass, fences again, and loses nothing.
+ */
+class LogicalResumeIT {
+
+    @Test
+    void killedInsideTheFenceResumesWithAFullPassAndLosesNothing() {
+        try (ManagedSource m = ManagedSource.start("KEA")) {
+            Path spec = m.spec("logical", "detach");
+            Writers writers = m.startWriters();
+            Path log = m.dir.resolve("child.log");
+            Process child = ChildFerry.startArgs(Map.of("FERRY_FAILPOINT", "cutover:fenced"), log, "run", spec.toString(),
+                    "--state-dir", m.stateDir().toString(), "--yes", "--accept-timed-fence");
+            int code = ChildFerry.waitFor(child);
+            assertThat(code).as(ChildFerry.output(log)).isEqualTo(137);
+            writers.awaitAcknowledged(writers.acknowledged() + 500, Duration.ofSeconds(15)); // on a, after its pause ran out
+
+            Cli.Result resume = Cli.run("resume", spec.toString(), "--state-dir", m.stateDir().toString(), "--yes",
+                    "--accept-timed-fence");
+            writers.awaitAcknowledged(writers.acknowledged() + 200, Duration.ofSeconds(10));
+            writers.stop();
+            Rig.awaitReplicaCaughtUp(m.c, m.b);
+            LossReport onB;
+            LossReport onC;
+            try (Jedis jb = m.b.client(Duration.ofSeconds(30)); Jedis jc = m.c.client(Duration.ofSeconds(30))) {
+                onB = writers.checkLost(jb);
+                onC = writers.checkLost(jc);
+            }
+            Map<String, Object> cutover = Journal.open(m.stateDir(), "managed", Clock.systemUTC()).facts("cutover");
+            System.out.println("LogicalResumeIT: " + writers.stats().summary() + "; resumed cutover " + cutover);
+
+            assertThat(resume.code()).as(resume.toString()).isZero();
+            assertThat(onB.checked()).isPositive();
+            assertThat(onB.lost()).as("lost on b: " + onB).isZero();
+            assertThat(onC.lost()).as("lost on c: " + onC).isZero();
+            assertThat(((Number) cutover.get("passes")).intValue()).as("the resume's own full pass").isGreaterThanOrEqualTo(1);
+        }
+    }
+}
