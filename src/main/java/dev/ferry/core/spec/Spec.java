@@ -118,7 +118,7 @@ public record Spec(String name, Endpoint source, Endpoint target, Optional<Endpo
         view.put("after", Map.of("source", after.source().label()));
         view.put("verify", Map.of("before", verify.before().label(), "after", verify.after().label(),
                 "sample", verify.sample()));
-        view.put("sync", Map.of("method", sync.method().label()));
+        view.put("sync", Map.of("method", sync.method().label(), "max-ops", sync.maxOps()));
         if (sentinel.action() != Sentinel.Action.FAIL) {
             view.put("sentinel", SpecView.sentinel(sentinel));
         }

@@ -18,7 +18,8 @@ class MilestoneTest {
     @Test
     void everyMilestoneIsJournaledAsTheStringOlderVersionsWrote() {
         assertThat(Arrays.stream(Milestone.values()).map(Milestone::journaled)).containsExactly("FENCING", "FENCED",
-                "PROMOTING", "PROMOTED", "SWITCHED", "DEMOTED", "ABORTED", "DETACHED", "WRITABLE", "FAILOVER");
+                "PROMOTING", "PROMOTED", "SWITCHED", "DEMOTED", "ABORTED", "DETACHED", "WRITABLE", "FAILOVER",
+                "FAILOVER_TIMED_OUT");
         assertThat(Milestone.markerKey("orders")).isEqualTo("ferry:marker:orders");
     }
 
