@@ -26,7 +26,7 @@ class SyncSpecLoaderTest {
         assertThat(spec.sync()).isEqualTo(SyncSpec.DEFAULT);
         assertThat(spec.sync().method()).isEqualTo(SyncSpec.Method.AUTO);
         assertThat(spec.logicalSync()).isFalse();
-        assertThat(spec.redacted()).containsEntry("sync", java.util.Map.of("method", "auto"));
+        assertThat(spec.redacted()).containsEntry("sync", java.util.Map.of("method", "auto", "max-ops", 0L));
     }
 
     @Test
