@@ -59,6 +59,7 @@ public final class ClusterPreflight {
         List<RedisNode> everyNode = withNewNodes(members);
         results.add(announceAddresses(everyNode));
         results.add(replicaMigration(members));
+        results.add(forgottenStayOut(members));
         return results;
     }
 
@@ -313,6 +314,24 @@ public final class ClusterPreflight {
     }
 
     /** What could move a new master to another master mid-move, and what ferry changes against it (journaled). */
+    /**
+     * Forgotten 4.0 nodes were seen back in the views of nodes that joined after the FORGET (docs/cluster.md,
+     * limits); 5.0 and later stay out. Warned only: the post-checks catch it, and keep avoids it.
+     */
+    private CheckResult forgottenStayOut(List<RedisNode> members) {
+        if (spec.oldNodes() != ClusterSpec.OldNodes.FORGET) {
+            return CheckResult.pass("old nodes", "old-nodes: keep: the old nodes stay as replicas");
+        }
+        List<String> old = members.stream().filter(n -> !n.version().atLeast(5, 0)).map(RedisNode::address).toList();
+        if (!old.isEmpty()) {
+            return CheckResult.warn("old nodes", "forgotten nodes older than 5.0 (seen on 4.0.14) come back into the views of nodes that"
+                    + " joined later: " + String.join(", ", old), "stop the old servers right after the move, or use"
+                    + " old-nodes: keep");
+        }
+        return CheckResult.pass("old nodes", "old-nodes: forget: every remaining node forgets the old ones, which keep"
+                + " their data");
+    }
+
     private CheckResult replicaMigration(List<RedisNode> members) {
         Set<String> allow = new LinkedHashSet<>();
         Set<String> barrier = new LinkedHashSet<>();
