@@ -35,6 +35,8 @@ import java.util.function.Function;
 public final class Runner {
     /** The run entry journaled when a signal stopped the run between two steps. */
     public static final String STOPPED = "STOPPED";
+    /** The run entry's fact naming the sync method the move uses (what {@code auto} resolved to). */
+    static final String SYNC_METHOD = "syncMethod";
     private final Spec spec;
     private final RunOptions options;
     private final Confirmer confirmer;
@@ -160,11 +162,11 @@ public final class Runner {
         }
         try (Servers servers = openServers()) {
             refuseIfAnotherRunIsConnected(servers);
-            Spec resolved = probesSync ? SyncChecks.resolve(spec, servers) : spec;
+            Spec resolved = probesSync ? resolveSync(journal, servers) : spec;
             refuseTimedFenceUnlessAccepted(resolved);
             RunContext ctx = context(resolved, journal, servers);
             ctx.trafficSwitch().prepare(); // before any step: nothing is created inside the cutover window
-            journal.append(Journal.RUN, null, verb.toUpperCase(java.util.Locale.ROOT), runFacts(verb));
+            journal.append(Journal.RUN, null, verb.toUpperCase(java.util.Locale.ROOT), runFacts(verb, resolved));
             try {
                 for (Step step : procedure.apply(resolved)) {
                     if (!journal.completed(step.name())) {
@@ -232,12 +234,27 @@ public final class Runner {
         }
     }
 
-    private Map<String, Object> runFacts(String verb) {
+    /**
+     * {@code sync: auto} is resolved once, by the run that starts the move, and journaled: a resume goes on with the
+     * same method, and must not need a to answer a probe (behind the closed-door fence a admits no one).
+     */
+    private Spec resolveSync(Journal journal, Servers servers) {
+        Optional<String> journaled = journal.entries().stream().filter(e -> Journal.RUN.equals(e.kind()))
+                .map(e -> e.facts().get(SYNC_METHOD)).filter(java.util.Objects::nonNull).map(String::valueOf)
+                .reduce((first, second) -> second);
+        if (journaled.isPresent()) {
+            return spec.withSyncMethod(dev.ferry.core.spec.SyncSpec.Method.valueOf(journaled.get()));
+        }
+        return SyncChecks.resolve(spec, servers);
+    }
+
+    private Map<String, Object> runFacts(String verb, Spec resolved) {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("spec", spec.name());
         facts.put("servers", serverList(spec));
         facts.put("pid", ProcessHandle.current().pid());
         facts.put("verb", verb);
+        facts.put(SYNC_METHOD, resolved.sync().method().name());
         return facts;
     }
 
