@@ -83,8 +83,18 @@ public final class ShardSwitch extends ShardStep {
         return commands;
     }
 
+    /**
+     * The journal's fsyncs are held for the whole switch (see {@link Journal#holdForce()}): inside the fence window
+     * each one made every client wait, and resume decides this step's facts from b's and a's own views.
+     */
     @Override
     public Map<String, Object> run(RunContext ctx) {
+        try (Journal.ForceHold held = ctx.journal().holdForce()) {
+            return switchShard(ctx);
+        }
+    }
+
+    private Map<String, Object> switchShard(RunContext ctx) {
         RedisNode b = ctx.servers().b();
         BitSet slots = journaledSlots(ctx);
         if (servesAll(b, slots)) {
@@ -129,15 +139,16 @@ public final class ShardSwitch extends ShardStep {
     }
 
     /**
-     * A run killed inside a failover: if the failover may have been sent, its window must pass before b's role is
-     * final; then a fence still up is lifted (a is master: nothing it acknowledged is lost, b has all of it).
+     * A run killed inside a switch: a failover may have been sent, whether or not PROMOTING reached the journal (the
+     * facts of the fence window are not forced to disk), so it is cancelled, which b refuses once it has won; then a
+     * fence still up is lifted (a is master: nothing it acknowledged is lost, b has all of it). A cancel with no
+     * failover in flight only makes b reconnect to a, by partial resync.
      */
     private void settleInterruptedAttempt(RunContext ctx, BitSet slots) {
-        Journal journal = ctx.journal();
-        if (!journal.reached(NAME, Milestone.FENCING)) {
+        if (!ctx.journal().reached(NAME, Milestone.FENCING)) {
             return;
         }
-        if (journal.reached(NAME, Milestone.PROMOTING) && !cancelled(ctx, slots)) {
+        if (!cancelled(ctx, slots)) {
             return; // b won: finish() lifts the fence once a has learned it
         }
         fence(ctx).lift();
@@ -264,8 +275,15 @@ public final class ShardSwitch extends ShardStep {
         return true;
     }
 
-    /** Whether b, in its own view, is a master serving every one of {@code slots}. */
+    /**
+     * Whether b, in its own view, is a master serving every one of {@code slots}. Polled every 2 ms inside the fence:
+     * {@code INFO replication} first, so that b's whole {@code CLUSTER NODES} (a line per node of the cluster) is
+     * read and parsed only once b reports itself master.
+     */
     private static boolean servesAll(RedisNode b, BitSet slots) {
+        if (!b.replication().isMaster()) {
+            return false;
+        }
         ClusterNode me = Cluster.view(b).myself();
         if (!me.master()) {
             return false;

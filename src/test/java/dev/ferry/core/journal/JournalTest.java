@@ -100,4 +100,27 @@ class JournalTest {
         afterCrash.stepStarted("sync b from a", Map.of());
         assertThat(journal().entries()).hasSize(3);
     }
+
+    @Test
+    void factsHeldFromDiskAreStillInTheFileAtOnceForAKilledRunToFind() {
+        Journal j = journal();
+        j.stepStarted("cutover", Map.of());
+        try (Journal.ForceHold held = j.holdForce()) {
+            j.stepFact("cutover", Milestone.FENCED, Map.of("offset", 42));
+            j.append(Journal.CONFIG, null, "CHANGED", Map.of("server", "a", "key", "maxclients", "old", "10", "new", "1"));
+
+            Journal readByResume = journal();
+            assertThat(readByResume.reached("cutover", Milestone.FENCED)).isTrue();
+            assertThat(readByResume.pendingConfigChanges()).hasSize(1);
+        }
+        j.stepFact("cutover", Milestone.PROMOTED, Map.of());
+        assertThat(journal().entries()).hasSize(4);
+    }
+
+    @Test
+    void aHoldWithNothingHeldClosesQuietlyEvenWithNoFile() {
+        Journal j = journal();
+        j.holdForce().close();
+        assertThat(j.file()).doesNotExist();
+    }
 }
