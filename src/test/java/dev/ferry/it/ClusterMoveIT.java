@@ -103,6 +103,56 @@ class ClusterMoveIT {
         move("4.0.14", Binaries.APT, "forget");
     }
 
+    /**
+     * A move with {@code old-nodes: keep}, then {@code ferry rollback}, both under the same writers: every shard goes
+     * back by the same fenced failover, the old masters serve every slot again with their old replicas behind them,
+     * the new nodes are out of every old node's view, and no acknowledged write is lost on the way there or back.
+     */
+    @Test
+    void redis70To70KeepThenRollBackLosesNothing() {
+        RedisBinary bin = Binaries.require(Binaries.APT);
+        try (ClusterBed bed = ClusterBed.start(bin, 3, 1)) {
+            List<RedisServer> fresh = bed.emptyNodes(6);
+            Path spec = writeSpec(bed, fresh, "keep");
+            Writers writers = Writers.cluster(writerConfig(), bed.seeds());
+            Cli.Result run;
+            Cli.Result rollback;
+            try (writers) {
+                writers.start();
+                writers.awaitAcknowledged(WARM, AWAIT);
+                writers.resetLongestGap();
+                run = Cli.run("run", spec.toString(), "--yes", "--state-dir", stateDir().toString());
+                assertThat(run.code()).as(run.toString()).isZero();
+                assertMoved(bed, fresh, "keep");
+                writers.awaitAcknowledged(writers.acknowledged() + WARM, AWAIT);
+                rollback = Cli.run("rollback", spec.toString(), "--yes", "--state-dir", stateDir().toString());
+                writers.awaitAcknowledged(writers.acknowledged() + WARM, AWAIT);
+            }
+            WriterStats stats = writers.stats();
+            LossReport lost = writers.checkLost();
+            System.out.printf("ClusterMoveIT keep + rollback: exit %d, longest writer gap %d ms, %s, %s%n",
+                    rollback.code(), stats.longestGap().toMillis(), lost, stats.summary());
+            assertThat(rollback.code()).as(rollback.toString()).isZero();
+            assertThat(lost.checked()).as(stats.summary()).isEqualTo(stats.acknowledged()).isGreaterThan(3L * WARM);
+            assertThat(lost.isClean()).as(lost + "; " + stats.summary()).isTrue();
+            assertThat(stats.longestGap()).as(stats.summary()).isLessThan(writerConfig().socketTimeout());
+            assertMovedBack(bed, fresh);
+        }
+    }
+
+    /** Every slot on its old master again, each old replica behind its old master, the new nodes in no old view. */
+    private static void assertMovedBack(ClusterBed bed, List<RedisServer> fresh) {
+        Set<String> oldMasters = bed.masters().stream().map(bed::nodeId).collect(Collectors.toSet());
+        Map<String, String> masterOfReplica = new LinkedHashMap<>();
+        bed.masters().forEach(m -> bed.replicasOf(m).forEach(r -> masterOfReplica.put(bed.nodeId(r), bed.nodeId(m))));
+        Set<String> newIds = fresh.stream().map(bed::nodeId).collect(Collectors.toSet());
+        awaitAgreement(bed.nodes(), v -> servedOnlyBy(v, oldMasters)
+                && masterOfReplica.entrySet().stream().allMatch(e -> v.isReplicaOf(e.getKey(), e.getValue()))
+                && newIds.stream().allMatch(id -> v.byId(id).isEmpty()));
+        ClusterBed.awaitLinksUp(bed.replicas(), AGREE);
+        assertNoNodeLists(bed.nodes(), newIds);
+    }
+
     @Test
     void planShowsEveryShardAndChangesNothing() {
         try (ClusterBed bed = ClusterBed.start(Binaries.require(Binaries.APT), 3, 1)) {
