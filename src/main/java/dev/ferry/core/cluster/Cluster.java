@@ -7,11 +7,15 @@ import dev.ferry.core.redis.TlsSockets;
 import dev.ferry.core.spec.ClusterSpec;
 import dev.ferry.core.spec.Endpoint;
 import dev.ferry.core.spec.SecretSource;
+import dev.ferry.core.redis.RedisError;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * ferry's connections to the nodes of one cluster move: the nodes the spec names and the ones found in the
@@ -93,13 +97,43 @@ public final class Cluster implements AutoCloseable {
 
     /** Every node of the cluster as the seed sees it, plus the spec's new nodes (not yet members), by address. */
     public List<RedisNode> members(NodesView seen) {
+        return members(seen, Set.of());
+    }
+
+    /** As {@link #members(NodesView)}, less the nodes with the ids in {@code except}. */
+    public List<RedisNode> members(NodesView seen, Set<String> except) {
         List<RedisNode> all = new ArrayList<>();
         for (ClusterNode n : seen.nodes()) {
-            if (!n.flags().contains("handshake") && !n.flags().contains("noaddr")) {
+            if (!n.flags().contains("handshake") && !n.flags().contains("noaddr") && !except.contains(n.id())) {
                 all.add(n.myself() ? node(seen.seenFrom()) : node(n.address()));
             }
         }
         return all;
+    }
+
+    /**
+     * {@code CLUSTER FORGET} of every id on every node, all at once: on 7.0 and older each node blacklists a forgotten
+     * id for 60 s only, so every node must have forgotten it within that window or gossip brings it back. A node that
+     * does not know an id ({@code Unknown node}: forgotten already) or holds it as its master ({@code Can't forget my
+     * master}) is left as it is: the checks after a forget find what is still listed. Returns the addresses of the
+     * nodes that could not be reached.
+     */
+    public static Set<String> forget(Collection<RedisNode> nodes, Collection<String> ids) {
+        Set<String> unreachable = new LinkedHashSet<>();
+        for (RedisNode n : nodes) {
+            for (String id : ids) {
+                try {
+                    n.callString("CLUSTER", "FORGET", id);
+                } catch (RedisError e) {
+                    if (!e.getMessage().contains("Unknown node") && !e.getMessage().contains("forget my master")) {
+                        throw e;
+                    }
+                } catch (FerryException down) {
+                    unreachable.add(n.address());
+                }
+            }
+        }
+        return unreachable;
     }
 
     /** The node with this id in {@code seen}, connected. */

@@ -70,18 +70,11 @@ final class ClusterPostChecks {
                 old.keySet().forEach(id -> forgotten.add(String.valueOf(id)));
             }
         }
-        List<RedisNode> members = new java.util.ArrayList<>();
-        for (ClusterNode n : view.nodes()) {
-            if (!forgotten.contains(n.id())) {
-                members.add(n.myself() ? cluster.node(view.seenFrom()) : cluster.node(n.address()));
-            }
-        }
+        List<RedisNode> members = cluster.members(view, forgotten);
         if (listedAgain(members, forgotten).isEmpty()) {
             return;
         }
-        for (RedisNode n : members) { // once more, everywhere at once; then they must stay out
-            forgotten.forEach(id -> forgetQuietly(n, id));
-        }
+        Cluster.forget(members, forgotten); // once more, everywhere at once; a node down is named by the check after
         sleep(java.time.Duration.ofSeconds(2));
         List<String> back = listedAgain(members, forgotten);
         if (!back.isEmpty()) {
@@ -100,14 +93,6 @@ final class ClusterPostChecks {
             }
         }
         return listing;
-    }
-
-    private static void forgetQuietly(RedisNode n, String id) {
-        try {
-            n.callString("CLUSTER", "FORGET", id);
-        } catch (RuntimeException notKnownOrDown) {
-            // "Unknown node": this one has forgotten it; a node that is down is reported by the check after
-        }
     }
 
     private static void sleep(java.time.Duration d) {

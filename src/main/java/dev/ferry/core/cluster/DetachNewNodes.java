@@ -4,12 +4,11 @@ import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
-import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.redis.RedisNode;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Rollback's last step for a shard: the nodes the move added (new master, new replicas) leave the cluster, as a
@@ -43,30 +42,12 @@ public final class DetachNewNodes extends ShardStep {
             }
             added.put(me.id(), n.address());
         }
-        RedisNode from = shard.cluster().node(shard.move().from());
-        NodesView view = Cluster.view(from);
-        List<String> unreachable = new ArrayList<>();
-        for (ClusterNode n : view.nodes()) {
-            if (added.containsKey(n.id())) {
-                continue;
-            }
-            RedisNode node = n.myself() ? from : shard.cluster().node(n.address());
-            added.keySet().forEach(id -> forget(node, id, unreachable));
-        }
+        NodesView view = Cluster.view(shard.cluster().node(shard.move().from()));
+        Set<String> unreachable = Cluster.forget(shard.cluster().members(view, added.keySet()), added.keySet());
         if (!unreachable.isEmpty()) {
             throw new FerryException(ExitCode.INCOMPLETE, shard.label() + ": could not reach " + unreachable
                     + " to forget the new nodes: when they run again, ferry rollback finishes");
         }
         return Map.of("detached", added, "to reuse them", "CLUSTER RESET HARD on each (erases its copy)");
-    }
-
-    private static void forget(RedisNode node, String id, List<String> unreachable) {
-        try {
-            node.callString("CLUSTER", "FORGET", id);
-        } catch (RedisError e) {
-            // "Unknown node" (already forgotten, 7.0) is fine; "Can't forget my master" leaves the master known
-        } catch (FerryException down) {
-            unreachable.add(node.address());
-        }
     }
 }

@@ -64,11 +64,10 @@ public final class RetireOldNodes extends ShardStep {
         if (!forget()) {
             return keep(ctx, bId, old);
         }
-        Set<String> unreachable = new LinkedHashSet<>();
+        Set<String> unreachable = Set.of();
         for (int round = 0; round < 3; round++) {
-            unreachable.clear();
             List<RedisNode> remaining = remaining(ctx, old);
-            forgetEverywhere(remaining, old.keySet(), unreachable);
+            unreachable = Cluster.forget(remaining, old.keySet());
             FailPoints.hit(FAIL_FORGOTTEN_ONCE);
             ctx.sleep(RECHECK);
             if (unreachable.isEmpty() && nobodyKnows(remaining, old.keySet())) {
@@ -148,22 +147,6 @@ public final class RetireOldNodes extends ShardStep {
             }
         }
         return remaining;
-    }
-
-    private static void forgetEverywhere(List<RedisNode> remaining, Set<String> oldIds, Set<String> unreachable) {
-        for (RedisNode n : remaining) {
-            for (String id : oldIds) {
-                try {
-                    n.callString("CLUSTER", "FORGET", id);
-                } catch (dev.ferry.core.redis.RedisError e) {
-                    if (!e.getMessage().contains("Unknown node")) {
-                        throw e;
-                    }
-                } catch (FerryException down) {
-                    unreachable.add(n.address());
-                }
-            }
-        }
     }
 
     private static boolean nobodyKnows(List<RedisNode> remaining, Set<String> oldIds) {

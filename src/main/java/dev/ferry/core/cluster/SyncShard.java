@@ -4,11 +4,11 @@ import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
-import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.sync.ReplicaSync;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Step 3 of a shard: b's full sync from a, with the same progress and faults as a standalone move's sync. A b lost
@@ -63,13 +63,12 @@ public final class SyncShard extends ShardStep {
         ctx.journal().stepFact(NAME, "REJOINED", Map.of("b", now, "forgotten", String.valueOf(before)));
     }
 
+    /** b's former id (it restarted empty and rejoined with a new one) leaves every view; a node down keeps it. */
     private void forgetEverywhere(RunContext ctx, String staleId) {
-        for (RedisNode n : shard.members(ctx, ctx.servers().a())) {
-            try {
-                n.callString("CLUSTER", "FORGET", staleId);
-            } catch (RedisError unknown) {
-                // "Unknown node": this node never knew it, or b itself ("can't forget myself" cannot happen: new id)
-            }
+        Set<String> unreachable = Cluster.forget(shard.members(ctx, ctx.servers().a()), List.of(staleId));
+        if (!unreachable.isEmpty()) {
+            throw new FerryException(ExitCode.INCOMPLETE, shard.label() + ": could not tell " + unreachable
+                    + " to forget b's former id " + staleId + ": when they run again, ferry resume forgets it there");
         }
     }
 }
