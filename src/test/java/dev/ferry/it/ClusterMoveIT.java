@@ -73,6 +73,29 @@ class ClusterMoveIT {
         move(Binaries.APT, Binaries.APT, "keep");
     }
 
+    /**
+     * Every node with {@code requirepass} and {@code masterauth}: ferry logs in from a password file (auth: as for a
+     * standalone spec), the new nodes replicate with the cluster's masterauth, and the password is in nothing ferry
+     * wrote.
+     */
+    @Test
+    void redis70To70WithAPasswordLosesNothingAndLeaksNothing() throws IOException {
+        String password = "cl-Vb93-secret";
+        Path passwordFile = Files.writeString(dir.resolve("redis.pw"), password + "\n");
+        Files.setPosixFilePermissions(passwordFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        ClusterBed.Options options = ClusterBed.Options.defaults()
+                .withExtraConfig(Map.of("requirepass", password, "masterauth", password));
+        Writers.Config writers = writerConfigBuilder().password(password).build();
+        Move move = move(Binaries.APT, Binaries.APT, "forget", (bed, fresh) -> { }, options,
+                "auth: { password-file: " + passwordFile + " }\n", writers);
+        try (java.util.stream.Stream<Path> written = Files.walk(stateDir())) {
+            for (Path p : written.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(p)).as(p.toString()).doesNotContain(password);
+            }
+        }
+        assertThat(Files.readString(move.report())).doesNotContain(password);
+    }
+
     @Test
     void redis70ToValkey801() {
         move(Binaries.APT, "valkey-8.0.1", "forget");
@@ -185,14 +208,23 @@ class ClusterMoveIT {
 
     /** As above; {@code more} checks more on the live nodes once the move is judged. */
     private Move move(String from, String to, String oldNodes, BiConsumer<ClusterBed, List<RedisServer>> more) {
+        return move(from, to, oldNodes, more, ClusterBed.Options.defaults(), "", writerConfig());
+    }
+
+    /**
+     * As above, every node started with {@code bedOptions}' extra config, {@code specExtra} added to the spec's top
+     * level, the writers configured by {@code writerConfig}.
+     */
+    private Move move(String from, String to, String oldNodes, BiConsumer<ClusterBed, List<RedisServer>> more,
+            ClusterBed.Options bedOptions, String specExtra, Writers.Config writerConfig) {
         RedisBinary fromBin = Binaries.require(from);
         RedisBinary toBin = Binaries.require(to);
         long t0 = System.nanoTime();
-        try (ClusterBed bed = ClusterBed.start(fromBin, 3, 1)) {
+        try (ClusterBed bed = ClusterBed.start(fromBin, 3, 1, bedOptions)) {
             List<RedisServer> fresh = bed.emptyNodes(toBin, 6);
-            Path spec = writeSpec(bed, fresh, oldNodes);
+            Path spec = writeSpec(bed, fresh, oldNodes, specExtra);
             Path report = dir.resolve("report.json");
-            Writers writers = Writers.cluster(writerConfig(), bed.seeds());
+            Writers writers = Writers.cluster(writerConfig, bed.seeds());
             Cli.Result run;
             try (writers) {
                 writers.start();
@@ -321,6 +353,10 @@ class ClusterMoveIT {
     }
 
     private Path writeSpec(ClusterBed bed, List<RedisServer> fresh, String oldNodes) {
+        return writeSpec(bed, fresh, oldNodes, "");
+    }
+
+    private Path writeSpec(ClusterBed bed, List<RedisServer> fresh, String oldNodes, String specExtra) {
         List<String> moves = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             moves.add("    - { from: \"" + bed.masters().get(i).hostAndPort() + "\", to: \"" + fresh.get(i).hostAndPort()
@@ -336,7 +372,7 @@ class ClusterMoveIT {
                 "  old-nodes: " + oldNodes,
                 "  max-pause: 2s",
                 "  settle-timeout: 30s",
-                "");
+                specExtra);
         Path file = dir.resolve("cluster.yaml");
         try {
             return Files.writeString(file, yaml);
@@ -362,8 +398,12 @@ class ClusterMoveIT {
     }
 
     private static Writers.Config writerConfig() {
+        return writerConfigBuilder().build();
+    }
+
+    private static Writers.Builder writerConfigBuilder() {
         return Writers.Config.builder().writers(4).ratePerWriter(500).evalShare(1.0 / 3)
-                .socketTimeout(Duration.ofSeconds(5)).maxDuration(Duration.ofSeconds(120)).keyPrefix("move").build();
+                .socketTimeout(Duration.ofSeconds(5)).maxDuration(Duration.ofSeconds(120)).keyPrefix("move");
     }
 
     private record Move(Path spec, Path report) {
