@@ -75,8 +75,21 @@ class ClusterFaultsIT {
         killChain(List.of(chain.split(",")));
     }
 
+    /**
+     * Three shards at once (their failovers one at a time): ferry killed when the first shard to switch is fenced,
+     * then when one has been promoted; each time the other shards are mid-way through their own steps.
+     */
+    @Test
+    void killedInsideTheSwitchWithShardsInParallelResumeFinishes() {
+        killChain(List.of(ShardSwitch.FAIL_FENCED, ShardSwitch.FAIL_PROMOTED), 3);
+    }
+
     private static void killChain(List<String> points) {
-        try (Move move = Move.start()) {
+        killChain(points, 1);
+    }
+
+    private static void killChain(List<String> points, int parallel) {
+        try (Move move = Move.start(parallel)) {
             String verb = "run";
             for (String point : points) {
                 long t0 = System.nanoTime();
@@ -235,9 +248,11 @@ class ClusterFaultsIT {
         final Path dir;
         final Path spec;
         final Writers writers;
+        final int parallel;
 
-        private Move(ClusterBed bed) {
+        private Move(ClusterBed bed, int parallel) {
             this.bed = bed;
+            this.parallel = parallel;
             List<RedisServer> empty = bed.emptyNodes(6);
             for (int i = 0; i < 3; i++) {
                 newMasters.add(empty.get(2 * i));
@@ -260,10 +275,15 @@ class ClusterFaultsIT {
         }
 
         static Move start() {
+            return start(1);
+        }
+
+        /** As above, the spec moving {@code parallel} shards at once. */
+        static Move start(int parallel) {
             ClusterBed bed = ClusterBed.start(RedisBinary.system(), 3, 1, ClusterBed.Options.defaults()
                     .withExtraConfig(Map.of("repl-diskless-sync-delay", "0")));
             try {
-                return new Move(bed);
+                return new Move(bed, parallel);
             } catch (RuntimeException | Error e) {
                 bed.close();
                 throw e;
@@ -278,7 +298,7 @@ class ClusterFaultsIT {
                         .append(address(newMasters.get(i))).append("\", replicas: [\"")
                         .append(address(newReplicas.get(i))).append("\"] }\n");
             }
-            return yaml.append("  parallel: 1\n  old-nodes: forget\n  max-pause: 2s\n  switch-attempts: 3\n").toString();
+            return yaml.append("  parallel: ").append(parallel).append("\n  old-nodes: forget\n  max-pause: 2s\n  switch-attempts: 3\n").toString();
         }
 
         String[] args(String verb, String... more) {
