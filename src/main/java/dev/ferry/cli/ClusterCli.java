@@ -77,9 +77,8 @@ final class ClusterCli {
         ClusterSpec spec = specOptions.loadCluster();
         RunCommand.requireAnswerable(options);
         Signals.install(cl.getErr());
-        Map<String, Object> report = new dev.ferry.core.cluster.ClusterRollback(spec, options,
-                new TerminalConfirmer(cl.getOut()), new Console(cl.getOut(), Console.isTerminal()), specOptions.secrets(),
-                Clock.systemUTC()).rollback();
+        Map<String, Object> report = runner(cl, specOptions, spec, options,
+                new Console(cl.getOut(), Console.isTerminal())).rollback();
         summary(cl.getOut(), report);
         return 0;
     }

@@ -6,15 +6,10 @@ import dev.ferry.core.journal.Journal;
 import dev.ferry.core.journal.RunLock;
 import dev.ferry.core.journal.RunStatus;
 import dev.ferry.core.procedure.ConfigLedger;
-import dev.ferry.core.procedure.Confirmer;
-import dev.ferry.core.procedure.RunListener;
-import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.procedure.Servers;
 import dev.ferry.core.procedure.Step;
 import dev.ferry.core.run.Runner;
 import dev.ferry.core.spec.ClusterSpec;
-import dev.ferry.core.spec.SecretSource;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,21 +26,13 @@ import java.util.concurrent.Semaphore;
 public final class ClusterRollback {
     public static final String ROLLED_BACK = "rolled back";
 
+    private final ClusterRunner settings;
     private final ClusterSpec spec;
-    private final RunOptions options;
-    private final Confirmer confirmer;
-    private final RunListener listener;
-    private final SecretSource secrets;
-    private final Clock clock;
 
-    public ClusterRollback(ClusterSpec spec, RunOptions options, Confirmer confirmer, RunListener listener,
-            SecretSource secrets, Clock clock) {
-        this.spec = spec;
-        this.options = options;
-        this.confirmer = confirmer;
-        this.listener = listener;
-        this.secrets = secrets;
-        this.clock = clock;
+    /** Rolls back with the settings (spec, options, confirmer, listener, secrets, clock) of {@code settings}. */
+    ClusterRollback(ClusterRunner settings) {
+        this.settings = settings;
+        this.spec = settings.spec();
     }
 
     public Map<String, Object> rollback() {
@@ -56,15 +43,15 @@ public final class ClusterRollback {
         }
         refuseForgotten();
         String clientName = Servers.clientNameFor(spec.name());
-        try (RunLock lock = RunLock.acquire(options.stateDir(), spec.name(), "rollback");
-                Cluster cluster = new Cluster(spec, secrets, clientName)) {
+        try (RunLock lock = RunLock.acquire(settings.options().stateDir(), spec.name(), "rollback");
+                Cluster cluster = new Cluster(spec, settings.secrets(), clientName)) {
             Semaphore failoverLock = new Semaphore(1);
             for (int i = spec.moves().size() - 1; i >= 0; i--) {
                 rollBackShard(new Shard(cluster, i, failoverLock), clientName);
             }
             journal.ended(RunStatus.ABORTED, Map.of("why", ROLLED_BACK));
         }
-        Map<String, Object> report = ClusterReport.from(spec, journal, options.stateDir(), clock);
+        Map<String, Object> report = ClusterReport.from(spec, journal, settings.options().stateDir(), settings.clock());
         report.put("status", "ROLLED_BACK");
         return report;
     }
@@ -89,7 +76,7 @@ public final class ClusterRollback {
         if (forward.status() == RunStatus.NONE) {
             return;
         }
-        try (Servers servers = Servers.of(spec.shard(shard.index()), secrets, clientName)) {
+        try (Servers servers = Servers.of(spec.shard(shard.index()), settings.secrets(), clientName)) {
             new ConfigLedger(forward, servers).restoreAll();
             boolean switched = Cluster.view(servers.b()).myself().slotCount() > 0;
             List<Step> steps = new ArrayList<>();
@@ -99,8 +86,9 @@ public final class ClusterRollback {
             }
             steps.add(new DetachNewNodes(shard));
             Journal back = journal(spec.shardBack(shard.index()).name());
-            Runner runner = new Runner(spec.shardBack(shard.index()), options.withYes(), confirmer,
-                    new ShardListener(listener, shard), secrets, clock, s -> steps, Optional.of(clientName));
+            Runner runner = new Runner(spec.shardBack(shard.index()), settings.options().withYes(), settings.confirmer(),
+                    new ShardListener(settings.listener(), shard), settings.secrets(), settings.clock(), s -> steps,
+                    Optional.of(clientName));
             if (back.status() == RunStatus.COMPLETED || back.status() == RunStatus.NONE) {
                 back.archive();
                 runner.run();
@@ -112,6 +100,6 @@ public final class ClusterRollback {
     }
 
     private Journal journal(String name) {
-        return Journal.open(options.stateDir(), name, clock);
+        return settings.journal(name);
     }
 }

@@ -319,7 +319,43 @@ public final class ClusterRunner {
     }
 
     private Journal journal() {
-        return Journal.open(options.stateDir(), spec.name(), clock);
+        return journal(spec.name());
+    }
+
+    Journal journal(String name) {
+        return Journal.open(options.stateDir(), name, clock);
+    }
+
+    /**
+     * {@code rollback}: shard by shard from the last, switched shards back by the same fenced failover, then the new
+     * nodes leave the cluster ({@link ClusterRollback}).
+     */
+    public Map<String, Object> rollback() {
+        return new ClusterRollback(this).rollback();
+    }
+
+    ClusterSpec spec() {
+        return spec;
+    }
+
+    RunOptions options() {
+        return options;
+    }
+
+    Confirmer confirmer() {
+        return confirmer;
+    }
+
+    RunListener listener() {
+        return listener;
+    }
+
+    SecretSource secrets() {
+        return secrets;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     private Journal shardJournal(int index) {
