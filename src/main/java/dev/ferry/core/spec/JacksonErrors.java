@@ -118,7 +118,26 @@ final class JacksonErrors {
         if (type == null) {
             return "another type";
         }
-        return SHAPES.getOrDefault(type, type.getSimpleName());
+        String known = SHAPES.get(type);
+        if (known != null) {
+            return known;
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list, like [\"10.0.0.1:6379\"] (one item too is written in brackets)";
+        }
+        if (Map.class.isAssignableFrom(type)) {
+            return "a map of keys, like { key: value }";
+        }
+        if (type == String.class) {
+            return "a single value (a string)";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        return type.getSimpleName();
     }
 
     private static List<String> path(JsonMappingException e) {
@@ -151,8 +170,9 @@ final class JacksonErrors {
         return path.isEmpty() ? "at the top level" : preposition + " " + String.join(".", path);
     }
 
+    /** {@code 'cluster.moves[0].replicas'}: an index joins the key before it without a dot. */
     private static String quoted(List<String> path) {
-        return "'" + String.join(".", path) + "'";
+        return "'" + String.join(".", path).replace(".[", "[") + "'";
     }
 
     private static int line(JsonLocation location) {

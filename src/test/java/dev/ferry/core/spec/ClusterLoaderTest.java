@@ -97,6 +97,11 @@ class ClusterLoaderTest {
                         "sessions.yaml:4: ", "invalid cluster.moves to 'fd00::1:7000'", "[fd00::1]:6379"),
                 bad("bad replica", HEAD + "  moves: [{ from: \"127.0.0.1:7000\", to: \"127.0.0.1:7100\","
                         + " replicas: [\"x:y\"] }]\n", "sessions.yaml:4: ", "invalid cluster.moves replicas entry 'x:y'"),
+                bad("replicas as one string", HEAD + "  moves: [{ from: \"127.0.0.1:7000\", to: \"127.0.0.1:7100\","
+                        + " replicas: \"127.0.0.1:7200\" }]\n", "sessions.yaml:4: ",
+                        "wrong type for 'cluster.moves[0].replicas': expected a list", "in brackets"),
+                bad("seeds as one string", "name: sessions\ncluster:\n  seeds: \"127.0.0.1:7000\"\n" + ONE_MOVE,
+                        "sessions.yaml:3: ", "wrong type for 'cluster.seeds': expected a list"),
                 bad("a node named twice", HEAD + "  moves:\n"
                         + "    - { from: \"127.0.0.1:7000\", to: \"127.0.0.1:7100\" }\n"
                         + "    - { from: \"127.0.0.1:7001\", to: \"127.0.0.1:7100\" }\n", "sessions.yaml:6: ",
