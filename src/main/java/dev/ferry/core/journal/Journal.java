@@ -95,13 +95,22 @@ public final class Journal {
     }
 
     public synchronized void append(String kind, String step, String status, Map<String, Object> facts) {
+        append(kind, step, status, facts, true);
+    }
+
+    /**
+     * {@code force}: whether the entry is on disk (fsync) before this returns. Every entry is written at once, so a
+     * crash of ferry itself never loses it; only an OS crash can lose an unforced one, and the next forced entry
+     * makes it durable too (fsync flushes the whole file, so what survives is always a prefix of the journal).
+     */
+    private synchronized void append(String kind, String step, String status, Map<String, Object> facts, boolean force) {
         JournalEntry entry = new JournalEntry(clock.instant(), kind, step, status, new LinkedHashMap<>(facts));
         try {
             Files.createDirectories(file.getParent());
             byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
             try (FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.READ), PrivateFiles.ownerOnly())) {
-                appendWhole(ch, line);
+                appendWhole(ch, line, force);
             }
         } catch (IOException e) {
             throw new FerryException(ExitCode.JOURNAL, "cannot write journal " + file + " (" + e.getClass().getSimpleName()
@@ -115,7 +124,7 @@ public final class Journal {
      * All of {@code line} or nothing: a write cut short (ENOSPC, a quota) is cut back to the previous end, so the
      * journal never holds a torn line that a later entry would bury in the middle, where it reads as corruption.
      */
-    private static void appendWhole(FileChannel ch, byte[] line) throws IOException {
+    private static void appendWhole(FileChannel ch, byte[] line, boolean force) throws IOException {
         long end = completeEnd(ch);
         if (end < ch.size()) {
             ch.truncate(end); // a torn line a crash left: reading already skips it, appending would bury it
@@ -126,7 +135,9 @@ public final class Journal {
             while (buffer.hasRemaining()) {
                 at += ch.write(buffer, at); // positioned at the end: the run lock makes this the only writer
             }
-            ch.force(true);
+            if (force) {
+                ch.force(true);
+            }
         } catch (IOException e) {
             try {
                 ch.truncate(end);
@@ -172,6 +183,20 @@ public final class Journal {
 
     public void stepFact(String step, Milestone milestone, Map<String, Object> facts) {
         stepFact(step, milestone.journaled(), facts);
+    }
+
+    /**
+     * A fact that is already true and that live state tells again (b is master, a follows b, the traffic moved),
+     * journaled inside the cutover's pause without waiting for the disk: written at once (a crash of ferry keeps
+     * it), made durable by the next entry that must be (an old value before a change, a milestone before an action)
+     * or by the step's end. Never for an entry that must be on disk before the action it announces.
+     */
+    public void stepFactLazily(String step, String status, Map<String, Object> facts) {
+        append(STEP, step, status, facts, false);
+    }
+
+    public void stepFactLazily(String step, Milestone milestone, Map<String, Object> facts) {
+        stepFactLazily(step, milestone.journaled(), facts);
     }
 
     public void ended(RunStatus status, Map<String, Object> facts) {
