@@ -197,6 +197,8 @@ public final class Cutover implements Step {
             // its code run once (harmless reads on b), the switch made ready (a hook's process started at its gate)
             poller.offset();
             poller.marker(markerKey);
+            String toRunId = poller.runId(); // a promotion keeps the run id; a restart inside the window aborts it
+            ctx.journal().warm();
             ctx.trafficSwitch().arm(direction.fromEndpoint(ctx), direction.toEndpoint(ctx));
             // the nonce is journaled before it is written, so a resume can recognise it (it is no secret)
             ctx.stopIfSignalled("before the fence");
@@ -222,7 +224,7 @@ public final class Cutover implements Step {
             path.lap("catchUp");
             holdWithoutFerry(ctx, fence);
             path.lap("holdWithoutFerry");
-            promote(ctx, fence, poller, path);
+            promote(ctx, fence, poller, toRunId, path);
             facts.put("promotedAfterMillis", CutoverMoves.millis(ctx.nanos() - fencedAt));
             return goForward(ctx, fence, facts, fencedAt, path);
         } finally {
@@ -336,7 +338,7 @@ public final class Cutover implements Step {
         }
     }
 
-    private void promote(RunContext ctx, Fence fence, CutoverProbe b, CriticalPath path) {
+    private void promote(RunContext ctx, Fence fence, CutoverProbe b, String runId, CriticalPath path) {
         ctx.journal().stepFact(name(), Milestone.PROMOTING, Map.of());
         path.lap("journalPromoting");
         try {
@@ -349,7 +351,7 @@ public final class Cutover implements Step {
         path.lap("promote");
         FailPoints.hit("cutover:promoted-unjournaled");
         // live state tells a resume that b is master (with PROMOTING on disk), so this line need not wait for the disk
-        ctx.journal().stepFactLazily(name(), Milestone.PROMOTED, Map.of(direction.to + "RunId", b.runId()));
+        ctx.journal().stepFactLazily(name(), Milestone.PROMOTED, Map.of(direction.to + "RunId", runId));
         path.lap("journalPromoted");
         FailPoints.hit("cutover:promoted");
     }

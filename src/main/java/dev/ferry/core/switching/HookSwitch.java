@@ -192,12 +192,20 @@ public final class HookSwitch implements TrafficSwitch {
     /** The armed hook if it was armed for this move; any other is disarmed. */
     private synchronized Armed takeArmed(Endpoint from, Endpoint to) {
         Armed gate = armed;
-        if (gate != null && gate.from().equals(from) && gate.to().equals(to) && gate.process().isAlive()) {
+        if (gate != null && same(gate.from(), from) && same(gate.to(), to) && gate.process().isAlive()) {
             armed = null;
             return gate;
         }
         disarm();
         return null;
+    }
+
+    /**
+     * What the hook is told: host and port. Not the record's equals: its first call in a JVM builds method handles
+     * (tens of ms on a busy host), and this runs inside the window.
+     */
+    private static boolean same(Endpoint x, Endpoint y) {
+        return x.host().equals(y.host()) && x.port() == y.port();
     }
 
     /** Opens the gate; false when the gate is gone (then the hook never ran and is started afresh). */
