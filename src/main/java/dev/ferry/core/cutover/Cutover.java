@@ -133,13 +133,14 @@ public final class Cutover implements Step {
         commands.add(PlannedCommand.redis(b.label(), b.version().replicaOfCommand() + " NO ONE", "promote " + b.label()));
         if (ctx.trafficSwitch().movesBeforeDemotion()) {
             commands.addAll(ctx.trafficSwitch().plan(direction.fromEndpoint(ctx), direction.toEndpoint(ctx)));
+            commands.add(CutoverMoves.planCloseClients(a)); // at once: they reconnect to b while a is demoted
         }
         if (direction.demotes(ctx)) {
             commands.addAll(CutoverMoves.planDemote(a, b));
         } else {
             commands.addAll(fence.planHoldDetached());
         }
-        commands.add(CutoverMoves.planCloseClients(a));
+        commands.add(CutoverMoves.planCloseClients(a)); // (again) whoever reached a meanwhile, before the unpause
         if (direction.demotes(ctx)) {
             commands.addAll(fence.planReleaseDemoted());
         }
