@@ -134,6 +134,19 @@ public final class CutoverBench {
         if (result.report().get("cutover") instanceof Map<?, ?> cutover && cutover.get("phasesMillis") instanceof Map<?, ?> m) {
             m.forEach((k, v) -> phases.put(String.valueOf(k), ((Number) v).doubleValue()));
         }
+        if (!phases.isEmpty()) {
+            // ferry's share of a writer's gap: from the fence until a's clients are closed (then they reconnect to b)
+            double upToClose = 0;
+            for (var phase : phases.entrySet()) {
+                upToClose += phase.getValue();
+                if (phase.getKey().equals("closeClients")) {
+                    break;
+                }
+            }
+            double total = phases.values().stream().mapToDouble(Double::doubleValue).sum();
+            phases.put("= fence to clients closed", round2(upToClose));
+            phases.put("= fence to unpause", round2(total));
+        }
         return phases;
     }
 
@@ -174,6 +187,17 @@ public final class CutoverBench {
         if (!path.isEmpty()) {
             s.put("criticalPathMillis", path);
         }
+        List<Map<String, Object>> each = new ArrayList<>();
+        for (Run r : runs) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("gapMillis", round2(r.gap().toNanos() / 1e6));
+            one.put("lost", r.lost());
+            if (!r.phases().isEmpty()) {
+                one.put("phasesMillis", r.phases());
+            }
+            each.add(one);
+        }
+        s.put("perRun", each);
         return s;
     }
 

@@ -25,7 +25,8 @@ import java.util.Optional;
 /**
  * The record of one run, one JSON object per line, flushed to disk before the call returns: written before and
  * after every step and before every config change, so that a crash anywhere leaves enough for {@code resume}
- * (which still decides from live state) and {@code rollback}.
+ * (which still decides from live state) and {@code rollback}. Inside the cutover's pause, facts that live state
+ * tells again are written without waiting for the disk ({@link #stepFactLazily}); the next entry flushes them.
  */
 public final class Journal {
     public static final String RUN = "run";
