@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The cutover benchmark's options ({@code bench/cutover.sh --help}). */
-record BenchArgs(int runs, int keys, int writers, int rate, int syncKeys, Path out, boolean netns) {
+record BenchArgs(int runs, int keys, int writers, int rate, int syncKeys, Path out, boolean netns, java.util.List<String> only) {
 
     @Command(name = "bench/cutover.sh", mixinStandardHelpOptions = true,
             description = "Every cutover mode side by side, N cutovers each under writers on loopback.")
@@ -32,6 +32,11 @@ record BenchArgs(int runs, int keys, int writers, int rate, int syncKeys, Path o
         @Option(names = "--netns", description = "also run the modes through a keepalived VIP in network namespaces")
         boolean netns;
 
+        @Option(names = "--only", split = ",", paramLabel = "MODE", description = "run only these modes, e.g. "
+                + "--only 'ferry pause' (default: all; without bare FAILOVER the ratio is left out, and so is the "
+                + "sync comparison)")
+        java.util.List<String> only = java.util.List.of();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -46,7 +51,7 @@ record BenchArgs(int runs, int keys, int writers, int rate, int syncKeys, Path o
         }
 
         BenchArgs args() {
-            return new BenchArgs(runs, keys, writers, rate, syncKeys, out, netns);
+            return new BenchArgs(runs, keys, writers, rate, syncKeys, out, netns, only);
         }
     }
 

@@ -50,6 +50,15 @@ public final class CutoverBench {
             modes.put("netns failover", c -> ferry(c.withMode("failover"), true));
             modes.put("netns drain", c -> ferry(c.withMode("drain"), true));
         }
+        if (!opts.only().isEmpty()) {
+            for (String mode : opts.only()) {
+                if (!modes.containsKey(mode)) {
+                    throw new IllegalArgumentException("--only: no mode " + mode + " (modes: " + modes.keySet() + ")");
+                }
+            }
+            modes.keySet().retainAll(opts.only());
+        }
+        double pacing = 1000.0 / opts.rate();
         Map<String, Object> results = new LinkedHashMap<>();
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         for (var mode : modes.entrySet()) {
@@ -61,15 +70,17 @@ public final class CutoverBench {
             }
             runs.put(mode.getKey(), list);
         }
-        runs.forEach((mode, list) -> results.put(mode, summary(list)));
+        runs.forEach((mode, list) -> results.put(mode, summary(list, pacing)));
         Map<String, Object> ratios = new LinkedHashMap<>();
-        ratios.put("pauseP100OverBareFailoverP100", ratio(runs.get("ferry pause"), runs.get("bare FAILOVER")));
-        ratios.put("syncFerryOverBare", SyncBench.ratio(opts.syncKeys(), OUT));
+        if (runs.containsKey("ferry pause") && runs.containsKey("bare FAILOVER")) {
+            ratios.put("pauseP100OverBareFailoverP100", ratio(runs.get("ferry pause"), runs.get("bare FAILOVER")));
+            ratios.put("syncFerryOverBare", SyncBench.ratio(opts.syncKeys(), OUT));
+        }
         printTable(results, ratios);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("when", Instant.now().toString());
         json.put("setup", Map.of("runs", opts.runs(), "keys", opts.keys(), "writers", opts.writers(),
-                "ratePerWriter", opts.rate(), "server", base.sourceBinary().label(),
+                "ratePerWriter", opts.rate(), "pacingMillis", pacing, "server", base.sourceBinary().label(),
                 "network", opts.netns() ? "loopback, and netns+keepalived for the netns rows" : "loopback"));
         json.put("modes", results);
         json.put("ratios", ratios);
@@ -79,7 +90,11 @@ public final class CutoverBench {
         OUT.println("wrote " + out);
     }
 
-    record Run(long gapMillis, Map<String, Long> errors, long lost, long divergent) {
+    /** {@code phases}: ferry's critical path from the fence to the unpause (the cutover's phasesMillis), if any. */
+    record Run(Duration gap, Map<String, Long> errors, long lost, long divergent, Map<String, Double> phases) {
+        long gapMillis() {
+            return gap.toMillis();
+        }
     }
 
     private static Run ferry(DemoConfig config, boolean netns) {
@@ -90,7 +105,8 @@ public final class CutoverBench {
                 try (Jedis b = demo.redis("b").client(); Jedis c = demo.redis("c").client()) {
                     divergent = onlyOn(b, c);
                 }
-                return new Run(result.writers().longestGap().toMillis(), result.writers().errors(), result.lost(), divergent);
+                return new Run(result.writers().longestGap(), result.writers().errors(), result.lost(), divergent,
+                        phases(result));
             }
         }
         try (Demo demo = new Demo(config)) {
@@ -109,7 +125,29 @@ public final class CutoverBench {
         try (Jedis b = demo.b().client(); Jedis c = demo.c().client()) {
             divergent = onlyOn(b, c);
         }
-        return new Run(result.writers().longestGap().toMillis(), result.writers().errors(), result.lost(), divergent);
+        return new Run(result.writers().longestGap(), result.writers().errors(), result.lost(), divergent, phases(result));
+    }
+
+    /** The cutover's critical path as ferry's report gives it; empty for the by-hand baselines and other modes. */
+    private static Map<String, Double> phases(DemoResult result) {
+        Map<String, Double> phases = new LinkedHashMap<>();
+        if (result.report().get("cutover") instanceof Map<?, ?> cutover && cutover.get("phasesMillis") instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> phases.put(String.valueOf(k), ((Number) v).doubleValue()));
+        }
+        if (!phases.isEmpty()) {
+            // ferry's share of a writer's gap: from the fence until a's clients are closed (then they reconnect to b)
+            double upToClose = 0;
+            for (var phase : phases.entrySet()) {
+                upToClose += phase.getValue();
+                if (phase.getKey().equals("closeClients")) {
+                    break;
+                }
+            }
+            double total = phases.values().stream().mapToDouble(Double::doubleValue).sum();
+            phases.put("= fence to clients closed", round2(upToClose));
+            phases.put("= fence to unpause", round2(total));
+        }
+        return phases;
     }
 
     /** Keys b has and c lacks: writes b took as a writable replica that never reached c. */
@@ -128,8 +166,9 @@ public final class CutoverBench {
         return missing;
     }
 
-    private static Map<String, Object> summary(List<Run> runs) {
+    private static Map<String, Object> summary(List<Run> runs, double pacing) {
         List<Long> gaps = runs.stream().map(Run::gapMillis).sorted().toList();
+        List<Double> net = runs.stream().map(r -> Math.max(0, r.gap().toNanos() / 1e6 - pacing)).sorted().toList();
         Map<String, Long> errors = new TreeMap<>();
         runs.forEach(r -> r.errors().forEach((k, v) -> errors.merge(k, v, Long::sum)));
         Map<String, Object> s = new LinkedHashMap<>();
@@ -137,14 +176,48 @@ public final class CutoverBench {
         s.put("pauseP50Millis", percentile(gaps, 50));
         s.put("pauseP100Millis", gaps.get(gaps.size() - 1));
         s.put("pauseMinMillis", gaps.get(0));
+        // the measure: the longest gap a writer saw, less the interval it waits between two writes anyway
+        s.put("gapNetOfPacingP50Millis", round2(percentile(net, 50)));
+        s.put("gapNetOfPacingP100Millis", round2(net.get(net.size() - 1)));
         s.put("errors", errors);
         s.put("lostAcknowledged", runs.stream().mapToLong(Run::lost).sum());
         s.put("divergentKeysBC", runs.stream().mapToLong(Run::divergent).sum());
         s.put("divergentKeysBCPerRunMax", runs.stream().mapToLong(Run::divergent).max().orElse(0));
+        Map<String, Object> path = criticalPath(runs);
+        if (!path.isEmpty()) {
+            s.put("criticalPathMillis", path);
+        }
+        List<Map<String, Object>> each = new ArrayList<>();
+        for (Run r : runs) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("gapMillis", round2(r.gap().toNanos() / 1e6));
+            one.put("lost", r.lost());
+            if (!r.phases().isEmpty()) {
+                one.put("phasesMillis", r.phases());
+            }
+            each.add(one);
+        }
+        s.put("perRun", each);
         return s;
     }
 
-    static long percentile(List<Long> sorted, int p) {
+    /** Per phase of ferry's critical path (fence to unpause), p50 and p100 over the runs, in ms. */
+    private static Map<String, Object> criticalPath(List<Run> runs) {
+        Map<String, List<Double>> byPhase = new LinkedHashMap<>();
+        runs.forEach(r -> r.phases().forEach((phase, ms) -> byPhase.computeIfAbsent(phase, k -> new ArrayList<>()).add(ms)));
+        Map<String, Object> path = new LinkedHashMap<>();
+        byPhase.forEach((phase, list) -> {
+            List<Double> sorted = list.stream().sorted().toList();
+            path.put(phase, Map.of("p50", round2(percentile(sorted, 50)), "p100", round2(sorted.get(sorted.size() - 1))));
+        });
+        return path;
+    }
+
+    private static double round2(double ms) {
+        return Math.round(ms * 100) / 100.0;
+    }
+
+    static <T> T percentile(List<T> sorted, int p) {
         int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
@@ -158,11 +231,22 @@ public final class CutoverBench {
     @SuppressWarnings("unchecked")
     private static void printTable(Map<String, Object> results, Map<String, Object> ratios) {
         OUT.println();
-        OUT.printf("%-15s %9s %9s %-40s %6s %10s%n", "mode", "pause p50", "pause p100", "errors clients saw", "lost", "divergent");
+        OUT.printf("%-15s %9s %9s %15s %-40s %6s %10s%n", "mode", "pause p50", "pause p100", "net p50/p100",
+                "errors clients saw", "lost", "divergent");
         results.forEach((mode, value) -> {
             Map<String, Object> s = (Map<String, Object>) value;
-            OUT.printf("%-15s %7s ms %8s ms %-40s %6s %10s%n", mode, s.get("pauseP50Millis"), s.get("pauseP100Millis"),
-                    s.get("errors"), s.get("lostAcknowledged"), s.get("divergentKeysBC"));
+            OUT.printf("%-15s %7s ms %8s ms %15s %-40s %6s %10s%n", mode, s.get("pauseP50Millis"), s.get("pauseP100Millis"),
+                    s.get("gapNetOfPacingP50Millis") + "/" + s.get("gapNetOfPacingP100Millis"), s.get("errors"),
+                    s.get("lostAcknowledged"), s.get("divergentKeysBC"));
+        });
+        OUT.println("(net: the longest gap less the writers' pacing interval)");
+        results.forEach((mode, value) -> {
+            if (((Map<String, Object>) value).get("criticalPathMillis") instanceof Map<?, ?> path) {
+                OUT.println();
+                OUT.printf("%-15s critical path, fence to unpause   %8s %8s%n", mode, "p50 ms", "p100 ms");
+                path.forEach((phase, v) -> OUT.printf("  %-47s %8s %8s%n", phase, ((Map<?, ?>) v).get("p50"),
+                        ((Map<?, ?>) v).get("p100")));
+            }
         });
         OUT.println();
         ratios.forEach((k, v) -> OUT.println(k + " = " + v));

@@ -3,7 +3,6 @@ package dev.ferry.core.cluster;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.cutover.Fence;
-import dev.ferry.core.journal.Journal;
 import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.procedure.FailPoints;
 import dev.ferry.core.procedure.PlannedCommand;
@@ -83,18 +82,8 @@ public final class ShardSwitch extends ShardStep {
         return commands;
     }
 
-    /**
-     * The journal's fsyncs are held for the whole switch (see {@link Journal#holdForce()}): inside the fence window
-     * each one made every client wait, and resume decides this step's facts from b's and a's own views.
-     */
     @Override
     public Map<String, Object> run(RunContext ctx) {
-        try (Journal.ForceHold held = ctx.journal().holdForce()) {
-            return switchShard(ctx);
-        }
-    }
-
-    private Map<String, Object> switchShard(RunContext ctx) {
         RedisNode b = ctx.servers().b();
         BitSet slots = journaledSlots(ctx);
         if (servesAll(b, slots)) {
@@ -139,8 +128,8 @@ public final class ShardSwitch extends ShardStep {
     }
 
     /**
-     * A run killed inside a switch: a failover may have been sent, whether or not PROMOTING reached the journal (the
-     * facts of the fence window are not forced to disk), so it is cancelled, which b refuses once it has won; then a
+     * A run killed inside a switch: a failover may have been sent, whether or not PROMOTING reached the journal (lines
+     * of the fence window are not forced to disk, so an OS crash may lose them), so it is cancelled, which b refuses once it has won; then a
      * fence still up is lifted (a is master: nothing it acknowledged is lost, b has all of it). A cancel with no
      * failover in flight only makes b reconnect to a, by partial resync.
      */
@@ -170,7 +159,9 @@ public final class ShardSwitch extends ShardStep {
             } catch (RedisError refused) {
                 return refusedFence(ctx, fence, attempt, refused);
             }
-            ctx.journal().stepFact(NAME, Milestone.FENCED, Map.of("offset", offset));
+            // inside the fence window no journal line waits for the disk (Journal.stepFactLazily): resume decides
+            // these facts from b's own view (settleInterruptedAttempt), and each fsync held every client of the shard
+            ctx.journal().stepFactLazily(NAME, Milestone.FENCED, Map.of("offset", offset));
             FailPoints.hit(FAIL_FENCED);
             if (!awaitOffset(ctx, b, offset, fencedAt)) {
                 fence.lift();
@@ -179,12 +170,12 @@ public final class ShardSwitch extends ShardStep {
                         "why", "b did not reach a's offset " + offset + " within max-pause"));
                 return false;
             }
-            ctx.journal().stepFact(NAME, Milestone.PROMOTING, Map.of("attempt", attempt));
+            ctx.journal().stepFactLazily(NAME, Milestone.PROMOTING, Map.of("attempt", attempt));
             b.callString("CLUSTER", "FAILOVER");
             FailPoints.hit(FAIL_FAILOVER_SENT);
             if (awaitPromotion(ctx, slots, FAILOVER_WAIT) || !cancelled(ctx, slots)) {
                 FailPoints.hit(FAIL_PROMOTED_UNJOURNALED);
-                ctx.journal().stepFact(NAME, Milestone.PROMOTED, Map.of("attempt", attempt,
+                ctx.journal().stepFactLazily(NAME, Milestone.PROMOTED, Map.of("attempt", attempt,
                         "ms", (ctx.nanos() - fencedAt) / 1_000_000));
                 FailPoints.hit(FAIL_PROMOTED);
                 return true;

@@ -25,6 +25,7 @@ final class ClosedDoorFence implements Fence {
 
     private final RedisNode a;
     private final ConfigLedger ledger;
+    private Prepared prepared;
 
     ClosedDoorFence(RedisNode a, ConfigLedger ledger) {
         this.a = a;
@@ -50,11 +51,20 @@ final class ClosedDoorFence implements Fence {
      * takes the slot that b's link frees at promotion, its plain writes are still refused.
      */
     @Override
-    public long raise(String markerKey, String markerValue) {
+    public void prepare(String markerKey, String markerValue) {
+        prepared = new Prepared(markerKey, markerValue, transaction(markerKey, markerValue));
+    }
+
+    private List<List<String>> transaction(String markerKey, String markerValue) {
         List<List<String>> tx = Fence.markerAndWriteFence(a, ledger, markerKey, markerValue);
         tx.add(ledger.record(a, MAXCLIENTS, "1"));
         tx.addAll(KILL_CLIENTS);
-        a.transaction(tx);
+        return tx;
+    }
+
+    @Override
+    public long raise(String markerKey, String markerValue) {
+        a.transaction(Prepared.take(prepared, markerKey, markerValue).orElseGet(() -> transaction(markerKey, markerValue)));
         return a.replication().masterOffset();
     }
 

@@ -37,8 +37,11 @@ import java.util.function.Function;
  */
 public final class Cutover implements Step {
     public static final String NAME = "cutover";
-    /** b is polled this often while a is fenced: every millisecond of polling is pause the clients see. */
-    private static final Duration CATCH_UP_POLL = Duration.ofMillis(1);
+    /**
+     * b is polled this often while a is fenced: every millisecond of polling is pause the clients see. On loopback
+     * b has a's last bytes within a few round trips, tens of microseconds each.
+     */
+    private static final Duration CATCH_UP_POLL = Duration.ofNanos(100_000);
     /** How long a resume keeps knocking on an old a's closed door once b's promotion frees its slot. */
     private static final Duration SLOT_WAIT = Duration.ofSeconds(10);
 
@@ -130,13 +133,14 @@ public final class Cutover implements Step {
         commands.add(PlannedCommand.redis(b.label(), b.version().replicaOfCommand() + " NO ONE", "promote " + b.label()));
         if (ctx.trafficSwitch().movesBeforeDemotion()) {
             commands.addAll(ctx.trafficSwitch().plan(direction.fromEndpoint(ctx), direction.toEndpoint(ctx)));
+            commands.add(CutoverMoves.planCloseClients(a)); // at once: they reconnect to b while a is demoted
         }
         if (direction.demotes(ctx)) {
             commands.addAll(CutoverMoves.planDemote(a, b));
         } else {
             commands.addAll(fence.planHoldDetached());
         }
-        commands.add(CutoverMoves.planCloseClients(a));
+        commands.add(CutoverMoves.planCloseClients(a)); // (again) whoever reached a meanwhile, before the unpause
         if (direction.demotes(ctx)) {
             commands.addAll(fence.planReleaseDemoted());
         }
@@ -187,26 +191,46 @@ public final class Cutover implements Step {
         String marker = UUID.randomUUID().toString();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", fence.describe());
-        // the nonce is journaled before it is written, so a resume can recognise it (it is no secret)
-        ctx.stopIfSignalled("before the fence");
-        ctx.holdSignals();
-        ctx.journal().stepFact(name(), Milestone.FENCING, Map.of("fence", fence.describe(), "marker", marker));
-        long fencedAt = ctx.nanos();
-        long captured;
-        try {
-            captured = fence.raise(markerKey, marker);
-        } catch (RuntimeException e) {
-            throw abort(ctx, fence, "could not fence " + direction.from + ": " + e.getMessage());
+        // a stalled b must not hold ferry past max-pause: every poll gives up within the window
+        int pollTimeout = (int) Math.max(50, ctx.spec().cutover().maxPause().toMillis());
+        try (CutoverProbe poller = probe.withTimeout(pollTimeout)) {
+            // nothing that can be done before the window is done inside it: the poll's connection is opened and
+            // its code run once (harmless reads on b), the switch made ready (a hook's process started at its gate)
+            poller.offset();
+            poller.marker(markerKey);
+            String toRunId = poller.runId(); // a promotion keeps the run id; a restart inside the window aborts it
+            ctx.journal().warm();
+            ctx.trafficSwitch().arm(direction.fromEndpoint(ctx), direction.toEndpoint(ctx));
+            // the nonce is journaled before it is written, so a resume can recognise it (it is no secret)
+            ctx.stopIfSignalled("before the fence");
+            ctx.holdSignals();
+            ctx.journal().stepFact(name(), Milestone.FENCING, Map.of("fence", fence.describe(), "marker", marker));
+            fence.prepare(markerKey, marker); // the old values of what the fence changes, journaled before it
+            long fencedAt = ctx.nanos();
+            CriticalPath path = new CriticalPath(ctx::nanos, fencedAt);
+            long captured;
+            try {
+                captured = fence.raise(markerKey, marker);
+            } catch (RuntimeException e) {
+                throw abort(ctx, fence, "could not fence " + direction.from + ": " + e.getMessage());
+            }
+            path.lap("fence");
+            facts.put("capturedOffset", captured);
+            // resume finds the fence from live state and FENCING; the offset is for the report
+            ctx.journal().stepFactLazily(name(), Milestone.FENCED, Map.of("capturedOffset", captured));
+            path.lap("journalFenced");
+            FailPoints.hit("cutover:fenced");
+            long caughtUpAt = awaitCatchUp(ctx, fence, poller, captured, markerKey, marker, fencedAt);
+            facts.put("catchUpMillis", CutoverMoves.millis(caughtUpAt - fencedAt));
+            path.lap("catchUp");
+            holdWithoutFerry(ctx, fence);
+            path.lap("holdWithoutFerry");
+            promote(ctx, fence, poller, toRunId, path);
+            facts.put("promotedAfterMillis", CutoverMoves.millis(ctx.nanos() - fencedAt));
+            return goForward(ctx, fence, facts, fencedAt, path);
+        } finally {
+            ctx.trafficSwitch().disarm(); // a no-op once the switch moved; otherwise the armed hook exits unrun
         }
-        facts.put("capturedOffset", captured);
-        ctx.journal().stepFact(name(), Milestone.FENCED, Map.of("capturedOffset", captured));
-        FailPoints.hit("cutover:fenced");
-        long caughtUpAt = awaitCatchUp(ctx, fence, probe, captured, markerKey, marker, fencedAt);
-        facts.put("catchUpMillis", CutoverMoves.millis(caughtUpAt - fencedAt));
-        holdWithoutFerry(ctx, fence);
-        promote(ctx, fence, probe);
-        facts.put("promotedAfterMillis", CutoverMoves.millis(ctx.nanos() - fencedAt));
-        return goForward(ctx, fence, facts, fencedAt);
     }
 
     /**
@@ -257,28 +281,24 @@ public final class Cutover implements Step {
         return goForward(ctx, fence(ctx), new LinkedHashMap<>(ctx.journal().facts(name())), ctx.nanos());
     }
 
-    private long awaitCatchUp(RunContext ctx, Fence fence, CutoverProbe probe, long captured, String markerKey, String marker,
+    private long awaitCatchUp(RunContext ctx, Fence fence, CutoverProbe b, long captured, String markerKey, String marker,
             long fencedAt) {
         long deadline = fencedAt + ctx.spec().cutover().maxPause().toNanos();
         long bOffset = -1;
-        // a stalled b must not hold ferry past max-pause: every poll gives up within the window
-        int pollTimeout = (int) Math.max(50, ctx.spec().cutover().maxPause().toMillis());
-        try (CutoverProbe b = probe.withTimeout(pollTimeout)) {
-            while (ctx.nanos() < deadline) {
-                if (ctx.stop().urgent()) {
-                    throw abort(ctx, fence, "a second " + ctx.stop().signalName() + " cut the wait for "
-                            + direction.to + " short");
-                }
-                try {
-                    bOffset = b.offset();
-                    if (bOffset >= captured && marker.equals(b.marker(markerKey))) {
-                        return ctx.nanos();
-                    }
-                } catch (RuntimeException e) {
-                    throw abort(ctx, fence, "lost " + direction.to + " while waiting for it to catch up: " + e.getMessage());
-                }
-                ctx.sleep(CATCH_UP_POLL);
+        while (ctx.nanos() < deadline) {
+            if (ctx.stop().urgent()) {
+                throw abort(ctx, fence, "a second " + ctx.stop().signalName() + " cut the wait for "
+                        + direction.to + " short");
             }
+            try {
+                bOffset = b.offset();
+                if (bOffset >= captured && marker.equals(b.marker(markerKey))) {
+                    return ctx.nanos();
+                }
+            } catch (RuntimeException e) {
+                throw abort(ctx, fence, "lost " + direction.to + " while waiting for it to catch up: " + e.getMessage());
+            }
+            ctx.sleep(CATCH_UP_POLL);
         }
         throw abort(ctx, fence, direction.to + " did not reach " + direction.from + "'s offset " + captured
                 + " within max-pause " + ctx.spec().cutover().maxPause().toMillis() + "ms (" + direction.to + " at " + bOffset + ")");
@@ -292,6 +312,7 @@ public final class Cutover implements Step {
                     + " also failed (" + e.getMessage() + "): " + direction.from + " is fenced; run ferry resume or ferry rollback");
         }
         ctx.journal().stepFact(name(), Milestone.ABORTED, Map.of("why", why));
+        ctx.trafficSwitch().disarm();
         restoreSwitch(ctx);
         if (direction == Direction.BACK) {
             return new FerryException(ExitCode.ABORTED, "switch-back aborted: " + why + ": b is master again with a as"
@@ -318,8 +339,9 @@ public final class Cutover implements Step {
         }
     }
 
-    private void promote(RunContext ctx, Fence fence, CutoverProbe b) {
+    private void promote(RunContext ctx, Fence fence, CutoverProbe b, String runId, CriticalPath path) {
         ctx.journal().stepFact(name(), Milestone.PROMOTING, Map.of());
+        path.lap("journalPromoting");
         try {
             b.promote();
         } catch (RuntimeException e) {
@@ -327,8 +349,11 @@ public final class Cutover implements Step {
                 throw abort(ctx, fence, direction.to + " refused promotion: " + e.getMessage());
             }
         }
+        path.lap("promote");
         FailPoints.hit("cutover:promoted-unjournaled");
-        ctx.journal().stepFact(name(), Milestone.PROMOTED, Map.of(direction.to + "RunId", b.runId()));
+        // live state tells a resume that b is master (with PROMOTING on disk), so this line need not wait for the disk
+        ctx.journal().stepFactLazily(name(), Milestone.PROMOTED, Map.of(direction.to + "RunId", runId));
+        path.lap("journalPromoted");
         FailPoints.hit("cutover:promoted");
     }
 
@@ -345,20 +370,37 @@ public final class Cutover implements Step {
 
     /** From b's promotion on: never back. Each part checks live state first, so resume can repeat it. */
     private Map<String, Object> goForward(RunContext ctx, Fence fence, Map<String, Object> facts, long fencedAt) {
+        return goForward(ctx, fence, facts, fencedAt, new CriticalPath(ctx::nanos, fencedAt));
+    }
+
+    private Map<String, Object> goForward(RunContext ctx, Fence fence, Map<String, Object> facts, long fencedAt,
+            CriticalPath path) {
         RedisNode a = direction.from(ctx);
         boolean switchFirst = ctx.trafficSwitch().movesBeforeDemotion();
+        long closed = 0;
         if (switchFirst) {
             moves.moveTraffic(ctx, facts);
+            path.lap("switch");
+            // the applications now go to b: a's clients are closed at once, so they reconnect there without waiting
+            // for a's demotion; a stays fenced (paused, and refusing writes) until it follows b
+            closed += a.killApplicationClients();
+            path.lap("closeClients");
         }
         boolean demoted = direction.demotes(ctx) && moves.demote(ctx, a, direction.to(ctx));
         if (!demoted) {
             facts.put("detached", fence.holdDetached());
         }
-        facts.put("clientsClosed", a.killApplicationClients());
+        path.lap("demote");
+        // (again) whoever reached a in the meantime is closed before the unpause, so no one is left on the old master
+        closed += a.killApplicationClients();
+        facts.put("clientsClosed", closed);
+        path.lap(switchFirst ? "closeLateClients" : "closeClients");
         if (demoted) {
             fence.releaseDemoted();
         }
+        path.lap("unpause");
         facts.put("pauseMillis", CutoverMoves.millis(ctx.nanos() - fencedAt));
+        facts.put("phasesMillis", path.phases());
         if (!switchFirst) {
             moves.moveTraffic(ctx, facts);
         }

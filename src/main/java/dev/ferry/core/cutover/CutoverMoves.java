@@ -64,7 +64,7 @@ public final class CutoverMoves {
             ctx.ledger().restore(a, "replica-read-only");
             return false;
         }
-        ctx.journal().stepFact(direction.stepName(), Milestone.DEMOTED, Map.of());
+        ctx.journal().stepFactLazily(direction.stepName(), Milestone.DEMOTED, Map.of()); // live state tells it again
         return true;
     }
 
@@ -76,7 +76,9 @@ public final class CutoverMoves {
         Map<String, Object> switched = new java.util.LinkedHashMap<>(Map.of("switchMillis", took.toMillis()));
         ctx.trafficSwitch().log().ifPresent(log -> switched.put("switchLog", log.toString())); // the hook's output
         facts.putAll(switched);
-        ctx.journal().stepFact(direction.stepName(), Milestone.SWITCHED, switched);
+        // inside the pause: not waited for on disk; a resume that misses it runs the switch again, as after a crash
+        // between the switch and this line
+        ctx.journal().stepFactLazily(direction.stepName(), Milestone.SWITCHED, switched);
     }
 
     /**

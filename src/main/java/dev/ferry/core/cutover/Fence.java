@@ -19,6 +19,13 @@ public interface Fence {
 
     List<PlannedCommand> plan(String markerKey);
 
+    /**
+     * Before the window opens: journals the old values of what {@link #raise} changes and builds its transaction,
+     * so that raise only sends it. Changes nothing on a; raise without it does the same work itself.
+     */
+    default void prepare(String markerKey, String markerValue) {
+    }
+
     /** Fences a, writes the marker and returns a's replication offset once nothing more can be written. */
     long raise(String markerKey, String markerValue);
 

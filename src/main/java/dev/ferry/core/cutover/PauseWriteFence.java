@@ -19,6 +19,7 @@ final class PauseWriteFence implements Fence {
 
     private final RedisNode a;
     private final ConfigLedger ledger;
+    private Prepared prepared;
     private final Duration maxPause;
 
     PauseWriteFence(RedisNode a, ConfigLedger ledger, Duration maxPause) {
@@ -45,10 +46,19 @@ final class PauseWriteFence implements Fence {
     }
 
     @Override
-    public long raise(String markerKey, String markerValue) {
+    public void prepare(String markerKey, String markerValue) {
+        prepared = new Prepared(markerKey, markerValue, transaction(markerKey, markerValue));
+    }
+
+    private List<List<String>> transaction(String markerKey, String markerValue) {
         List<List<String>> tx = Fence.markerAndWriteFence(a, ledger, markerKey, markerValue);
         tx.add(pause());
-        a.transaction(tx);
+        return tx;
+    }
+
+    @Override
+    public long raise(String markerKey, String markerValue) {
+        a.transaction(Prepared.take(prepared, markerKey, markerValue).orElseGet(() -> transaction(markerKey, markerValue)));
         // read after EXEC: the transaction's own propagation is counted only once it has run
         return a.replication().masterOffset();
     }

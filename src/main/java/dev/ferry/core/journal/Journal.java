@@ -25,7 +25,8 @@ import java.util.Optional;
 /**
  * The record of one run, one JSON object per line, flushed to disk before the call returns: written before and
  * after every step and before every config change, so that a crash anywhere leaves enough for {@code resume}
- * (which still decides from live state) and {@code rollback}.
+ * (which still decides from live state) and {@code rollback}. Inside the cutover's pause, facts that live state
+ * tells again are written without waiting for the disk ({@link #stepFactLazily}); the next entry flushes them.
  */
 public final class Journal {
     public static final String RUN = "run";
@@ -33,6 +34,8 @@ public final class Journal {
     public static final String CONFIG = "config";
     public static final String END = "end";
 
+    /** More than the JVM's reflection inflation threshold (15). */
+    private static final int WARM_CALLS = 20;
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -41,9 +44,6 @@ public final class Journal {
     private final Path file;
     private final Clock clock;
     private final List<JournalEntry> entries;
-    /** Set by {@link #holdForce()}: step facts are written but not yet forced to disk. */
-    private boolean forceHeld;
-    private boolean forcePending;
 
     private Journal(Path file, Clock clock, List<JournalEntry> entries) {
         this.file = file;
@@ -98,15 +98,23 @@ public final class Journal {
     }
 
     public synchronized void append(String kind, String step, String status, Map<String, Object> facts) {
+        append(kind, step, status, facts, true);
+    }
+
+    /**
+     * {@code force}: whether the entry is on disk (fsync) before this returns. Every entry is written at once, so a
+     * crash of ferry itself never loses it; only an OS crash can lose an unforced one, and the next forced entry
+     * makes it durable too (fsync flushes the whole file, so what survives is always a prefix of the journal).
+     */
+    private synchronized void append(String kind, String step, String status, Map<String, Object> facts, boolean force) {
         JournalEntry entry = new JournalEntry(clock.instant(), kind, step, status, new LinkedHashMap<>(facts));
         try {
             Files.createDirectories(file.getParent());
             byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
             try (FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.READ), PrivateFiles.ownerOnly())) {
-                appendWhole(ch, line, !forceHeld || CONFIG.equals(kind));
+                appendWhole(ch, line, force);
             }
-            forcePending |= forceHeld;
         } catch (IOException e) {
             throw new FerryException(ExitCode.JOURNAL, "cannot write journal " + file + " (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "): free space or fix that folder, then run"
@@ -144,39 +152,6 @@ public final class Journal {
         }
     }
 
-    /**
-     * Holds the fsyncs of step facts until the returned hold is closed, for the few ms of a fence window, where
-     * clients wait on every fsync (on a busy disk one took 0 to 170 ms here). Facts appended meanwhile are written to
-     * the file at once, so a killed ferry leaves them (the kernel has them); only a crash of ferry's own machine
-     * could lose them, and the steps that hold decide those facts from live state on resume (invariant 8). Config
-     * changes are forced as always: their old value is on disk before the change (invariant 7). Closing forces
-     * whatever was held, once.
-     */
-    public synchronized ForceHold holdForce() {
-        forceHeld = true;
-        return this::releaseForce;
-    }
-
-    /** {@link #holdForce()}'s hold: closing it forces the held facts to disk. */
-    public interface ForceHold extends AutoCloseable {
-        @Override
-        void close();
-    }
-
-    private synchronized void releaseForce() {
-        forceHeld = false;
-        if (!forcePending) {
-            return;
-        }
-        forcePending = false;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        } catch (IOException e) {
-            throw new FerryException(ExitCode.JOURNAL, "cannot flush journal " + file + " (" + e.getMessage()
-                    + "): free space or fix that folder, then run ferry resume", e);
-        }
-    }
-
     /** Where the last complete line ends (just past its newline), 0 when there is none. */
     private static long completeEnd(FileChannel ch) throws IOException {
         long pos = ch.size();
@@ -190,6 +165,21 @@ public final class Journal {
             pos--;
         }
         return 0;
+    }
+
+    /**
+     * Serialises a throwaway entry (writes nothing) often enough that the first calls' costs fall before the
+     * cutover's window: Java 17 turns a reflective getter call into generated code on its 16th call, a few ms.
+     */
+    public void warm() {
+        JournalEntry entry = new JournalEntry(clock.instant(), STEP, "warm", "WARM", Map.of("offset", 0L, "ms", 0.5));
+        try {
+            for (int i = 0; i < WARM_CALLS; i++) {
+                JSON.writeValueAsString(entry);
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a journal entry cannot be serialised: " + e.getMessage(), e);
+        }
     }
 
     public void stepStarted(String step, Map<String, Object> facts) {
@@ -211,6 +201,20 @@ public final class Journal {
 
     public void stepFact(String step, Milestone milestone, Map<String, Object> facts) {
         stepFact(step, milestone.journaled(), facts);
+    }
+
+    /**
+     * A fact that is already true and that live state tells again (b is master, a follows b, the traffic moved),
+     * journaled inside the cutover's pause without waiting for the disk: written at once (a crash of ferry keeps
+     * it), made durable by the next entry that must be (an old value before a change, a milestone before an action)
+     * or by the step's end. Never for an entry that must be on disk before the action it announces.
+     */
+    public void stepFactLazily(String step, String status, Map<String, Object> facts) {
+        append(STEP, step, status, facts, false);
+    }
+
+    public void stepFactLazily(String step, Milestone milestone, Map<String, Object> facts) {
+        stepFactLazily(step, milestone.journaled(), facts);
     }
 
     public void ended(RunStatus status, Map<String, Object> facts) {

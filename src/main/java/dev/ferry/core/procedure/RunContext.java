@@ -179,7 +179,7 @@ public final class RunContext {
     public void sleep(Duration d) {
         stopIfSignalled("while waiting");
         try {
-            ticker.sleep(Duration.ofMillis(Math.max(0, d.toMillis())));
+            ticker.sleep(d.isNegative() ? Duration.ZERO : d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FerryException(ExitCode.INCOMPLETE, "interrupted: run ferry status, then ferry resume");

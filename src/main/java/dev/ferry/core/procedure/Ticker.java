@@ -40,10 +40,18 @@ public interface Ticker {
             return System.nanoTime();
         }
 
+        /** Below a millisecond it parks (Thread.sleep rounds any nanos up to a whole millisecond on Java 17). */
         @Override
         public void sleep(Duration d) throws InterruptedException {
             long nanos = Math.max(0, d.toNanos());
-            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            if (nanos >= 1_000_000) {
+                Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(nanos);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
     }
 }

@@ -23,6 +23,17 @@ public interface TrafficSwitch {
     /** Moves the traffic; throws a FerryException naming what failed. Returns how long it took. */
     Duration move(Endpoint from, Endpoint to);
 
+    /**
+     * Gets {@link #move} ready before the cutover window opens (a hook's process started and held at a gate), so
+     * the window pays only for the move itself. Moves nothing; a no-op by default. {@link #disarm} undoes it.
+     */
+    default void arm(Endpoint from, Endpoint to) {
+    }
+
+    /** Drops what {@link #arm} got ready, without moving anything; a no-op when nothing is armed. */
+    default void disarm() {
+    }
+
     /** Things worth the operator's attention that do not stop the run (shown as WARN by preflight). */
     default List<String> warnings() {
         return List.of();

@@ -10,6 +10,7 @@ import dev.ferry.core.procedure.Ticker;
 import dev.ferry.core.procedure.TrafficSwitch;
 import dev.ferry.core.spec.Endpoint;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,17 @@ public final class HookSwitch implements TrafficSwitch {
     private final java.util.Set<String> hiddenEnv;
     private final Ticker ticker;
     private final Optional<Path> logFile;
+    private Armed armed;
+
+    /** A hook started by {@link #arm}, waiting at its gate, for a move from {@code from} to {@code to}. */
+    private record Armed(Endpoint from, Endpoint to, Process process, Path log, long logStart) {
+    }
+
+    private static final String SHELL = "/bin/sh";
+    /** Runs the hook ($0 and its arguments) once the line "go" arrives; exits 125 without running it otherwise. */
+    private static final String GATE = "IFS= read -r go && [ \"$go\" = go ] && exec \"$0\" \"$@\"; exit 125";
+    private static final byte[] GO = "go\n".getBytes(StandardCharsets.US_ASCII);
+    private static final Duration GATE_EXIT = Duration.ofSeconds(1);
 
     public HookSwitch(List<String> command, Duration timeout, Path workDir) {
         this(command, timeout, workDir, java.util.Set.of());
@@ -132,19 +144,90 @@ public final class HookSwitch implements TrafficSwitch {
         return true;
     }
 
+    /**
+     * Starts the hook before the cutover window opens, held at a gate: a shell that waits for one line on its
+     * stdin, then execs the hook (same argv, folder, environment and log as an unarmed start). {@link #move} only
+     * sends that line, so the window pays for the hook's own work, not for starting a process from the JVM. At the
+     * end of its stdin (disarmed, or ferry died) the gate exits without running the hook. If the gate cannot be
+     * started, the hook starts inside the window as before.
+     */
     @Override
-    public Duration move(Endpoint from, Endpoint to) {
-        long start = ticker.read();
-        Path log;
-        long logStart;
+    public synchronized void arm(Endpoint from, Endpoint to) {
+        disarm();
         try {
-            log = logFile.isPresent() ? logFile.get() : Files.createTempFile("ferry-hook", ".log");
-            logStart = Files.exists(log) ? Files.size(log) : 0;
-        } catch (IOException e) {
-            throw new FerryException(ExitCode.INCOMPLETE, "cannot create the hook's log file: " + e.getMessage());
+            Path log = openLog();
+            long logStart = Files.size(log);
+            List<String> gated = new ArrayList<>(List.of(SHELL, "-c", GATE));
+            gated.addAll(argv());
+            armed = new Armed(from, to, builder(gated, from, to, log).start(), log, logStart);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("hook not started ahead of the window ({}): it starts inside it", e.toString());
         }
+    }
+
+    @Override
+    public synchronized void disarm() {
+        Armed gate = armed;
+        armed = null;
+        if (gate == null) {
+            return;
+        }
+        try {
+            gate.process().getOutputStream().close(); // the end of its stdin: the gate exits, the hook never runs
+            if (!gate.process().waitFor(GATE_EXIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                gate.process().destroyForcibly();
+            }
+        } catch (IOException e) {
+            gate.process().destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            gate.process().destroyForcibly();
+        } finally {
+            if (logFile.isEmpty()) {
+                deleteQuietly(gate.log());
+            }
+        }
+    }
+
+    /** The armed hook if it was armed for this move; any other is disarmed. */
+    private synchronized Armed takeArmed(Endpoint from, Endpoint to) {
+        Armed gate = armed;
+        if (gate != null && same(gate.from(), from) && same(gate.to(), to) && gate.process().isAlive()) {
+            armed = null;
+            return gate;
+        }
+        disarm();
+        return null;
+    }
+
+    /**
+     * What the hook is told: host and port. Not the record's equals: its first call in a JVM builds method handles
+     * (tens of ms on a busy host), and this runs inside the window.
+     */
+    private static boolean same(Endpoint x, Endpoint y) {
+        return x.host().equals(y.host()) && x.port() == y.port();
+    }
+
+    /** Opens the gate; false when the gate is gone (then the hook never ran and is started afresh). */
+    private static boolean release(Armed gate) {
+        try {
+            OutputStream stdin = gate.process().getOutputStream();
+            stdin.write(GO);
+            stdin.close();
+            return true;
+        } catch (IOException e) {
+            gate.process().destroyForcibly();
+            return false;
+        }
+    }
+
+    private Path openLog() throws IOException {
+        return logFile.isPresent() ? logFile.get() : Files.createTempFile("ferry-hook", ".log");
+    }
+
+    private ProcessBuilder builder(List<String> argv, Endpoint from, Endpoint to, Path log) {
         // output goes to a file: a chatty hook must never block on a full pipe inside the cutover window
-        ProcessBuilder pb = new ProcessBuilder(argv()).directory(workDir.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = pb.environment();
         hiddenEnv.forEach(env::remove);
@@ -152,9 +235,32 @@ public final class HookSwitch implements TrafficSwitch {
         env.put("FERRY_SOURCE_PORT", Integer.toString(from.port()));
         env.put("FERRY_TARGET_HOST", to.host());
         env.put("FERRY_TARGET_PORT", Integer.toString(to.port()));
+        return pb;
+    }
+
+    @Override
+    public Duration move(Endpoint from, Endpoint to) {
+        Armed gate = takeArmed(from, to);
+        long start = ticker.read();
+        Path log;
+        long logStart;
+        if (gate != null && release(gate)) {
+            log = gate.log();
+            logStart = gate.logStart();
+        } else {
+            gate = null;
+            try {
+                log = openLog();
+                logStart = Files.exists(log) ? Files.size(log) : 0;
+            } catch (IOException e) {
+                throw new FerryException(ExitCode.INCOMPLETE, "cannot create the hook's log file: " + e.getMessage());
+            }
+        }
         try {
-            Process process = pb.start();
-            process.getOutputStream().close();
+            Process process = gate != null ? gate.process() : builder(argv(), from, to, log).start();
+            if (gate == null) {
+                process.getOutputStream().close();
+            }
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();

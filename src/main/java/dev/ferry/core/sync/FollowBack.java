@@ -111,7 +111,7 @@ public final class FollowBack {
             // more (this runs inside the cutover's pause)
             Map<String, Object> counters = counters(decision, master, Map.of());
             ReplicaSync.attach(ctx, follower, master);
-            ctx.journal().stepFact(step, CONFIRMED, counters);
+            ctx.journal().stepFactLazily(step, CONFIRMED, counters); // live state (a follows b) tells it again
             return true;
         }
         ReplicationState before = follower.replication();

@@ -13,6 +13,8 @@ import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.procedure.Servers;
 import dev.ferry.core.procedure.Ticker;
+import dev.ferry.core.procedure.TrafficSwitch;
+import dev.ferry.core.spec.Endpoint;
 import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.spec.Spec;
 import dev.ferry.core.spec.SpecLoader;
@@ -40,6 +42,7 @@ class CutoverAbortTest {
     private final FakeTicker ticker = new FakeTicker();
     private final FakeFence fence = new FakeFence();
     private final FakeProbe b = new FakeProbe(fence);
+    private final ArmedSwitch traffic = new ArmedSwitch();
     private Journal journal;
 
     private RunContext context() {
@@ -51,7 +54,7 @@ class CutoverAbortTest {
                 """, dir.resolve("orders.yaml"));
         journal = Journal.open(dir, "orders", Clock.systemUTC());
         Servers servers = new Servers(node("a", 1), node("b", 2), Optional.empty(), "ferry-test");
-        return new RunContext(spec, servers, journal, new NoSwitch(), RunOptions.defaults(dir).withYes(), q -> true,
+        return new RunContext(spec, servers, journal, traffic, RunOptions.defaults(dir).withYes(), q -> true,
                 new RunListener() { }, Clock.systemUTC(), ticker);
     }
 
@@ -85,6 +88,9 @@ class CutoverAbortTest {
         assertThat(journal.reached(Cutover.NAME, Milestone.PROMOTING)).isFalse();
         assertThat(b.promotions).isZero();
         assertThat(ticker.slept).as("waited out max-pause on the fake clock").isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(traffic.armed).as("the switch made ready before the fence").isEqualTo(1);
+        assertThat(traffic.disarmed).as("and dropped by the abort, never moved").isPositive();
+        assertThat(traffic.moved).isZero();
     }
 
     @Test
@@ -157,6 +163,50 @@ class CutoverAbortTest {
     }
 
     /** Time moves only when slept on. */
+    /** The switch as the cutover drives it (like {@code switch: none}), counting arm, disarm and move. */
+    static final class ArmedSwitch implements TrafficSwitch {
+        private final NoSwitch none = new NoSwitch();
+        int armed;
+        int disarmed;
+        int moved;
+
+        @Override
+        public String describe() {
+            return none.describe();
+        }
+
+        @Override
+        public List<PlannedCommand> plan(Endpoint from, Endpoint to) {
+            return none.plan(from, to);
+        }
+
+        @Override
+        public List<String> preflight() {
+            return none.preflight();
+        }
+
+        @Override
+        public boolean movesBeforeDemotion() {
+            return none.movesBeforeDemotion();
+        }
+
+        @Override
+        public Duration move(Endpoint from, Endpoint to) {
+            moved++;
+            return none.move(from, to);
+        }
+
+        @Override
+        public void arm(Endpoint from, Endpoint to) {
+            armed++;
+        }
+
+        @Override
+        public void disarm() {
+            disarmed++;
+        }
+    }
+
     static final class FakeTicker implements Ticker {
         long now = 1_000_000_000L;
         Duration slept = Duration.ZERO;

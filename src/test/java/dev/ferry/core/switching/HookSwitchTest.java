@@ -110,6 +110,47 @@ class HookSwitchTest {
         assertThat(hookLogsInTemp()).isEqualTo(before);
     }
 
+    @Test
+    void anArmedHookRunsOnceWhenMovedWithItsArgumentsEnvironmentAndExitCode() throws IOException {
+        script("count.sh", "#!/bin/sh\necho \"$1 $FERRY_SOURCE_PORT>$FERRY_TARGET_PORT\" >> runs\nexit \"$2\"\n", "rwx------");
+        HookSwitch hook = hook("./count.sh", "moved", "0");
+        hook.arm(endpoint("source", 1), endpoint("target", 2));
+        sleepMillis(200); // the gate is up and waiting: the hook has not run
+        assertThat(dir.resolve("runs")).doesNotExist();
+
+        hook.move(endpoint("source", 1), endpoint("target", 2));
+        hook.disarm(); // nothing left armed: a no-op
+        assertThat(Files.readString(dir.resolve("runs"))).isEqualTo("moved 1>2\n");
+
+        HookSwitch failing = hook("./count.sh", "failed", "3");
+        failing.arm(endpoint("source", 1), endpoint("target", 2));
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> failing.move(endpoint("source", 1), endpoint("target", 2))))
+                .hasMessageStartingWith("hook ./count.sh exited with 3");
+    }
+
+    @Test
+    void aDisarmedHookNeverRunsAndAMoveElsewhereStartsItAfresh() throws IOException {
+        script("count.sh", "#!/bin/sh\necho \"$FERRY_TARGET_PORT\" >> runs\n", "rwx------");
+        HookSwitch hook = hook("./count.sh");
+        hook.arm(endpoint("source", 1), endpoint("target", 2));
+        hook.disarm();
+        sleepMillis(200);
+        assertThat(dir.resolve("runs")).doesNotExist();
+
+        hook.arm(endpoint("source", 1), endpoint("target", 2));
+        hook.move(endpoint("target", 2), endpoint("source", 1)); // armed for the other way: that one is dropped
+        sleepMillis(200);
+        assertThat(Files.readString(dir.resolve("runs"))).isEqualTo("1\n");
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static Endpoint endpoint(String role, int port) {
         return new Endpoint(role, "127.0.0.1", port, Optional.empty(), List.of());
     }
