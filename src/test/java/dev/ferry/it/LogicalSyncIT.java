@@ -85,7 +85,7 @@ class LogicalSyncIT {
     }
 
     /** A full compare once the writers stopped: type, value and TTL of every key of a, on b (ferry's verify). */
-    private static String verifyFull(ManagedSource m) {
+    static String verifyFull(ManagedSource m) {
         try (RedisNode a = node("a", m.a); RedisNode b = node("b", m.b)) {
             PairResult p = new Verifier(VerifyOptions.full()).verify(List.of(List.of(a, b))).pairs().get(0);
             System.out.println("LogicalSyncIT: verify a -> b " + p.facts());

@@ -76,6 +76,11 @@ final class ManagedSource implements AutoCloseable {
 
     /** The spec: logical sync (or {@code method}), pause cutover, hook switch, a detached afterwards. */
     Path spec(String method, String after) {
+        return spec(method, after, 0);
+    }
+
+    /** The same, the logical copy limited to {@code maxOps} commands a second (0: no limit), to make it last. */
+    Path spec(String method, String after, long maxOps) {
         String yaml = String.join("\n",
                 "name: managed",
                 "source: { host: " + a.host() + ", port: " + a.port() + " }",
@@ -84,7 +89,7 @@ final class ManagedSource implements AutoCloseable {
                 "cutover: { mode: pause, max-pause: 3s, drain-watch: 1s }",
                 "switch: { type: hook, command: [\"./repoint.sh\"], timeout: 5s }",
                 "after: { source: " + after + " }",
-                "sync: { method: " + method + " }",
+                "sync: { method: " + method + ", max-ops: " + maxOps + " }",
                 "");
         try {
             return Files.writeString(dir.resolve("managed.yaml"), yaml);

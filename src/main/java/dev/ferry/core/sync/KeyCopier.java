@@ -83,6 +83,13 @@ final class KeyCopier implements AutoCloseable {
         throttle(keys.size() * 3);
     }
 
+    /** Empties database {@code db} of b (a's was flushed or swapped: a rescan of it follows). */
+    synchronized void flushB(int db) {
+        Connection to = connection(onB, b, "restore", db);
+        to.sendCommand(RawConnections.command(b, "FLUSHDB"));
+        failOn(to.getOne(), "FLUSHDB", b);
+    }
+
     private static Object failOn(Object reply, String command, RedisNode node) {
         if (reply instanceof JedisDataException e) {
             throw new FerryException(ExitCode.STOPPED, "the logical copy's " + command + " on " + node.label() + " ("
