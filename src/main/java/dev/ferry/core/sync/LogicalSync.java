@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  * {@value #SENTINEL_CHECK_MILLIS} ms and once inside the fence), and each disturbed database is reconciled: its
  * sentinel planted again, the database emptied on b and scanned again from a.
  *
- * <p>Not handled yet (issue 14): a typed copy and chunked big keys (see KeyCopier).
+ * <p>Big keys, and every key once b refuses a DUMP payload, are copied by type in chunks (see KeyCopier).
  */
 public final class LogicalSync implements AutoCloseable {
     private static final int SCAN_COUNT = 500;
@@ -42,6 +42,7 @@ public final class LogicalSync implements AutoCloseable {
     private static final int MAX_RESCANS = 5;
     static final long SENTINEL_CHECK_MILLIS = 100;
     private static final int COMPARE_ATTEMPTS = 3;
+    private static final int FEED_ATTEMPTS = 3;
 
     private final RedisNode a;
     private final String heartbeatKey;
@@ -75,7 +76,7 @@ public final class LogicalSync implements AutoCloseable {
         this.a = a;
         this.heartbeatKey = heartbeatKey(specName);
         this.listener = listener;
-        this.copier = new KeyCopier(a, b, maxOps);
+        this.copier = new KeyCopier(a, b, maxOps, listener::warn);
         this.sentinels = new DatabaseSentinels(a, sentinelKey(specName));
         this.worker = new Thread(this::work, "ferry-logical-sync");
         worker.setDaemon(true);
@@ -109,8 +110,18 @@ public final class LogicalSync implements AutoCloseable {
         return sync;
     }
 
+    /** Subscribes; a connection dropped before the subscription is confirmed is tried again (it captured nothing yet). */
     private ChangeFeed openFeed() {
-        return ChangeFeed.open(a, heartbeatKey, dirty, this::reportLag);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return ChangeFeed.open(a, heartbeatKey, dirty, this::reportLag);
+            } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+                if (attempt == FEED_ATTEMPTS) {
+                    throw e;
+                }
+                listener.warn("logical sync: the change feed's subscription to a dropped (" + e.getMessage() + "): subscribing again");
+            }
+        }
     }
 
     private void reportLag(double millis) {
@@ -412,6 +423,10 @@ public final class LogicalSync implements AutoCloseable {
         }
         facts.put("restored", copier.restored());
         facts.put("deleted", copier.deleted());
+        facts.put("copiedByType", copier.copiedByType());
+        if (copier.typedBecause() != null) {
+            facts.put("typedBecause", copier.typedBecause());
+        }
         facts.put("dirtyKeys", dirty.size());
         facts.put("lagMillis", feed.lagMillis());
         return facts;
