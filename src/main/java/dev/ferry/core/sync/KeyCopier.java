@@ -53,8 +53,11 @@ final class KeyCopier implements AutoCloseable {
     }
 
     synchronized Page scan(int db, String cursor, int count) {
-        Connection c = connection(onA, a, "scan", db);
-        c.sendCommand(RawConnections.command(a, "SCAN", cursor, "COUNT", count));
+        return scan(connection(onA, a, "scan", db), a, cursor, count);
+    }
+
+    private Page scan(Connection c, RedisNode node, String cursor, int count) {
+        c.sendCommand(RawConnections.command(node, "SCAN", cursor, "COUNT", count));
         List<Object> reply = c.getObjectMultiBulkReply();
         List<byte[]> keys = new ArrayList<>();
         for (Object key : (List<?>) reply.get(1)) {
@@ -62,6 +65,28 @@ final class KeyCopier implements AutoCloseable {
         }
         throttle(1);
         return new Page(new String((byte[]) reply.get(0), StandardCharsets.US_ASCII), keys);
+    }
+
+    /** One page of {@code SCAN} on database {@code db} of b. */
+    synchronized Page scanB(int db, String cursor, int count) {
+        return scan(connection(onB, b, "restore", db), b, cursor, count);
+    }
+
+    /** Those of {@code keys} that a does not hold ({@code EXISTS}, pipelined). */
+    synchronized List<byte[]> missingOnA(int db, List<byte[]> keys) {
+        Connection c = connection(onA, a, "scan", db);
+        for (byte[] key : keys) {
+            c.sendCommand(RawConnections.command(a, "EXISTS", key));
+        }
+        List<Object> exists = c.getMany(keys.size());
+        List<byte[]> missing = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (Long.valueOf(0).equals(failOn(exists.get(i), "EXISTS", a))) {
+                missing.add(keys.get(i));
+            }
+        }
+        throttle(keys.size() + 1);
+        return missing;
     }
 
     /** Gives b what a holds now under each of {@code keys} of database {@code db}. */

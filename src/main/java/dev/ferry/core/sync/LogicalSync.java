@@ -2,6 +2,7 @@ package dev.ferry.core.sync;
 
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.procedure.FailPoints;
 import dev.ferry.core.procedure.LagCanary;
 import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.procedure.RunListener;
@@ -43,6 +44,8 @@ public final class LogicalSync implements AutoCloseable {
     static final long SENTINEL_CHECK_MILLIS = 100;
     private static final int COMPARE_ATTEMPTS = 3;
     private static final int FEED_ATTEMPTS = 3;
+    /** FERRY_FAILPOINT=logical:copying halts after this many pages of the first full pass. */
+    private static final int FAIL_POINT_PAGE = 3;
 
     private final RedisNode a;
     private final String heartbeatKey;
@@ -71,11 +74,18 @@ public final class LogicalSync implements AutoCloseable {
     private volatile boolean checkedInFence;
     private volatile int reconciles;
     private volatile String lastReconcile = "";
+    /** b held keys when this process started its sync (a resume): the full pass sweeps b too. */
+    private final boolean bHeldKeys;
+    private final RedisNode b;
+    private volatile long swept;
+    private int pagesCopied;
 
     private LogicalSync(RedisNode a, RedisNode b, String specName, RunListener listener, long maxOps) {
         this.a = a;
         this.heartbeatKey = heartbeatKey(specName);
         this.listener = listener;
+        this.b = b;
+        this.bHeldKeys = b.totalKeys() > 0;
         this.copier = new KeyCopier(a, b, maxOps, listener::warn);
         this.sentinels = new DatabaseSentinels(a, sentinelKey(specName));
         this.worker = new Thread(this::work, "ferry-logical-sync");
@@ -140,7 +150,9 @@ public final class LogicalSync implements AutoCloseable {
                     if (passDone) {
                         passes++;
                     }
-                } else if (!drainSome()) {
+                } else if (drainSome()) {
+                    FailPoints.hit("logical:capturing");
+                } else {
                     sleep(2);
                 }
                 checkSentinels();
@@ -173,13 +185,43 @@ public final class LogicalSync implements AutoCloseable {
         feed = openFeed();
     }
 
-    /** Every database of a, page by page, with changes drained between pages; false when a gap cut it short. */
+    /**
+     * Every database of a, page by page, with changes drained between pages; false when a gap cut it short. Where b
+     * may hold keys a has since deleted unseen (b held keys when this process began: a resume; or a gap lost
+     * events), b is swept too: each key of b that a lacks is made dirty, and so deleted on b.
+     */
     private boolean fullPass() {
-        for (int db : databases()) {
-            if (!scan(db)) {
+        boolean sweep = bHeldKeys || passes > 0 || rescans > 0;
+        Set<Integer> dbs = databases();
+        if (sweep) {
+            dbs.addAll(b.info("keyspace").keysPerDb().keySet());
+        }
+        for (int db : dbs) {
+            if (!scan(db) || (sweep && !sweepB(db))) {
                 return false;
             }
         }
+        return true;
+    }
+
+    /** Marks dirty every key of database {@code db} of b that a does not hold; false when a gap cut it short. */
+    private boolean sweepB(int db) {
+        String cursor = "0";
+        do {
+            KeyCopier.Page page = copier.scanB(db, cursor, SCAN_COUNT);
+            if (!page.keys().isEmpty()) {
+                for (byte[] key : copier.missingOnA(db, page.keys())) {
+                    dirty.add(DirtyKeys.Key.of(db, key));
+                    swept++;
+                }
+            }
+            cursor = page.cursor();
+            drainSome();
+            checkSentinels();
+            if (closed || feed.gap() != null) {
+                return false;
+            }
+        } while (!"0".equals(cursor));
         return true;
     }
 
@@ -197,6 +239,9 @@ public final class LogicalSync implements AutoCloseable {
             cursor = page.cursor();
             drainSome();
             checkSentinels();
+            if (passes == 0 && ++pagesCopied == FAIL_POINT_PAGE) {
+                FailPoints.hit("logical:copying");
+            }
             if (closed || feed.gap() != null) {
                 return false;
             }
@@ -415,6 +460,7 @@ public final class LogicalSync implements AutoCloseable {
         facts.put("passes", passes);
         facts.put("rescans", rescans);
         facts.put("reconciles", reconciles);
+        facts.put("sweptFromB", swept);
         if (!lastReconcile.isEmpty()) {
             facts.put("lastReconcile", lastReconcile);
         }
