@@ -36,11 +36,12 @@ final class ManagedSource implements AutoCloseable {
     private final List<RedisServer> servers = new ArrayList<>();
     private Writers writers;
 
-    private ManagedSource(String notifications, RedisBinary target) throws IOException {
+    private ManagedSource(String notifications, RedisBinary target, Map<String, String> extraOnA) throws IOException {
         dir = Files.createTempDirectory("ferry-managed-");
         Map<String, String> managed = new LinkedHashMap<>();
         REFUSED.forEach(command -> managed.put("rename-command " + command, ""));
         managed.put("notify-keyspace-events", notifications);
+        managed.putAll(extraOnA);
         a = track(RedisServer.start(RedisBinary.system(), managed));
         b = track(RedisServer.start(target));
         c = track(RedisServer.start(target));
@@ -62,8 +63,13 @@ final class ManagedSource implements AutoCloseable {
 
     /** b and c run {@code target}; a is always the system's 7.0.15, managed-like. */
     static ManagedSource start(String notifications, RedisBinary target) {
+        return start(notifications, target, Map.of());
+    }
+
+    /** The same, with more config lines on a (e.g. a tiny pubsub output-buffer limit). */
+    static ManagedSource start(String notifications, RedisBinary target, Map<String, String> extraOnA) {
         try {
-            return new ManagedSource(notifications, target);
+            return new ManagedSource(notifications, target, extraOnA);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
