@@ -2,25 +2,15 @@ package dev.ferry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.core.journal.Journal;
 import dev.ferry.core.journal.RunStatus;
-import dev.ferry.core.procedure.Confirmer;
-import dev.ferry.core.procedure.RunListener;
-import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.run.RunResult;
-import dev.ferry.core.run.Runner;
-import dev.ferry.core.spec.SecretSource;
-import dev.ferry.core.spec.SpecLoader;
-import dev.ferry.core.steps.LogicalCopy;
 import dev.ferry.testkit.Dataset;
 import dev.ferry.testkit.LossReport;
 import dev.ferry.testkit.Writers;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -41,50 +31,13 @@ class LogicalFlushIT {
     void flushSwapRenameAndMoveOnADuringTheCopyEndWithBEqualToA() throws InterruptedException {
         try (ManagedSource m = ManagedSource.start("KEA")) {
             Writers writers = m.startWriters();
-            List<String> warnings = new CopyOnWriteArrayList<>();
-            AtomicBoolean copyDone = new AtomicBoolean();
             AtomicReference<String> mutated = new AtomicReference<>("not yet");
-            RunListener listener = new RunListener() {
-                @Override
-                public void warn(String message) {
-                    warnings.add(message);
-                }
-
-                @Override
-                public void stepStarted(String step) {
-                    if (step.equals(LogicalCopy.NAME)) {
-                        Thread t = new Thread(() -> mutated.set(mutate(m, copyDone)));
-                        t.setDaemon(true);
-                        t.start();
-                    }
-                }
-
-                @Override
-                public void stepFinished(String step, Duration took, Map<String, Object> facts) {
-                    if (step.equals(LogicalCopy.NAME)) {
-                        copyDone.set(true);
-                    }
-                }
-            };
+            CopyWatch watch = new CopyWatch(w -> mutated.set(mutate(m, w.copyDone)));
             // max-ops makes the copy last a few seconds, so that the changes land inside it
-            RunResult result;
-            try {
-                result = new Runner(SpecLoader.load(m.spec("logical", "detach", 8_000)),
-                        new RunOptions(true, false, m.stateDir(), false, false, true), Confirmer.YES, listener,
-                        SecretSource.system(), Clock.systemUTC()).run();
-            } catch (RuntimeException e) {
-                System.out.println("LogicalFlushIT: failed: " + mutated.get() + "; warnings " + warnings);
-                System.out.println("LogicalFlushIT: verify " + LogicalSyncIT.verifyFull(m));
-                throw e;
-            }
-            writers.awaitAcknowledged(writers.acknowledged() + 200, Duration.ofSeconds(10));
-            writers.stop();
-            Rig.awaitReplicaCaughtUp(m.c, m.b);
-            LossReport onB;
-            try (Jedis jb = m.b.client(Duration.ofSeconds(30))) {
-                onB = writers.checkLost(jb);
-            }
-            Map<String, Object> cutover = Journal.open(m.stateDir(), "managed", Clock.systemUTC()).facts("cutover");
+            RunResult result = m.run(m.spec("logical", "detach", 8_000), watch);
+            LossReport onB = m.stopAndCheckB(writers);
+            Map<String, Object> cutover = m.cutoverFacts();
+            List<String> warnings = watch.warnings;
             System.out.println("LogicalFlushIT: " + mutated.get() + "; warnings " + warnings + "; cutover " + cutover);
 
             assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);

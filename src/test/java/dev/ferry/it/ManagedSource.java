@@ -124,6 +124,29 @@ final class ManagedSource implements AutoCloseable {
         return writers;
     }
 
+    /** Runs {@code spec} in this process, confirming every question, with {@code --accept-timed-fence}. */
+    dev.ferry.core.run.RunResult run(Path spec, dev.ferry.core.procedure.RunListener listener) {
+        return new dev.ferry.core.run.Runner(dev.ferry.core.spec.SpecLoader.load(spec),
+                new dev.ferry.core.procedure.RunOptions(true, false, stateDir(), false, false, true),
+                dev.ferry.core.procedure.Confirmer.YES, listener, dev.ferry.core.spec.SecretSource.system(),
+                java.time.Clock.systemUTC()).run();
+    }
+
+    /** After the run: 200 more writes (on b by now), the writers stopped, c caught up; what b lost. */
+    dev.ferry.testkit.LossReport stopAndCheckB(Writers w) {
+        w.awaitAcknowledged(w.acknowledged() + 200, Duration.ofSeconds(10));
+        w.stop();
+        Rig.awaitReplicaCaughtUp(c, b);
+        try (Jedis jb = b.client(Duration.ofSeconds(30))) {
+            return w.checkLost(jb);
+        }
+    }
+
+    /** The cutover's journaled facts (the logical sync's among them). */
+    Map<String, Object> cutoverFacts() {
+        return dev.ferry.core.journal.Journal.open(stateDir(), "managed", java.time.Clock.systemUTC()).facts("cutover");
+    }
+
     @Override
     public void close() {
         if (writers != null) {
