@@ -43,8 +43,8 @@ public final class LogicalBench {
         List<Integer> counts = new ArrayList<>();
 
         @picocli.CommandLine.Option(names = "--lag-seconds", paramLabel = "S",
-                description = "how long the capture runs under 4 x 500 writes/s (default: 20)")
-        int lagSeconds = 20;
+                description = "how long the capture runs under 4 x 500 writes/s (default: 60)")
+        int lagSeconds = 60;
 
         @picocli.CommandLine.Option(names = "--out", paramLabel = "FILE",
                 description = "the JSON results (default: $FERRY_BENCH_OUT, else bench/results/logical-TIME.json)")
