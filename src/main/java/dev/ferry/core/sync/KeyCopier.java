@@ -126,8 +126,9 @@ final class KeyCopier implements AutoCloseable {
             Object size = sizes.get(i);
             if (size instanceof JedisDataException) {
                 memoryRefused = true; // MEMORY renamed away: big keys are dumped whole
-                small.addAll(keys);
+                small.clear();
                 big.clear();
+                small.addAll(keys);
                 return;
             }
             (size instanceof Long bytes && bytes > BIG_BYTES ? big : small).add(keys.get(i));
