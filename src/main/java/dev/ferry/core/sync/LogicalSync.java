@@ -281,7 +281,9 @@ public final class LogicalSync implements AutoCloseable {
      */
     private void reconcile(Map<Integer, String> disturbed) {
         reconciles++;
-        lastReconcile = String.join("; ", disturbed.values());
+        lastReconcile = disturbed.size() == sentinels.databases() && disturbed.size() > 1
+                && disturbed.values().stream().allMatch(why -> why.contains("was flushed"))
+                ? "every database was flushed (FLUSHALL on a)" : String.join("; ", disturbed.values());
         listener.warn("logical sync: " + lastReconcile + ": emptying db " + disturbed.keySet() + " on b and copying it again");
         if (!fenced) {
             sentinels.plant(disturbed.keySet());

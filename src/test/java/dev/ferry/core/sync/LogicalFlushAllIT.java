@@ -47,7 +47,7 @@ class LogicalFlushAllIT {
                 j.flushAll();
                 j.select(2);
                 Dataset.loadInto(j, 2, 300, 99);
-                awaitReconciled(sync, warnings, "db 5 was flushed");
+                awaitReconciled(sync, warnings, "every database was flushed (FLUSHALL on a)");
                 assertThat(verify(a, b)).isEqualTo("match");
                 assertThat(b.totalKeys()).as("the 300 keys written after the flush, and the sentinels")
                         .isLessThan(400).isGreaterThanOrEqualTo(300);
