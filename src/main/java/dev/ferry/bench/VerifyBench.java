@@ -161,21 +161,21 @@ public final class VerifyBench {
     }
 
     /** CPU the server used so far (user + system), from INFO cpu. */
-    private static double cpuSeconds(RedisServer s) {
+    static double cpuSeconds(RedisServer s) {
         try (Jedis j = s.client()) {
             String info = j.info("cpu");
             return field(info, "used_cpu_user") + field(info, "used_cpu_sys");
         }
     }
 
-    private static void resetStats(RedisServer s) {
+    static void resetStats(RedisServer s) {
         try (Jedis j = s.client()) {
             j.configResetStat();
         }
     }
 
     /** Where the server's time went, per command: calls and microseconds, for finding what verify costs. */
-    private static String commandStats(RedisServer s) {
+    static String commandStats(RedisServer s) {
         try (Jedis j = s.client()) {
             StringBuilder out = new StringBuilder();
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^cmdstat_(\\w+):calls=(\\d+),usec=(\\d+)")
@@ -193,17 +193,17 @@ public final class VerifyBench {
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
-    private static long jvmCpuNanos() {
+    static long jvmCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    private static RedisNode node(String label, RedisServer s) {
+    static RedisNode node(String label, RedisServer s) {
         return new RedisNode(label, s.host(), s.port(), Optional.empty(), "ferry-bench", 10_000, Map.of());
     }
 
     /** {@code ttl}: every key expires in a day, so verify must ask each key's PTTL. */
-    private static void load(RedisServer a, int keys, boolean ttl) {
+    static void load(RedisServer a, int keys, boolean ttl) {
         Random random = new Random(1);
         byte[] value = new byte[VALUE_BYTES];
         try (Jedis j = a.client(Duration.ofSeconds(60))) {
@@ -223,7 +223,7 @@ public final class VerifyBench {
         }
     }
 
-    private static void replicate(RedisServer a, RedisServer b) throws InterruptedException {
+    static void replicate(RedisServer a, RedisServer b) throws InterruptedException {
         try (Jedis ja = a.client(); Jedis jb = b.client()) {
             jb.sendCommand(Protocol.Command.SLAVEOF, a.host(), Integer.toString(a.port()));
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();

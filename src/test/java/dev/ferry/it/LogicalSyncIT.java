@@ -47,8 +47,21 @@ class LogicalSyncIT {
         movesLosingNothing(dev.ferry.testkit.Binaries.require("valkey-8.0.1"));
     }
 
-    private static void movesLosingNothing(RedisBinary target) {
+    /**
+     * Toward an older b: 6.2.16 refuses 7.0.15's DUMP payloads (RDB 10), so every key is copied by type; big keys
+     * of each type (over KeyCopier's 1 MB) are copied in chunks.
+     */
+    @Test
+    void managedSourceMovesToOlderRedisByTypedCopy() {
+        Map<String, Object> cutover = movesLosingNothing(dev.ferry.testkit.Binaries.require("6.2.16"));
+        assertThat(String.valueOf(cutover.get("typedBecause"))).contains("payload");
+        assertThat(((Number) cutover.get("copiedByType")).longValue())
+                .isGreaterThanOrEqualTo(ManagedSource.KEYS_PER_DB * ManagedSource.DBS.size());
+    }
+
+    private static Map<String, Object> movesLosingNothing(RedisBinary target) {
         try (ManagedSource m = ManagedSource.start("KEA", target)) {
+            bigKeys(m);
             Writers writers = m.startWriters();
             List<Double> lags = new CopyOnWriteArrayList<>();
             RunListener listener = new RunListener() {
@@ -81,11 +94,36 @@ class LogicalSyncIT {
             assertThat(String.valueOf(cutover.get("fence"))).contains("CLIENT PAUSE").contains("WRITE");
             assertThat(lags).as("the capture's lag reached the listener").isNotEmpty();
             assertThat(verifyFull(m)).as("ferry verify --full, a against b").isEqualTo("match");
+            return dev.ferry.core.journal.Journal.open(m.stateDir(), "managed", java.time.Clock.systemUTC()).facts("cutover");
+        }
+    }
+
+    /** One key of each type over 1 MB in db 3 (copied in chunks), a stream with a deleted tail, a TTL on some. */
+    private static void bigKeys(ManagedSource m) {
+        try (Jedis a = m.a.client(Duration.ofSeconds(30))) {
+            a.select(3);
+            String filler = "x".repeat(200);
+            a.set("big:string", "s".repeat(1_500_000));
+            var p = a.pipelined();
+            for (int i = 0; i < 6_000; i++) {
+                p.rpush("big:list", filler + i);
+                p.sadd("big:set", filler + i);
+                p.zadd("big:zset", i * 0.5, filler + i);
+                p.hset("big:hash", "f" + i, filler + i);
+                p.xadd("big:stream", redis.clients.jedis.StreamEntryID.NEW_ENTRY, Map.of("f", filler + i));
+            }
+            p.sync();
+            a.pexpire("big:hash", 3_600_000);
+            a.pexpire("big:string", 3_600_000);
+            var last = a.xrevrange("big:stream", "+", "-", 1).get(0).getID();
+            a.xdel("big:stream", last); // its last id stays ahead of its last entry
+            a.xgroupCreate("big:stream", "readers", new redis.clients.jedis.StreamEntryID(1, 0), false);
+            a.select(0);
         }
     }
 
     /** A full compare once the writers stopped: type, value and TTL of every key of a, on b (ferry's verify). */
-    private static String verifyFull(ManagedSource m) {
+    static String verifyFull(ManagedSource m) {
         try (RedisNode a = node("a", m.a); RedisNode b = node("b", m.b)) {
             PairResult p = new Verifier(VerifyOptions.full()).verify(List.of(List.of(a, b))).pairs().get(0);
             System.out.println("LogicalSyncIT: verify a -> b " + p.facts());

@@ -36,11 +36,12 @@ final class ManagedSource implements AutoCloseable {
     private final List<RedisServer> servers = new ArrayList<>();
     private Writers writers;
 
-    private ManagedSource(String notifications, RedisBinary target) throws IOException {
+    private ManagedSource(String notifications, RedisBinary target, Map<String, String> extraOnA) throws IOException {
         dir = Files.createTempDirectory("ferry-managed-");
         Map<String, String> managed = new LinkedHashMap<>();
         REFUSED.forEach(command -> managed.put("rename-command " + command, ""));
         managed.put("notify-keyspace-events", notifications);
+        managed.putAll(extraOnA);
         a = track(RedisServer.start(RedisBinary.system(), managed));
         b = track(RedisServer.start(target));
         c = track(RedisServer.start(target));
@@ -62,8 +63,13 @@ final class ManagedSource implements AutoCloseable {
 
     /** b and c run {@code target}; a is always the system's 7.0.15, managed-like. */
     static ManagedSource start(String notifications, RedisBinary target) {
+        return start(notifications, target, Map.of());
+    }
+
+    /** The same, with more config lines on a (e.g. a tiny pubsub output-buffer limit). */
+    static ManagedSource start(String notifications, RedisBinary target, Map<String, String> extraOnA) {
         try {
-            return new ManagedSource(notifications, target);
+            return new ManagedSource(notifications, target, extraOnA);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -76,6 +82,11 @@ final class ManagedSource implements AutoCloseable {
 
     /** The spec: logical sync (or {@code method}), pause cutover, hook switch, a detached afterwards. */
     Path spec(String method, String after) {
+        return spec(method, after, 0);
+    }
+
+    /** The same, the logical copy limited to {@code maxOps} commands a second (0: no limit), to make it last. */
+    Path spec(String method, String after, long maxOps) {
         String yaml = String.join("\n",
                 "name: managed",
                 "source: { host: " + a.host() + ", port: " + a.port() + " }",
@@ -84,7 +95,7 @@ final class ManagedSource implements AutoCloseable {
                 "cutover: { mode: pause, max-pause: 3s, drain-watch: 1s }",
                 "switch: { type: hook, command: [\"./repoint.sh\"], timeout: 5s }",
                 "after: { source: " + after + " }",
-                "sync: { method: " + method + " }",
+                "sync: { method: " + method + ", max-ops: " + maxOps + " }",
                 "");
         try {
             return Files.writeString(dir.resolve("managed.yaml"), yaml);
@@ -111,6 +122,29 @@ final class ManagedSource implements AutoCloseable {
                 .endpoint(this::endpoint).maxDuration(Duration.ofMinutes(5)).keyPrefix("managed-writer").build()).start();
         writers.awaitAcknowledged(40, Duration.ofSeconds(10));
         return writers;
+    }
+
+    /** Runs {@code spec} in this process, confirming every question, with {@code --accept-timed-fence}. */
+    dev.ferry.core.run.RunResult run(Path spec, dev.ferry.core.procedure.RunListener listener) {
+        return new dev.ferry.core.run.Runner(dev.ferry.core.spec.SpecLoader.load(spec),
+                new dev.ferry.core.procedure.RunOptions(true, false, stateDir(), false, false, true),
+                dev.ferry.core.procedure.Confirmer.YES, listener, dev.ferry.core.spec.SecretSource.system(),
+                java.time.Clock.systemUTC()).run();
+    }
+
+    /** After the run: 200 more writes (on b by now), the writers stopped, c caught up; what b lost. */
+    dev.ferry.testkit.LossReport stopAndCheckB(Writers w) {
+        w.awaitAcknowledged(w.acknowledged() + 200, Duration.ofSeconds(10));
+        w.stop();
+        Rig.awaitReplicaCaughtUp(c, b);
+        try (Jedis jb = b.client(Duration.ofSeconds(30))) {
+            return w.checkLost(jb);
+        }
+    }
+
+    /** The cutover's journaled facts (the logical sync's among them). */
+    Map<String, Object> cutoverFacts() {
+        return dev.ferry.core.journal.Journal.open(stateDir(), "managed", java.time.Clock.systemUTC()).facts("cutover");
     }
 
     @Override

@@ -46,7 +46,7 @@ public final class LogicalCutover implements Step {
                 PlannedCommand.redis(a.label(), "MULTI; SET " + LogicalSync.heartbeatKey(ctx.spec().name())
                         + " <nonce>; CLIENT PAUSE " + ms + " WRITE; EXEC", "fence a (timed: a refuses CONFIG) with the last heartbeat"),
                 PlannedCommand.redis("b", "RESTORE/DEL of the keys still dirty (every 1ms)",
-                        "wait until the heartbeat is in the feed and no key is dirty, at most max-pause"),
+                        "wait until the heartbeat is in the feed, the sentinels were read again and no key is dirty, at most max-pause"),
                 PlannedCommand.redis("a, b", "DUMP of the keys copied inside the fence", "compare them"),
                 PlannedCommand.redis(a.label(), "CLIENT PAUSE <switch timeout + max-pause> WRITE", "hold a through the switch"),
                 PlannedCommand.redis("-", ctx.trafficSwitch().describe(), "switch the traffic to b"),

@@ -30,6 +30,8 @@ public final class LogicalCopy implements Step {
         return List.of(
                 PlannedCommand.redis("a", "PSUBSCRIBE __keyspace@*__:* (own connection); SET " + heartbeatKey(ctx)
                         + " <n> every 100ms", "capture every change from now on; the heartbeat proves none is missed"),
+                PlannedCommand.redis("a", "SET " + LogicalSync.sentinelKey(ctx.spec().name()) + " in every database; GET"
+                        + " them every 100ms", "see FLUSHDB, FLUSHALL and SWAPDB (no keyspace event): empty and copy that db again"),
                 PlannedCommand.redis("a", "SCAN every database; DUMP + PTTL (pipelined)", "read every key"),
                 PlannedCommand.redis(b, "RESTORE key ttl payload REPLACE, or DEL (pipelined)", "write it on " + b),
                 PlannedCommand.redis(b, "RESTORE/DEL of every key the capture reports", "copy changed keys again, until the cutover"));

@@ -107,12 +107,13 @@ public final class Preflight implements Step {
         if (standalone) {
             results.add(clusterMode(info));
         }
-        results.add(rdbForward(servers));
-        results.add(upgradePath(servers));
+        boolean logical = standalone && SyncChecks.resolve(spec, servers).logicalSync();
+        results.add(logical ? logicalDowngrade(rdbForward(servers)) : rdbForward(servers));
+        results.add(logical ? logicalDowngrade(upgradePath(servers)) : upgradePath(servers));
         if (standalone) {
             results.addAll(SyncChecks.all(spec, servers));
         }
-        if (standalone && SyncChecks.resolve(spec, servers).logicalSync()) {
+        if (logical) {
             results.addAll(logicalChecks(spec, servers, info, trafficSwitch.get(), forceWipe, resuming));
             return results;
         }
@@ -194,6 +195,18 @@ public final class Preflight implements Step {
             }
         }
         return CheckResult.pass("cluster mode", "standalone servers");
+    }
+
+    /**
+     * The logical sync copies by type what b cannot RESTORE, so an older b is no failure there: a warning (slower,
+     * and a's clients may use commands b lacks). c follows b by replication: that check stays a failure.
+     */
+    private static CheckResult logicalDowngrade(CheckResult r) {
+        if (r.status() != CheckResult.Status.FAIL || r.detail().startsWith("c (")) {
+            return r;
+        }
+        return CheckResult.warn(r.name(), r.detail() + "; the logical sync copies by type what b cannot RESTORE (slower than"
+                + " DUMP/RESTORE)", "check that a's clients use no command b lacks");
     }
 
     private static CheckResult rdbForward(Servers servers) {

@@ -10,6 +10,7 @@ import dev.ferry.core.redis.RedisNode;
 import dev.ferry.core.spec.After;
 import dev.ferry.core.spec.VerifySpec;
 import dev.ferry.core.sync.FollowBack;
+import dev.ferry.core.sync.LogicalSync;
 import dev.ferry.core.verify.Difference;
 import dev.ferry.core.verify.PairResult;
 import dev.ferry.core.verify.Verifier;
@@ -28,6 +29,8 @@ public final class VerifyStep implements Step {
     public static final String BEFORE = "verify b against a";
     public static final String AFTER = "verify c against b";
     public static final String FOLLOWER = "verify a against b";
+    /** The logical sync: how long the comparison waits for b to catch up with a's changes first. */
+    private static final java.time.Duration LOGICAL_SETTLE = java.time.Duration.ofSeconds(30);
 
     private final boolean beforeCutover;
     /** a, as b's replica: an a older than b refuses the commands of b's stream it does not know, silently. */
@@ -94,14 +97,9 @@ public final class VerifyStep implements Step {
         List<RedisNode> pair = pair(ctx);
         VerifyOptions options = mode(ctx) == VerifySpec.Mode.FULL ? VerifyOptions.full()
                 : VerifyOptions.sampled(ctx.spec().verify().sample());
-        List<RedisNode> own = List.of(pair.get(0).sibling("verify"), pair.get(1).sibling("verify"));
-        VerifyResult result;
-        try {
-            result = new Verifier(options, (compared, total) -> ctx.listener().verifyProgress(name(), compared, total))
-                    .verify(List.of(own));
-        } finally {
-            own.forEach(RedisNode::close);
-        }
+        Optional<LogicalSync> logical = beforeCutover ? ctx.sharedIfPresent(LogicalSync.class) : Optional.empty();
+        VerifyResult result = logical.isEmpty() ? compare(ctx, pair, options) : logical.get().compareSettled(
+                () -> compare(ctx, pair, options), r -> r.pairs().get(0).matches(), LOGICAL_SETTLE);
         PairResult p = result.pairs().get(0);
         ctx.listener().note(String.format("%s: %d keys compared (%s), %s", p.pair(), p.keys(), p.mode(),
                 p.matches() ? "they match" : p.differences() + " differ"));
@@ -119,6 +117,16 @@ public final class VerifyStep implements Step {
                             : "b is master now; run ferry verify SPEC --full --mismatches FILE, resync c, then ferry resume"));
         }
         return result.facts();
+    }
+
+    private VerifyResult compare(RunContext ctx, List<RedisNode> pair, VerifyOptions options) {
+        List<RedisNode> own = List.of(pair.get(0).sibling("verify"), pair.get(1).sibling("verify"));
+        try {
+            return new Verifier(options, (compared, total) -> ctx.listener().verifyProgress(name(), compared, total))
+                    .verify(List.of(own));
+        } finally {
+            own.forEach(RedisNode::close);
+        }
     }
 
     /** The drain mode's b and c differ by design; the operator accepted it and the cutover measured it. */

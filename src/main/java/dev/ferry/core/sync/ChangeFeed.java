@@ -44,9 +44,15 @@ final class ChangeFeed implements AutoCloseable {
         this.dirty = dirty;
         this.lagMillis = lagMillis;
         this.subscriber = RawConnections.open(a, "capture", 5000, 0);
-        subscriber.sendCommand(RawConnections.command(a, "PSUBSCRIBE", "__keyspace@*__:*"));
-        subscriber.getObjectMultiBulkReply(); // sent (flushed) and subscribed: every change from here on is in the feed
-        subscriber.setTimeoutInfinite(); // silence is judged by the heartbeats, not by a read timeout
+        try {
+            subscriber.sendCommand(RawConnections.command(a, "PSUBSCRIBE", "__keyspace@*__:*"));
+            subscriber.getObjectMultiBulkReply(); // sent (flushed) and subscribed: every change from here on is in the feed
+            subscriber.setTimeoutInfinite(); // silence is judged by the heartbeats, not by a read timeout
+        } catch (RuntimeException e) {
+            subscriber.close();
+            heartbeatNode.close();
+            throw e;
+        }
         this.reader = new Thread(this::read, "ferry-capture-" + a.label());
         this.beater = new Thread(this::beat, "ferry-heartbeat-" + a.label());
         reader.setDaemon(true);

@@ -2,6 +2,7 @@ package dev.ferry.core.verify;
 
 import static dev.ferry.core.verify.Difference.printable;
 
+import dev.ferry.core.redis.StreamIds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -154,15 +155,9 @@ final class BigKeyComparer {
         return null;
     }
 
-    /** The smallest stream id after {@code id}: XRANGE's exclusive "(" needs 6.2, this works from 5.0. */
+    /** The smallest stream id after {@code id} (see {@link StreamIds#next}). */
     static byte[] nextId(byte[] id) {
-        String s = new String(id, StandardCharsets.US_ASCII);
-        int dash = s.indexOf('-');
-        long ms = Long.parseUnsignedLong(s.substring(0, dash));
-        long seq = Long.parseUnsignedLong(s.substring(dash + 1));
-        String next = seq == -1L ? Long.toUnsignedString(ms + 1) + "-0"
-                : Long.toUnsignedString(ms) + "-" + Long.toUnsignedString(seq + 1);
-        return bytes(next);
+        return StreamIds.next(id);
     }
 
     private static Object one(KeyReader reader, String command, byte[]... args) {
