@@ -127,7 +127,7 @@ public final class Cutover implements Step {
         RedisNode b = direction.to(ctx);
         Fence fence = Fence.forSource(a, ctx.ledger(), ctx.spec().cutover().maxPause());
         List<PlannedCommand> commands = new ArrayList<>(fence.plan(Milestone.markerKey(ctx.spec().name())));
-        commands.add(PlannedCommand.redis(b.label(), "INFO replication; GET " + Milestone.markerKey(ctx.spec().name()) + " (every 1ms)",
+        commands.add(PlannedCommand.redis(b.label(), "INFO replication; GET " + Milestone.markerKey(ctx.spec().name()) + " (every 0.1 ms)",
                 "wait until " + b.label() + "'s offset >= the captured offset and the marker is on it, at most max-pause"));
         commands.addAll(fence.planHoldWithoutFerry());
         commands.add(PlannedCommand.redis(b.label(), b.version().replicaOfCommand() + " NO ONE", "promote " + b.label()));
