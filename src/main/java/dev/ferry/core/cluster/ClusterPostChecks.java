@@ -1,5 +1,6 @@
 package dev.ferry.core.cluster;
 
+import dev.ferry.core.procedure.Ticker;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.journal.Journal;
@@ -75,7 +76,7 @@ final class ClusterPostChecks {
             return;
         }
         Cluster.forget(members, forgotten); // once more, everywhere at once; a node down is named by the check after
-        sleep(java.time.Duration.ofSeconds(2));
+        Ticker.system().nap(java.time.Duration.ofSeconds(2));
         List<String> back = listedAgain(members, forgotten);
         if (!back.isEmpty()) {
             throw new FerryException(ExitCode.INCOMPLETE, "forgotten old nodes came back into the views of " + back
@@ -95,11 +96,4 @@ final class ClusterPostChecks {
         return listing;
     }
 
-    private static void sleep(java.time.Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.core.preflight;
 
+import dev.ferry.core.procedure.Ticker;
 import dev.ferry.core.procedure.Servers;
 import dev.ferry.core.redis.Bytes;
 import dev.ferry.core.redis.Info;
@@ -57,7 +58,7 @@ public final class Survey {
     private static WriteRate measure(RedisNode a) {
         Info before = Info.parse(a.callString("INFO", "replication") + "\n" + a.callString("INFO", "stats"));
         long start = System.nanoTime();
-        sleep(RATE_SAMPLE);
+        Ticker.system().nap(RATE_SAMPLE);
         Info after = Info.parse(a.callString("INFO", "replication") + "\n" + a.callString("INFO", "stats"));
         double seconds = (System.nanoTime() - start) / 1e9;
         long offsetBytes = after.getLong("master_repl_offset", 0) - before.getLong("master_repl_offset", 0);
@@ -74,14 +75,6 @@ public final class Survey {
             return Double.parseDouble(text);
         } catch (NumberFormatException e) {
             return 0;
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -22,6 +22,18 @@ public interface Ticker {
         }
     }
 
+    /**
+     * Sleeps for a loop that checks its own stop condition: an interrupt ends the nap early and stays set, for the
+     * loop (or the code after it) to see.
+     */
+    default void nap(Duration d) {
+        try {
+            sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Nanoseconds since {@code startNanos}, as a Duration. */
     default Duration since(long startNanos) {
         return Duration.ofNanos(read() - startNanos);

@@ -1,7 +1,9 @@
 package dev.ferry.core.sync;
 
+import dev.ferry.core.procedure.Ticker;
 import dev.ferry.core.redis.RedisNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -120,7 +122,7 @@ final class ChangeFeed implements AutoCloseable {
                 return;
             }
             checkAge();
-            sleep(HEARTBEAT_MILLIS);
+            Ticker.system().nap(Duration.ofMillis(HEARTBEAT_MILLIS));
         }
     }
 
@@ -165,14 +167,6 @@ final class ChangeFeed implements AutoCloseable {
 
     String heartbeatKey() {
         return new String(heartbeatKey, StandardCharsets.UTF_8);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

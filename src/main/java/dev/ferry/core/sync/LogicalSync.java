@@ -1,5 +1,6 @@
 package dev.ferry.core.sync;
 
+import dev.ferry.core.procedure.Ticker;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.procedure.FailPoints;
@@ -153,7 +154,7 @@ public final class LogicalSync implements AutoCloseable {
                 } else if (drainSome()) {
                     FailPoints.hit("logical:capturing");
                 } else {
-                    sleep(2);
+                    Ticker.system().nap(Duration.ofMillis(2));
                 }
                 checkSentinels();
                 String gap = feed.gap();
@@ -344,7 +345,7 @@ public final class LogicalSync implements AutoCloseable {
                 throw new FerryException(ExitCode.STOPPED, "the logical copy of a did not finish within "
                         + timeout.toSeconds() + "s: raise cutover.catch-up, then ferry resume");
             }
-            sleep(20);
+            Ticker.system().nap(Duration.ofMillis(20));
         }
     }
 
@@ -371,7 +372,7 @@ public final class LogicalSync implements AutoCloseable {
     private void awaitCaughtUp(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!caughtUp() && System.nanoTime() < deadline) {
-            sleep(5);
+            Ticker.system().nap(Duration.ofMillis(5));
         }
     }
 
@@ -484,14 +485,6 @@ public final class LogicalSync implements AutoCloseable {
         RuntimeException f = failure;
         if (f != null) {
             throw f instanceof FerryException fe ? fe : new FerryException(ExitCode.STOPPED, "the logical sync failed: " + f);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
