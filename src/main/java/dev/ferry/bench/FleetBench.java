@@ -12,10 +12,14 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -98,9 +102,10 @@ public final class FleetBench {
         CURRENT.set(fleet);
         FleetDemoResult result;
         long peakHeap;
+        Map<String, Queue<Long>> steps = Collections.synchronizedMap(new LinkedHashMap<>()); // in the steps' order
         System.gc();
         try (fleet; HeapSampler heap = new HeapSampler()) {
-            result = fleet.run(spec -> failuresOnly(spec.name()), line -> { });
+            result = fleet.run(spec -> timed(spec.name(), steps), line -> { });
             peakHeap = heap.peakUsed();
         } finally {
             CURRENT.set(null);
@@ -127,6 +132,13 @@ public final class FleetBench {
             phases.put(phase, percentile(result.pairs().stream().map(p -> cutoverMillis(p, phase)).toList(), 100));
         }
         row.put("cutoverPhasesP100Millis", phases);
+        row.put("gateWaitP50Millis", percentile(result.pairs().stream().map(p -> cutoverMillis(p, "gateWaitMillis")).toList(), 50));
+        Map<String, List<Long>> stepMillis = new LinkedHashMap<>();
+        synchronized (steps) {
+            steps.forEach((step, took) -> stepMillis.put(step,
+                    List.of(percentile(List.copyOf(took), 50), percentile(List.copyOf(took), 100))));
+        }
+        row.put("stepMillisP50P100", stepMillis);
         row.put("lost", result.lost());
         row.put("acknowledged", result.pairs().stream().mapToLong(p -> p.writers().acknowledged()).sum());
         row.put("peakHeapMb", peakHeap / 1048576.0);
@@ -184,6 +196,8 @@ public final class FleetBench {
         }
         OUT.printf("cutover phases p100 (ms) at 1: %s, at %d: %s%n", one.get("cutoverPhasesP100Millis"), o.parallel,
                 many.get("cutoverPhasesP100Millis"));
+        OUT.printf("step ms p50/p100 at 1: %s%n   at %d: %s%n", one.get("stepMillisP50P100"), o.parallel,
+                many.get("stepMillisP50P100"));
         OUT.printf("time ratio %.3f (goal <= %.2f): %s%n", v.get("timeRatio"), TIME_RATIO_GOAL, met(v, "timeRatioMet"));
         OUT.printf("pause at %d: every pair <= %d ms (lone p100 %d ms): %s (%d over)%n", o.parallel,
                 v.get("pauseBoundMillis"), v.get("lonePairP100Millis"), met(v, "pauseMet"), v.get("pairsOverPauseBound"));
@@ -220,12 +234,24 @@ public final class FleetBench {
                 ? n.longValue() : -1;
     }
 
-    /** Where a long fence went: b catching up, b promoted, the switch (each from the report's cutover facts). */
-    private static final List<String> CUTOVER_PHASES = List.of("catchUpMillis", "promotedAfterMillis", "switchMillis");
+    /**
+     * Where a long fence went: b catching up, b promoted, the switch (each from the report's cutover facts); and how
+     * long the pair waited at the fleet's gate for the other pairs' fenced windows, before its own fence.
+     */
+    private static final List<String> CUTOVER_PHASES = List.of("catchUpMillis", "promotedAfterMillis", "switchMillis",
+            "gateWaitMillis");
 
-    /** The bench prints only what went wrong in a pair; the table says the rest. */
-    private static RunListener failuresOnly(String pair) {
+    /**
+     * The bench prints only what went wrong in a pair (the table says the rest), and keeps how long each step of
+     * each pair took: where the time of a pair goes at parallel 1 and at N.
+     */
+    private static RunListener timed(String pair, Map<String, Queue<Long>> steps) {
         return new RunListener() {
+            @Override
+            public void stepFinished(String step, Duration took, Map<String, Object> facts) {
+                steps.computeIfAbsent(step, s -> new ConcurrentLinkedQueue<>()).add(took.toMillis());
+            }
+
             @Override
             public void stepFailed(String step, String error) {
                 System.err.println("[" + pair + "] " + step + " FAILED: " + error);

@@ -187,9 +187,8 @@ public final class Cutover implements Step {
         String marker = UUID.randomUUID().toString();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", fence.describe());
+        ctx.enterFence("before the fence", facts); // a fleet's other pairs are not fenced while this one is
         // the nonce is journaled before it is written, so a resume can recognise it (it is no secret)
-        ctx.stopIfSignalled("before the fence");
-        ctx.holdSignals();
         ctx.journal().stepFact(name(), Milestone.FENCING, Map.of("fence", fence.describe(), "marker", marker));
         long fencedAt = ctx.nanos();
         long captured;

@@ -7,6 +7,7 @@ import dev.ferry.core.journal.JournalEntry;
 import dev.ferry.core.journal.RunStatus;
 import dev.ferry.core.preflight.CheckResult;
 import dev.ferry.core.procedure.Confirmer;
+import dev.ferry.core.procedure.FenceGate;
 import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.procedure.StopRequest;
@@ -47,6 +48,8 @@ public final class FleetRunner {
     private final SecretSource secrets;
     private final Clock clock;
     private Consumer<PairOutcome> ended = p -> { };
+    /** One pair fenced at a time: the others wait before their fence, and their syncs and verifies yield to it. */
+    private final FenceGate gate = FenceGate.shared();
 
     public FleetRunner(FleetFile fleet, RunOptions options, Function<Spec, RunListener> listeners, SecretSource secrets,
             Clock clock) {
@@ -204,13 +207,15 @@ public final class FleetRunner {
                     rolledBack ? "rolled back earlier: not touched" : "finished earlier: not touched", 0);
         }
         RunOptions pairOptions = status == RunStatus.ABORTED ? withRestart(options) : options;
-        Runner runner = new Runner(spec, pairOptions, Confirmer.YES, listeners.apply(spec), secrets, clock);
+        Runner runner = new Runner(spec, pairOptions, Confirmer.YES, listeners.apply(spec), secrets, clock)
+                .sharingFences(gate);
         boolean unfinished = status == RunStatus.IN_PROGRESS || status == RunStatus.FAILED;
         return timed(spec, unfinished ? runner::resume : runner::run, unfinished ? "finished" : "moved");
     }
 
     private PairOutcome rollBack(Spec spec) {
-        Rollback rollback = new Rollback(spec, options, Confirmer.YES, listeners.apply(spec), secrets, clock);
+        Rollback rollback = new Rollback(spec, options, Confirmer.YES, listeners.apply(spec), secrets, clock)
+                .sharingFences(gate);
         return timed(spec, rollback::rollback, "rolled back");
     }
 

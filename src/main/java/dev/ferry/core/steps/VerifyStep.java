@@ -83,6 +83,12 @@ public final class VerifyStep implements Step {
                 "compare " + what + ": type, value and TTL"));
     }
 
+    /** A scan of both servers: not while another pair of the fleet is fenced. */
+    @Override
+    public boolean yieldsToFences() {
+        return true;
+    }
+
     @Override
     public Map<String, Object> run(RunContext ctx) {
         if (beforeCutover) {
@@ -98,7 +104,7 @@ public final class VerifyStep implements Step {
         VerifyResult result;
         try {
             result = new Verifier(options, (compared, total) -> ctx.listener().verifyProgress(name(), compared, total))
-                    .verify(List.of(own));
+                    .pacedBy(ctx::yieldToFences).verify(List.of(own));
         } finally {
             own.forEach(RedisNode::close);
         }

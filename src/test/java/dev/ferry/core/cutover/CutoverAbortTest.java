@@ -7,6 +7,7 @@ import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.journal.Journal;
 import dev.ferry.core.journal.Milestone;
+import dev.ferry.core.procedure.FenceGate;
 import dev.ferry.core.procedure.PlannedCommand;
 import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.procedure.RunListener;
@@ -43,6 +44,10 @@ class CutoverAbortTest {
     private Journal journal;
 
     private RunContext context() {
+        return context(FenceGate.unshared());
+    }
+
+    private RunContext context(FenceGate gate) {
         Spec spec = SpecLoader.parse("""
                 name: orders
                 source: { host: 127.0.0.1, port: 1 }
@@ -52,7 +57,7 @@ class CutoverAbortTest {
         journal = Journal.open(dir, "orders", Clock.systemUTC());
         Servers servers = new Servers(node("a", 1), node("b", 2), Optional.empty(), "ferry-test");
         return new RunContext(spec, servers, journal, new NoSwitch(), RunOptions.defaults(dir).withYes(), q -> true,
-                new RunListener() { }, Clock.systemUTC(), ticker);
+                new RunListener() { }, Clock.systemUTC(), ticker, gate);
     }
 
     private static RedisNode node(String label, int port) {
@@ -154,6 +159,38 @@ class CutoverAbortTest {
                 FerryException.class);
         assertThat(ctx.warnings()).isEmpty();
         assertThat(ticker.slept).isZero();
+    }
+
+    @Test
+    void aFleetPairWaitsAtTheGateBeforeItFencesWhileAnotherPairIsFenced() throws Exception {
+        FenceGate gate = FenceGate.shared();
+        RunContext other = new RunContext(SpecLoader.parse("""
+                name: other
+                source: { host: 127.0.0.1, port: 3 }
+                target: { host: 127.0.0.1, port: 4 }
+                """, dir.resolve("other.yaml")), new Servers(node("a", 3), node("b", 4), Optional.empty(), "ferry-test"),
+                Journal.open(dir, "other", Clock.systemUTC()), new NoSwitch(), RunOptions.defaults(dir).withYes(),
+                q -> true, new RunListener() { }, Clock.systemUTC(), Ticker.system(), gate);
+        other.enterFence("before the fence", new java.util.LinkedHashMap<>());
+        b.behind = 0;
+        fence.raiseFails = true; // once through the gate, stop right after the fence: what follows is covered above
+        RunContext ctx = context(gate);
+        java.util.concurrent.CompletableFuture<FerryException> cutover = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> catchThrowableOfType(() -> new Cutover(Cutover.Direction.FORWARD, c -> b)
+                        .fenceAndPromote(ctx, fence), FerryException.class));
+        Thread.sleep(200);
+        assertThat(cutover).isNotDone();
+        assertThat(fence.raised).as("nothing fenced while it waits").isZero();
+        assertThat(journal.reached(Cutover.NAME, Milestone.FENCING)).isFalse();
+        assertThat(ctx.signalsHeld()).isFalse();
+
+        other.releaseSignals();
+        FerryException e = cutover.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(e.code()).isEqualTo(ExitCode.ABORTED);
+        assertThat(fence.raised).isEqualTo(1);
+        assertThat(journal.reached(Cutover.NAME, Milestone.FENCING)).isTrue();
+        ctx.releaseSignals(); // as the runner does when the step ends, aborted or not
+        assertThat(gate.anyOpen()).isFalse();
     }
 
     /** Time moves only when slept on. */
