@@ -127,19 +127,4 @@ class FenceGateTest {
         fenced.releaseSignals();
         assertThat(yielding.get(5, TimeUnit.SECONDS)).isBetween(Duration.ofMillis(90), FenceGate.YIELD_MAX);
     }
-
-    /** Time moves only when slept on. */
-    private static final class FakeTicker implements Ticker {
-        private long now = 1_000_000_000L;
-
-        @Override
-        public long read() {
-            return now;
-        }
-
-        @Override
-        public void sleep(Duration d) {
-            now += d.toNanos();
-        }
-    }
 }
