@@ -37,7 +37,8 @@ import java.util.function.Function;
  * {@code parallel} at once. Each pair keeps its own journal and lock in the state directory, exactly as
  * {@code ferry run} would, and its own abort rules; the fleet journals which pair it started and how each ended.
  * A failure with {@code on-failure: stop}, or a signal, starts no new pair; the running ones finish or stop at
- * their own safe points.
+ * their own safe points. The pairs share one {@link FenceGate}: one pair at a time is inside its fenced window,
+ * the others wait before their fence, and their syncs and verifies yield to it.
  */
 public final class FleetRunner {
     public static final String PAIR = "pair";
