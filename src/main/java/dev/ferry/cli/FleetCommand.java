@@ -133,11 +133,12 @@ final class FleetCommand implements Runnable {
                     + " (dry run: nothing is changed)");
             FleetRunner runner = fleetOptions.runner(fleet, false, false, out);
             boolean ready = true;
+            FleetRunner.FleetPlan plan = runner.plan();
             for (Spec spec : fleet.specs()) {
                 out.println();
-                ready &= PlanCommand.print(out, spec, runner.plan(spec));
+                ready &= PlanCommand.print(out, spec, plan.plans().get(spec.name()));
             }
-            FleetPreflight preflight = new FleetPreflight(Map.of(), runner.conflicts(), fleet.onFailure());
+            FleetPreflight preflight = new FleetPreflight(Map.of(), plan.conflicts(), fleet.onFailure());
             printConflicts(out, preflight);
             out.flush();
             return preflight.conflicts().isEmpty() && ready ? 0 : ExitCode.PREFLIGHT.value();

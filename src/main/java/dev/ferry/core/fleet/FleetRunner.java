@@ -68,18 +68,20 @@ public final class FleetRunner {
      */
     public FleetPreflight preflight() {
         Map<String, List<CheckResult>> checks = new LinkedHashMap<>();
+        Map<String, Map<String, String>> ids = new java.util.concurrent.ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(fleet.parallel(), fleet.specs().size())),
                 r -> new Thread(r, "ferry-fleet-preflight"));
         try {
             Map<String, Future<List<CheckResult>>> futures = new LinkedHashMap<>();
             for (Spec spec : fleet.specs()) {
-                futures.put(spec.name(), pool.submit(() -> new Planner(spec, options, secrets).preflight()));
+                futures.put(spec.name(), pool.submit(() -> new Planner(spec, options, secrets)
+                        .preflight(servers -> ids.put(spec.name(), FleetConflicts.serverIds(servers)))));
             }
             futures.forEach((name, f) -> checks.put(name, preflightOf(f)));
         } finally {
             pool.shutdownNow();
         }
-        return new FleetPreflight(checks, FleetConflicts.find(fleet.specs(), secrets), fleet.onFailure());
+        return new FleetPreflight(checks, FleetConflicts.find(fleet.specs(), ids), fleet.onFailure());
     }
 
     /** A pair's checks; what a pair's preflight throws is thrown as a one-by-one preflight would have thrown it. */
@@ -103,14 +105,22 @@ public final class FleetRunner {
         return this;
     }
 
-    /** One pair's plan, as {@code ferry plan} shows it. */
-    public Planner.Plan plan(Spec spec) {
-        return new Planner(spec, options, secrets).plan();
+    /** Every pair's plan, as {@code ferry plan} shows it, in the fleet file's order. */
+    public record FleetPlan(Map<String, Planner.Plan> plans, List<String> conflicts) {
     }
 
-    /** The conflicts between pairs alone (same server, VIP or check-endpoint); read-only. */
-    public List<String> conflicts() {
-        return FleetConflicts.find(fleet.specs(), secrets);
+    /**
+     * Every pair's plan and the conflicts between pairs; read-only. The servers' run_ids are read where each pair's
+     * plan connected to them.
+     */
+    public FleetPlan plan() {
+        Map<String, Planner.Plan> plans = new LinkedHashMap<>();
+        Map<String, Map<String, String>> ids = new LinkedHashMap<>();
+        for (Spec spec : fleet.specs()) {
+            plans.put(spec.name(), new Planner(spec, options, secrets)
+                    .plan(servers -> ids.put(spec.name(), FleetConflicts.serverIds(servers))));
+        }
+        return new FleetPlan(plans, FleetConflicts.find(fleet.specs(), ids));
     }
 
     /** Preflight first (nothing changes when it refuses the fleet), then every pair that passed. */
