@@ -3,6 +3,8 @@ package dev.ferry.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ferry.core.procedure.RunListener;
+import dev.ferry.core.cutover.Cutover;
+import dev.ferry.testkit.Demo;
 import dev.ferry.testkit.DemoConfig;
 import dev.ferry.testkit.DemoFleet;
 import dev.ferry.testkit.DemoResult;
@@ -12,10 +14,16 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,9 +32,10 @@ import picocli.CommandLine.Option;
 /**
  * Issue 13's fleet benchmark: P throwaway pairs (3 small redis-servers each), each with one writer, moved as one
  * fleet with {@code parallel: 1} and again (fresh pairs) with {@code parallel: N}, in one run. The goals: 0 lost,
- * the time at N at most a quarter of the time at 1, and every pair's write pause (the longest gap its writer saw)
- * at N within max(2 x the lone-pair p100, lone p100 + 25 ms), where the lone-pair p100 is the largest pause of
- * any pair at parallel 1. Not a test: run {@code bench/fleet.sh}.
+ * the time at N at most a quarter of the time at 1, and every pair's write pause at N within max(2 x the lone-pair
+ * p100, lone p100 + 25 ms), where the lone-pair p100 is the largest pause of any pair at parallel 1. A pair's write
+ * pause is its writer's longest gap around its own move: from the start of its cutover step to the end of its last
+ * step. Not a test: run {@code bench/fleet.sh}.
  */
 public final class FleetBench {
     private static final PrintStream OUT = System.out;
@@ -98,14 +107,21 @@ public final class FleetBench {
         CURRENT.set(fleet);
         FleetDemoResult result;
         long peakHeap;
+        Map<String, Queue<Long>> steps = Collections.synchronizedMap(new LinkedHashMap<>()); // in the steps' order
+        Map<String, Long> movePauses = new ConcurrentHashMap<>();
+        Map<String, Demo> byName = new LinkedHashMap<>();
+        for (int i = 0; i < pairs; i++) {
+            byName.put(DemoFleet.pairName(i), fleet.demos().get(i));
+        }
         System.gc();
         try (fleet; HeapSampler heap = new HeapSampler()) {
-            result = fleet.run(spec -> failuresOnly(spec.name()), line -> { });
+            result = fleet.run(spec -> timed(spec.name(), steps, byName.get(spec.name()), movePauses), line -> { });
             peakHeap = heap.peakUsed();
         } finally {
             CURRENT.set(null);
         }
-        List<Long> pauses = result.pairs().stream().map(p -> p.writers().longestGap().toMillis()).toList();
+        List<Long> pauses = byName.keySet().stream().map(name -> movePauses.getOrDefault(name, -1L)).toList();
+        List<Long> lifeGaps = result.pairs().stream().map(p -> p.writers().longestGap().toMillis()).toList();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("parallel", parallel);
         row.put("pairs", pairs);
@@ -119,6 +135,8 @@ public final class FleetBench {
         row.put("pauseP50Millis", percentile(pauses, 50));
         row.put("pauseP100Millis", percentile(pauses, 100));
         row.put("pausesMillis", pauses);
+        row.put("lifeLongestGapP100Millis", percentile(lifeGaps, 100));
+        row.put("lifeLongestGapsMillis", lifeGaps);
         List<Long> fenced = result.pairs().stream().map(p -> cutoverMillis(p, "pauseMillis")).toList();
         row.put("fencedP100Millis", percentile(fenced, 100));
         row.put("fencedMillis", fenced);
@@ -127,6 +145,13 @@ public final class FleetBench {
             phases.put(phase, percentile(result.pairs().stream().map(p -> cutoverMillis(p, phase)).toList(), 100));
         }
         row.put("cutoverPhasesP100Millis", phases);
+        row.put("gateWaitP50Millis", percentile(result.pairs().stream().map(p -> cutoverMillis(p, "gateWaitMillis")).toList(), 50));
+        Map<String, List<Long>> stepMillis = new LinkedHashMap<>();
+        synchronized (steps) {
+            steps.forEach((step, took) -> stepMillis.put(step,
+                    List.of(percentile(List.copyOf(took), 50), percentile(List.copyOf(took), 100))));
+        }
+        row.put("stepMillisP50P100", stepMillis);
         row.put("lost", result.lost());
         row.put("acknowledged", result.pairs().stream().mapToLong(p -> p.writers().acknowledged()).sum());
         row.put("peakHeapMb", peakHeap / 1048576.0);
@@ -184,6 +209,10 @@ public final class FleetBench {
         }
         OUT.printf("cutover phases p100 (ms) at 1: %s, at %d: %s%n", one.get("cutoverPhasesP100Millis"), o.parallel,
                 many.get("cutoverPhasesP100Millis"));
+        OUT.printf("step ms p50/p100 at 1: %s%n   at %d: %s%n", one.get("stepMillisP50P100"), o.parallel,
+                many.get("stepMillisP50P100"));
+        OUT.printf("writers' longest gap over their whole life (not only their move), p100: at 1 %d ms, at %d %d ms%n",
+                one.get("lifeLongestGapP100Millis"), o.parallel, many.get("lifeLongestGapP100Millis"));
         OUT.printf("time ratio %.3f (goal <= %.2f): %s%n", v.get("timeRatio"), TIME_RATIO_GOAL, met(v, "timeRatioMet"));
         OUT.printf("pause at %d: every pair <= %d ms (lone p100 %d ms): %s (%d over)%n", o.parallel,
                 v.get("pauseBoundMillis"), v.get("lonePairP100Millis"), met(v, "pauseMet"), v.get("pairsOverPauseBound"));
@@ -220,12 +249,39 @@ public final class FleetBench {
                 ? n.longValue() : -1;
     }
 
-    /** Where a long fence went: b catching up, b promoted, the switch (each from the report's cutover facts). */
-    private static final List<String> CUTOVER_PHASES = List.of("catchUpMillis", "promotedAfterMillis", "switchMillis");
+    /**
+     * Where a long fence went: b catching up, b promoted, the switch (each from the report's cutover facts); and how
+     * long the pair waited at the fleet's gate for the other pairs' fenced windows, before its own fence.
+     */
+    private static final List<String> CUTOVER_PHASES = List.of("catchUpMillis", "promotedAfterMillis", "switchMillis",
+            "gateWaitMillis");
 
-    /** The bench prints only what went wrong in a pair; the table says the rest. */
-    private static RunListener failuresOnly(String pair) {
+    /**
+     * The bench prints only what went wrong in a pair (the table says the rest), keeps how long each step of each
+     * pair took (where the time of a pair goes at parallel 1 and at N), and the pair's write pause: its writer's
+     * longest gap from the start of its cutover step to the end of its last step. At parallel 1 a writer lives
+     * through the whole fleet run (minutes), and its longest gap over that life may come from a stall of the machine
+     * far from its own move (kept as {@code lifeLongestGapsMillis}).
+     */
+    private static RunListener timed(String pair, Map<String, Queue<Long>> steps, Demo demo, Map<String, Long> pauses) {
+        AtomicBoolean moving = new AtomicBoolean();
         return new RunListener() {
+            @Override
+            public void stepStarted(String step) {
+                if (Cutover.NAME.equals(step) && !moving.getAndSet(true)) {
+                    demo.writers().resetLongestGap(); // a gap open now still counts from its last acknowledged write
+                }
+            }
+
+            @Override
+            public void stepFinished(String step, Duration took, Map<String, Object> facts) {
+                steps.computeIfAbsent(step, s -> new ConcurrentLinkedQueue<>()).add(took.toMillis());
+                if (moving.get()) {
+                    pauses.put(pair, demo.writers().longestGapPerWriter().stream().mapToLong(Duration::toMillis).max()
+                            .orElse(-1));
+                }
+            }
+
             @Override
             public void stepFailed(String step, String error) {
                 System.err.println("[" + pair + "] " + step + " FAILED: " + error);

@@ -85,7 +85,7 @@ final class ClusterCli {
 
     static int status(CommandLine cl, SpecOptions specOptions) {
         ClusterSpec spec = specOptions.loadCluster();
-        Map<String, Object> status = runner(cl, specOptions, spec, RunOptions.defaults(specOptions.stateDir),
+        Map<String, Object> status = runner(cl, specOptions, spec, RunOptions.defaults(specOptions.stateDir()),
                 RunListener.SILENT).status();
         PrintWriter out = cl.getOut();
         out.println(ClusterReport.markdown(status));

@@ -11,7 +11,6 @@ import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.run.Runner;
 import dev.ferry.core.spec.FleetFile;
 import dev.ferry.core.spec.FleetLoader;
-import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -48,13 +47,8 @@ final class FleetCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "FLEET", description = "the fleet file (YAML: specs, parallel, on-failure)")
         Path fleetFile;
 
-        @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".ferry",
-                description = "where the fleet's and every pair's journal and lock live (default: ${DEFAULT-VALUE})")
-        Path stateDir;
-
-        @Option(names = "--allow-open-secret-files", description = "use password files that group or others can read, "
-                + "or that another user owns (refused by default, as ssh refuses such keys: chmod 600 FILE)")
-        boolean allowOpenSecretFiles;
+        @CommandLine.Mixin
+        StateOptions state;
 
         FleetFile load() {
             return FleetLoader.load(fleetFile);
@@ -75,9 +69,9 @@ final class FleetCommand implements Runnable {
          */
         FleetRunner runner(FleetFile fleet, boolean forceWipe, boolean acceptDivergence, PrintWriter out, StatusBoard board,
                 Function<Spec, RunListener> pairListener) {
-            RunOptions options = new RunOptions(false, forceWipe, stateDir, false, acceptDivergence);
+            RunOptions options = new RunOptions(false, forceWipe, state.stateDir, false, acceptDivergence);
             FleetRunner runner = new FleetRunner(fleet, options, spec -> board == null ? pairListener.apply(spec)
-                    : board.listener(spec.name(), pairListener.apply(spec)), SecretSource.system(allowOpenSecretFiles),
+                    : board.listener(spec.name(), pairListener.apply(spec)), state.secrets(),
                     Clock.systemUTC());
             return board == null ? runner : runner.onPairEnded(p -> board.ended(p.spec(), p.outcome().name(), p.exitCode()));
         }
@@ -139,11 +133,12 @@ final class FleetCommand implements Runnable {
                     + " (dry run: nothing is changed)");
             FleetRunner runner = fleetOptions.runner(fleet, false, false, out);
             boolean ready = true;
+            FleetRunner.FleetPlan plan = runner.plan();
             for (Spec spec : fleet.specs()) {
                 out.println();
-                ready &= PlanCommand.print(out, spec, runner.plan(spec));
+                ready &= PlanCommand.print(out, spec, plan.plans().get(spec.name()));
             }
-            FleetPreflight preflight = new FleetPreflight(Map.of(), runner.conflicts(), fleet.onFailure());
+            FleetPreflight preflight = new FleetPreflight(Map.of(), plan.conflicts(), fleet.onFailure());
             printConflicts(out, preflight);
             out.flush();
             return preflight.conflicts().isEmpty() && ready ? 0 : ExitCode.PREFLIGHT.value();
@@ -209,7 +204,7 @@ final class FleetCommand implements Runnable {
         @Override
         public Integer call() {
             ui.check(cmd);
-            dev.ferry.core.journal.OutputPaths.folder("--state-dir", fleetOptions.stateDir);
+            fleetOptions.state.writableStateDir();
             flags.checkReport();
             metrics.check(cmd);
             FleetFile fleet = fleetOptions.load();
@@ -335,7 +330,7 @@ final class FleetCommand implements Runnable {
         }
         out.flush();
         if (report != null) {
-            FleetReport.write(report, fleet, options.stateDir, result);
+            FleetReport.write(report, fleet, options.state.stateDir, result);
         }
         return result.exitCode();
     }

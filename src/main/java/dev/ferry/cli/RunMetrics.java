@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import com.sun.net.httpserver.HttpServer;
 import dev.ferry.core.ExitCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.procedure.ForwardingListener;
 import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.procedure.SyncProgress;
 import io.micrometer.core.instrument.Gauge;
@@ -24,8 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * canary, sync bytes and keys, the write pause, verify results, each labelled with the spec's name (a fleet's pairs
  * share one endpoint). Passes every event on to the console.
  */
-final class RunMetrics implements RunListener, AutoCloseable {
-    private final RunListener next;
+final class RunMetrics extends ForwardingListener implements AutoCloseable {
     private final Server server;
     private final boolean ownsServer;
     private final String spec;
@@ -43,7 +43,7 @@ final class RunMetrics implements RunListener, AutoCloseable {
     }
 
     private RunMetrics(RunListener next, Server server, boolean ownsServer, String spec, List<String> steps) {
-        this.next = next;
+        super(next);
         this.server = server;
         this.ownsServer = ownsServer;
         this.spec = spec;
@@ -111,7 +111,7 @@ final class RunMetrics implements RunListener, AutoCloseable {
     public void stepStarted(String step) {
         currentStep.set(step);
         set("ferry_step", "", 1, "step", step);
-        next.stepStarted(step);
+        super.stepStarted(step);
     }
 
     @Override
@@ -128,13 +128,13 @@ final class RunMetrics implements RunListener, AutoCloseable {
         if (facts.get("differences") instanceof Number diff) {
             set("ferry_verify_differences", "keys that differ after verify", diff.doubleValue(), "step", step);
         }
-        next.stepFinished(step, took, facts);
+        super.stepFinished(step, took, facts);
     }
 
     @Override
     public void stepFailed(String step, String error) {
         set("ferry_step", "", -1, "step", step);
-        next.stepFailed(step, error);
+        super.stepFailed(step, error);
     }
 
     @Override
@@ -142,32 +142,27 @@ final class RunMetrics implements RunListener, AutoCloseable {
         set("ferry_sync_bytes", "bytes of the RDB the replica has received", p.bytesDone(), "replica", p.replica());
         set("ferry_sync_keys", "keys the replica has loaded", p.keysLoaded(), "replica", p.replica());
         set("ferry_sync_lag_bytes", "replication offset the replica is behind", p.lagBytes(), "replica", p.replica());
-        next.progress(p);
+        super.progress(p);
     }
 
     @Override
     public void verifyProgress(String step, long compared, long total) {
         set("ferry_verify_keys_compared", "keys a verify step has compared so far", compared, "step", step);
         set("ferry_verify_keys_expected", "keys a verify step is about to compare", total, "step", step);
-        next.verifyProgress(step, compared, total);
+        super.verifyProgress(step, compared, total);
     }
 
     @Override
     public void lag(Map<String, Double> lagMillis) {
         lagMillis.forEach((replica, ms) -> set("ferry_replication_lag_milliseconds",
                 "heartbeat lag of the replica (-1: not replicating yet)", ms, "replica", replica));
-        next.lag(lagMillis);
-    }
-
-    @Override
-    public void note(String message) {
-        next.note(message);
+        super.lag(lagMillis);
     }
 
     @Override
     public void warn(String message) {
         set("ferry_warnings", "warnings so far", values.getOrDefault("ferry_warnings", 0.0) + 1);
-        next.warn(message);
+        super.warn(message);
     }
 
     @Override

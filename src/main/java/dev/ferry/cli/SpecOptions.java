@@ -1,11 +1,10 @@
 package dev.ferry.cli;
 
-import dev.ferry.core.journal.OutputPaths;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
 import dev.ferry.core.spec.SpecLoader;
 import java.nio.file.Path;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** The spec file and state directory every command that touches servers takes. */
@@ -13,13 +12,8 @@ final class SpecOptions {
     @Parameters(index = "0", paramLabel = "SPEC", description = "the migration spec (YAML)")
     Path specFile;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".ferry",
-            description = "where the journal and lock live (default: ${DEFAULT-VALUE})")
-    Path stateDir;
-
-    @Option(names = "--allow-open-secret-files", description = "use password files that group or others can read, "
-            + "or that another user owns (refused by default, as ssh refuses such keys: chmod 600 FILE)")
-    boolean allowOpenSecretFiles;
+    @Mixin
+    StateOptions state;
 
     Spec load() {
         if (isCluster()) {
@@ -40,18 +34,20 @@ final class SpecOptions {
 
     /** Where passwords come from, with the open-file rule the operator chose. */
     SecretSource secrets() {
-        return SecretSource.system(allowOpenSecretFiles);
+        return state.secrets();
+    }
+
+    Path stateDir() {
+        return state.stateDir;
     }
 
     /** The state dir, checked before the spec is read or a server contacted: a folder ferry can write into. */
     Path writableStateDir() {
-        OutputPaths.folder("--state-dir", stateDir);
-        return stateDir;
+        return state.writableStateDir();
     }
 
     /** The state dir for commands that only read it: it may be read-only or absent, but not a file. */
     Path readableStateDir() {
-        OutputPaths.notAFile("--state-dir", stateDir);
-        return stateDir;
+        return state.readableStateDir();
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.core.procedure.ForwardingListener;
 import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.procedure.SyncProgress;
 import java.time.Duration;
@@ -124,7 +125,7 @@ final class StatusBoard {
 
         RunListener listening(RunListener next) {
             Pair p = this;
-            return new RunListener() {
+            return new ForwardingListener(next) {
                 @Override
                 public void stepStarted(String name) {
                     synchronized (p) {
@@ -135,7 +136,7 @@ final class StatusBoard {
                         step = name;
                         stepState = "running";
                     }
-                    next.stepStarted(name);
+                    super.stepStarted(name);
                 }
 
                 @Override
@@ -150,7 +151,7 @@ final class StatusBoard {
                             switchMillis = facts.get("switchMillis");
                         }
                     }
-                    next.stepFinished(name, took, facts);
+                    super.stepFinished(name, took, facts);
                 }
 
                 @Override
@@ -161,7 +162,7 @@ final class StatusBoard {
                         running = false;
                         errors.add(name + ": " + error);
                     }
-                    next.stepFailed(name, error);
+                    super.stepFailed(name, error);
                 }
 
                 @Override
@@ -169,12 +170,7 @@ final class StatusBoard {
                     synchronized (p) {
                         sync = syncRow(s);
                     }
-                    next.progress(s);
-                }
-
-                @Override
-                public void verifyProgress(String name, long compared, long total) {
-                    next.verifyProgress(name, compared, total);
+                    super.progress(s);
                 }
 
                 @Override
@@ -182,12 +178,7 @@ final class StatusBoard {
                     synchronized (p) {
                         lag = Map.copyOf(lagMillis);
                     }
-                    next.lag(lagMillis);
-                }
-
-                @Override
-                public void note(String message) {
-                    next.note(message);
+                    super.lag(lagMillis);
                 }
 
                 @Override
@@ -195,7 +186,7 @@ final class StatusBoard {
                     synchronized (p) {
                         warnings.add(message);
                     }
-                    next.warn(message);
+                    super.warn(message);
                 }
             };
         }

@@ -59,7 +59,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, Spec spec) {
-        Map<String, Object> status = StatusReader.read(spec, specOptions.stateDir, specOptions.secrets());
+        Map<String, Object> status = StatusReader.read(spec, specOptions.stateDir(), specOptions.secrets());
         status.forEach((k, v) -> {
             if (v instanceof Map<?, ?> m) {
                 out.println(k + ":");

@@ -1,7 +1,7 @@
 package dev.ferry.testkit;
 
+import dev.ferry.core.procedure.ForwardingListener;
 import dev.ferry.core.procedure.RunListener;
-import dev.ferry.core.procedure.SyncProgress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -12,15 +12,14 @@ import java.util.regex.Pattern;
  * A cluster run's listener that times each shard for {@link ShardTimes} (from its first step to its last: "forget
  * old nodes" or "keep old nodes"; the switch from "cutover" on), then passes every event on unchanged.
  */
-final class ShardTimer implements RunListener {
+final class ShardTimer extends ForwardingListener {
     private static final Pattern SHARD_STEP = Pattern.compile("shard (\\d+): (.+)");
     static final String SWITCH_STEP = "cutover";
 
-    private final RunListener next;
     private final ShardTimes times;
 
     ShardTimer(RunListener next, ShardTimes times) {
-        this.next = next;
+        super(next);
         this.times = times;
     }
 
@@ -38,7 +37,7 @@ final class ShardTimer implements RunListener {
                 times.switchStarted(s.getKey());
             }
         });
-        next.stepStarted(step);
+        super.stepStarted(step);
     }
 
     @Override
@@ -50,36 +49,6 @@ final class ShardTimer implements RunListener {
                 times.shardEnded(s.getKey());
             }
         });
-        next.stepFinished(step, took, facts);
-    }
-
-    @Override
-    public void stepFailed(String step, String error) {
-        next.stepFailed(step, error);
-    }
-
-    @Override
-    public void progress(SyncProgress progress) {
-        next.progress(progress);
-    }
-
-    @Override
-    public void verifyProgress(String step, long compared, long total) {
-        next.verifyProgress(step, compared, total);
-    }
-
-    @Override
-    public void lag(Map<String, Double> lagMillis) {
-        next.lag(lagMillis);
-    }
-
-    @Override
-    public void note(String message) {
-        next.note(message);
-    }
-
-    @Override
-    public void warn(String message) {
-        next.warn(message);
+        super.stepFinished(step, took, facts);
     }
 }

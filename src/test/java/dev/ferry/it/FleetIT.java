@@ -155,6 +155,36 @@ class FleetIT {
     }
 
     /**
+     * Two specs naming one server under two addresses (its IP and "localhost"): found by its run_id, read where each
+     * pair's preflight or plan connected; both verbs refuse with exit 3 and nothing changes.
+     */
+    @Test
+    void oneServerInTwoSpecsIsAConflictFoundByRunId() throws IOException {
+        try (Pairs pairs = new Pairs(2)) {
+            Rig first = pairs.rigs.get(0);
+            Rig second = pairs.rigs.get(1);
+            Path other = pairs.dir.resolve("same-a.yaml");
+            Files.writeString(other, String.join("\n",
+                    "name: same-a",
+                    "source: { host: localhost, port: " + first.a().port() + " }",
+                    "target: { host: " + second.b().host() + ", port: " + second.b().port() + " }",
+                    "switch: { type: none }",
+                    ""));
+            Path fleet = pairs.dir.resolve("conflict.yaml");
+            Files.writeString(fleet, "specs:\n  - \"" + pairs.specFiles.get(0) + "\"\n  - \"" + other + "\"\nparallel: 2\n");
+            for (String verb : List.of("preflight", "plan")) {
+                Cli.Result r = Cli.run(pairs.args(verb, fleet));
+                assertThat(r.code()).as(r.toString()).isEqualTo(3);
+                assertThat(r.out()).as(verb).containsPattern("FAIL conflict: server run_id \\w+ is in pair-0's a \\(")
+                        .contains("and in same-a's a (localhost:" + first.a().port() + ")");
+            }
+            assertThat(pairs.journal("pair-0").status()).isEqualTo(RunStatus.NONE);
+            assertThat(Roles.role(first.a())).isEqualTo("master");
+            assertThat(Roles.role(second.b())).isEqualTo("master"); // never told to replicate
+        }
+    }
+
+    /**
      * The second pair aborts in its cutover, b too far behind: once c starts chaining to it, b is paused for writes
      * ({@code CLIENT PAUSE WRITE} holds the replication stream from a too), so b cannot reach the fence's offset
      * within max-pause. Its a is master again; with stop the third pair never starts, with continue it moves.

@@ -202,8 +202,7 @@ public final class Cutover implements Step {
             ctx.journal().warm();
             ctx.trafficSwitch().arm(direction.fromEndpoint(ctx), direction.toEndpoint(ctx));
             // the nonce is journaled before it is written, so a resume can recognise it (it is no secret)
-            ctx.stopIfSignalled("before the fence");
-            ctx.holdSignals();
+            ctx.enterFence("before the fence", facts); // a fleet's other pairs are not fenced while this one is
             ctx.journal().stepFact(name(), Milestone.FENCING, Map.of("fence", fence.describe(), "marker", marker));
             fence.prepare(markerKey, marker); // the old values of what the fence changes, journaled before it
             long fencedAt = ctx.nanos();

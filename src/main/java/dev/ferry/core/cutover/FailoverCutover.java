@@ -76,8 +76,7 @@ public final class FailoverCutover implements Step {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", "FAILOVER TO b TIMEOUT " + ctx.spec().cutover().maxPause().toMillis());
         // FAILOVER's own TIMEOUT bounds the pause; a signal waits for it (aborting it mid-handshake would race b)
-        ctx.stopIfSignalled("before FAILOVER");
-        ctx.holdSignals();
+        ctx.enterFence("before FAILOVER", facts); // a fleet's other pairs are not paused while a is
         ctx.journal().stepFact(Cutover.NAME, Milestone.FAILOVER_REQUESTED, facts);
         if (ctx.spec().after().source() == After.SourceFate.REPLICA) {
             FollowBack.beforeFailover(ctx, Cutover.NAME, a, b);

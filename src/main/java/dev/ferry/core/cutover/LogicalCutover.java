@@ -90,8 +90,7 @@ public final class LogicalCutover implements Step {
         String nonce = UUID.randomUUID().toString();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("fence", "CLIENT PAUSE " + maxPause.toMillis() + " WRITE (timed only)");
-        ctx.stopIfSignalled("before the fence");
-        ctx.holdSignals();
+        ctx.enterFence("before the fence", facts); // a fleet's other pairs are not fenced while this one is
         sync.prepareFence();
         ctx.journal().stepFact(name(), Milestone.FENCING, Map.of("fence", facts.get("fence"), "marker", nonce));
         long fencedAt = ctx.nanos();

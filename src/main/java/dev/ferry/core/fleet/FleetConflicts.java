@@ -1,9 +1,7 @@
 package dev.ferry.core.fleet;
 
-import dev.ferry.core.FerryException;
 import dev.ferry.core.procedure.Servers;
 import dev.ferry.core.redis.RedisNode;
-import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,12 +18,16 @@ final class FleetConflicts {
     private FleetConflicts() {
     }
 
-    /** One line per conflict; empty when the pairs are independent. Servers that cannot be reached are the pairs' own preflight's business. */
-    static List<String> find(List<Spec> specs, SecretSource secrets) {
+    /**
+     * One line per conflict; empty when the pairs are independent. {@code ids} holds each pair's servers as its
+     * preflight or plan read them ({@link #serverIds}); a pair without (its servers could not be reached: that is
+     * its own preflight's business) is compared by address.
+     */
+    static List<String> find(List<Spec> specs, Map<String, Map<String, String>> ids) {
         List<String> conflicts = new ArrayList<>();
         Map<String, String> owners = new HashMap<>();
         for (Spec spec : specs) {
-            for (Map.Entry<String, String> id : serverIds(spec, secrets).entrySet()) {
+            for (Map.Entry<String, String> id : ids.getOrDefault(spec.name(), addresses(spec)).entrySet()) {
                 claim(owners, "server " + id.getKey(), spec.name() + "'s " + id.getValue(), conflicts);
             }
             vip(spec).ifPresent(vip -> claim(owners, "VIP " + vip, spec.name(), conflicts));
@@ -42,16 +44,18 @@ final class FleetConflicts {
         }
     }
 
-    /** run_id (or the address, for a server that does not answer) to the server's label in the spec. */
-    private static Map<String, String> serverIds(Spec spec, SecretSource secrets) {
+    /** run_id (or the address, for a server that does not answer) to the server's label, on open connections. */
+    static Map<String, String> serverIds(Servers servers) {
         Map<String, String> ids = new HashMap<>();
-        try (Servers servers = Servers.of(spec, secrets, Servers.readOnlyClientNameFor(spec.name()))) {
-            for (RedisNode node : servers.all()) {
-                ids.put(idOf(node), node.label() + " (" + node.address() + ")");
-            }
-        } catch (FerryException unreachable) {
-            spec.servers().forEach(e -> ids.put(e.address(), e.role() + " (" + e.address() + ")"));
+        for (RedisNode node : servers.all()) {
+            ids.put(idOf(node), node.label() + " (" + node.address() + ")");
         }
+        return ids;
+    }
+
+    private static Map<String, String> addresses(Spec spec) {
+        Map<String, String> ids = new HashMap<>();
+        spec.servers().forEach(e -> ids.put(e.address(), e.role() + " (" + e.address() + ")"));
         return ids;
     }
 

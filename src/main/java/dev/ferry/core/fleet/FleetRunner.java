@@ -7,6 +7,7 @@ import dev.ferry.core.journal.JournalEntry;
 import dev.ferry.core.journal.RunStatus;
 import dev.ferry.core.preflight.CheckResult;
 import dev.ferry.core.procedure.Confirmer;
+import dev.ferry.core.procedure.FenceGate;
 import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.procedure.StopRequest;
@@ -36,7 +37,8 @@ import java.util.function.Function;
  * {@code parallel} at once. Each pair keeps its own journal and lock in the state directory, exactly as
  * {@code ferry run} would, and its own abort rules; the fleet journals which pair it started and how each ended.
  * A failure with {@code on-failure: stop}, or a signal, starts no new pair; the running ones finish or stop at
- * their own safe points.
+ * their own safe points. The pairs share one {@link FenceGate}: one pair at a time is inside its fenced window,
+ * the others wait before their fence, and their syncs and verifies yield to it.
  */
 public final class FleetRunner {
     public static final String PAIR = "pair";
@@ -47,6 +49,8 @@ public final class FleetRunner {
     private final SecretSource secrets;
     private final Clock clock;
     private Consumer<PairOutcome> ended = p -> { };
+    /** One pair fenced at a time: the others wait before their fence, and their syncs and verifies yield to it. */
+    private final FenceGate gate = FenceGate.shared();
 
     public FleetRunner(FleetFile fleet, RunOptions options, Function<Spec, RunListener> listeners, SecretSource secrets,
             Clock clock) {
@@ -64,18 +68,20 @@ public final class FleetRunner {
      */
     public FleetPreflight preflight() {
         Map<String, List<CheckResult>> checks = new LinkedHashMap<>();
+        Map<String, Map<String, String>> ids = new java.util.concurrent.ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(fleet.parallel(), fleet.specs().size())),
                 r -> new Thread(r, "ferry-fleet-preflight"));
         try {
             Map<String, Future<List<CheckResult>>> futures = new LinkedHashMap<>();
             for (Spec spec : fleet.specs()) {
-                futures.put(spec.name(), pool.submit(() -> new Planner(spec, options, secrets).preflight()));
+                futures.put(spec.name(), pool.submit(() -> new Planner(spec, options, secrets)
+                        .preflight(servers -> ids.put(spec.name(), FleetConflicts.serverIds(servers)))));
             }
             futures.forEach((name, f) -> checks.put(name, preflightOf(f)));
         } finally {
             pool.shutdownNow();
         }
-        return new FleetPreflight(checks, FleetConflicts.find(fleet.specs(), secrets), fleet.onFailure());
+        return new FleetPreflight(checks, FleetConflicts.find(fleet.specs(), ids), fleet.onFailure());
     }
 
     /** A pair's checks; what a pair's preflight throws is thrown as a one-by-one preflight would have thrown it. */
@@ -99,14 +105,22 @@ public final class FleetRunner {
         return this;
     }
 
-    /** One pair's plan, as {@code ferry plan} shows it. */
-    public Planner.Plan plan(Spec spec) {
-        return new Planner(spec, options, secrets).plan();
+    /** Every pair's plan, as {@code ferry plan} shows it, in the fleet file's order. */
+    public record FleetPlan(Map<String, Planner.Plan> plans, List<String> conflicts) {
     }
 
-    /** The conflicts between pairs alone (same server, VIP or check-endpoint); read-only. */
-    public List<String> conflicts() {
-        return FleetConflicts.find(fleet.specs(), secrets);
+    /**
+     * Every pair's plan and the conflicts between pairs; read-only. The servers' run_ids are read where each pair's
+     * plan connected to them.
+     */
+    public FleetPlan plan() {
+        Map<String, Planner.Plan> plans = new LinkedHashMap<>();
+        Map<String, Map<String, String>> ids = new LinkedHashMap<>();
+        for (Spec spec : fleet.specs()) {
+            plans.put(spec.name(), new Planner(spec, options, secrets)
+                    .plan(servers -> ids.put(spec.name(), FleetConflicts.serverIds(servers))));
+        }
+        return new FleetPlan(plans, FleetConflicts.find(fleet.specs(), ids));
     }
 
     /** Preflight first (nothing changes when it refuses the fleet), then every pair that passed. */
@@ -204,13 +218,15 @@ public final class FleetRunner {
                     rolledBack ? "rolled back earlier: not touched" : "finished earlier: not touched", 0);
         }
         RunOptions pairOptions = status == RunStatus.ABORTED ? withRestart(options) : options;
-        Runner runner = new Runner(spec, pairOptions, Confirmer.YES, listeners.apply(spec), secrets, clock);
+        Runner runner = new Runner(spec, pairOptions, Confirmer.YES, listeners.apply(spec), secrets, clock)
+                .sharingFences(gate);
         boolean unfinished = status == RunStatus.IN_PROGRESS || status == RunStatus.FAILED;
         return timed(spec, unfinished ? runner::resume : runner::run, unfinished ? "finished" : "moved");
     }
 
     private PairOutcome rollBack(Spec spec) {
-        Rollback rollback = new Rollback(spec, options, Confirmer.YES, listeners.apply(spec), secrets, clock);
+        Rollback rollback = new Rollback(spec, options, Confirmer.YES, listeners.apply(spec), secrets, clock)
+                .sharingFences(gate);
         return timed(spec, rollback::rollback, "rolled back");
     }
 

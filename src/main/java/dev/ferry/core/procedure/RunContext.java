@@ -28,6 +28,9 @@ public final class RunContext {
     private volatile boolean signalsHeld;
 
     private final Ticker ticker;
+    private final FenceGate gate;
+    /** The fenced window this run is in, if any: closed with the signals at the end of the step. */
+    private volatile FenceGate.Window window;
     /** What lives from one step to a later one (the logical sync's change capture, from the copy to the cutover). */
     private final java.util.Map<Class<?>, AutoCloseable> shared = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -39,6 +42,13 @@ public final class RunContext {
     /** {@code ticker} times every deadline and sleep of the steps; tests pass a fake one. */
     public RunContext(Spec spec, Servers servers, Journal journal, TrafficSwitch trafficSwitch, RunOptions options,
             Confirmer confirmer, RunListener listener, Clock clock, Ticker ticker) {
+        this(spec, servers, journal, trafficSwitch, options, confirmer, listener, clock, ticker, FenceGate.unshared());
+    }
+
+    /** {@code gate}: the fenced windows this run shares with others (a fleet's pairs), one at a time. */
+    public RunContext(Spec spec, Servers servers, Journal journal, TrafficSwitch trafficSwitch, RunOptions options,
+            Confirmer confirmer, RunListener listener, Clock clock, Ticker ticker, FenceGate gate) {
+        this.gate = gate;
         this.ticker = ticker;
         this.spec = spec;
         this.servers = servers;
@@ -158,9 +168,38 @@ public final class RunContext {
         signalsHeld = true;
     }
 
-    /** Called between steps: the next step starts with signals stopping it again. */
+    /**
+     * Right before a fence: waits until no other run sharing this run's {@link FenceGate} is fenced (a safe point:
+     * a signal stops the run here, nothing fenced), then holds the signals. The window stays open to the end of the
+     * step ({@link #releaseSignals}), so the traffic's move and the old master's release are in it. A shared gate's
+     * wait goes into {@code facts} as {@code gateWaitMillis}.
+     */
+    public void enterFence(String where, java.util.Map<String, Object> facts) {
+        FenceGate.Window entered = gate.enter(this, where);
+        window = entered;
+        if (gate.isShared()) {
+            facts.put("gateWaitMillis", entered.waited().toMillis());
+        }
+    }
+
+    /** Heavy work (a sync, a verify) waits while another run sharing the gate is fenced; see {@link FenceGate}. */
+    public void yieldToFences() {
+        gate.yieldTo(ticker);
+    }
+
+    /** The gate of this run's fenced windows (a fleet's, or the run's own). */
+    public FenceGate fenceGate() {
+        return gate;
+    }
+
+    /** Called between steps: the next step starts with signals stopping it again, and outside any fenced window. */
     public void releaseSignals() {
         signalsHeld = false;
+        FenceGate.Window open = window;
+        if (open != null) {
+            window = null;
+            open.close();
+        }
     }
 
     public boolean signalsHeld() {

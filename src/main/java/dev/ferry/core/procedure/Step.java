@@ -16,4 +16,12 @@ public interface Step {
 
     /** Carries the step out and returns the facts to journal and report. */
     Map<String, Object> run(RunContext ctx);
+
+    /**
+     * Whether the step loads the servers or ferry's cores (a copy, a scan): it then starts only once no other run
+     * sharing the {@link FenceGate} is fenced, so that it does not lengthen that run's pause.
+     */
+    default boolean yieldsToFences() {
+        return false;
+    }
 }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** {@code plan} and {@code preflight}: live read-only checks and every command each step would send. */
 public final class Planner {
@@ -41,13 +42,27 @@ public final class Planner {
     }
 
     public List<CheckResult> preflight() {
+        return preflight(servers -> { });
+    }
+
+    /** The checks, then {@code alsoRead} on the same read-only connections (a fleet reads each server's run_id). */
+    public List<CheckResult> preflight(Consumer<Servers> alsoRead) {
         try (Servers servers = Servers.of(spec, secrets, Servers.readOnlyClientNameFor(spec.name()))) {
-            return Preflight.check(spec, servers, Switches.of(spec, servers, Optional.of(options.stateDir())), options.forceWipeTarget(), false);
+            List<CheckResult> checks = Preflight.check(spec, servers, Switches.of(spec, servers,
+                    Optional.of(options.stateDir())), options.forceWipeTarget(), false);
+            alsoRead.accept(servers);
+            return checks;
         }
     }
 
     public Plan plan() {
+        return plan(servers -> { });
+    }
+
+    /** The plan, then {@code alsoRead} on the same read-only connections, as {@link #preflight(Consumer)}. */
+    public Plan plan(Consumer<Servers> alsoRead) {
         try (Servers servers = Servers.of(spec, secrets, Servers.readOnlyClientNameFor(spec.name()))) {
+            alsoRead.accept(servers);
             List<CheckResult> checks = Preflight.check(spec, servers, Switches.of(spec, servers, Optional.of(options.stateDir())), options.forceWipeTarget(), false);
             Journal dryJournal = Journal.open(options.stateDir(), spec.name(), Clock.systemUTC());
             List<PlannedStep> steps = new ArrayList<>();

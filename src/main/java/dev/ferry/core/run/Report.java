@@ -72,7 +72,8 @@ public final class Report {
     private static Map<String, Object> cutover(Journal journal) {
         Map<String, Object> facts = journal.facts(Cutover.NAME);
         Map<String, Object> cutover = new LinkedHashMap<>();
-        for (String key : List.of("fence", "capturedOffset", "catchUpMillis", "promotedAfterMillis", "pauseMillis", "phasesMillis",
+        for (String key : List.of("fence", "gateWaitMillis", "capturedOffset", "catchUpMillis", "promotedAfterMillis",
+                "pauseMillis", "phasesMillis",
                 "switchMillis", "switchLog", "clientsClosed", "detached", "drainMillis", "aBytesAfterPromotion", "keysOnBNotOnC",
                 "keysOnBNotOnCSample", "why", "followPath", "followBackRefused", "wayOut")) {
             if (facts.containsKey(key)) {

@@ -8,6 +8,7 @@ import dev.ferry.core.journal.Milestone;
 import dev.ferry.core.journal.RunLock;
 import dev.ferry.core.journal.RunStatus;
 import dev.ferry.core.procedure.Confirmer;
+import dev.ferry.core.procedure.FenceGate;
 import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.procedure.RunOptions;
@@ -40,6 +41,12 @@ public final class Rollback {
     public Rollback(Spec spec, RunOptions options, Confirmer confirmer, RunListener listener, SecretSource secrets,
             Clock clock) {
         this.runner = new Runner(spec, options, confirmer, listener, secrets, clock);
+    }
+
+    /** The fenced windows this rollback shares with others (a fleet's pairs): see {@link Runner#sharingFences}. */
+    public Rollback sharingFences(FenceGate gate) {
+        runner.sharingFences(gate);
+        return this;
     }
 
     public RunResult rollback() {

@@ -7,12 +7,14 @@ import dev.ferry.core.journal.RunLock;
 import dev.ferry.core.journal.RunStatus;
 import dev.ferry.core.procedure.Confirmer;
 import dev.ferry.core.procedure.FailPoints;
+import dev.ferry.core.procedure.FenceGate;
 import dev.ferry.core.procedure.RunContext;
 import dev.ferry.core.procedure.RunListener;
 import dev.ferry.core.procedure.RunOptions;
 import dev.ferry.core.procedure.Servers;
 import dev.ferry.core.preflight.SyncChecks;
 import dev.ferry.core.procedure.Step;
+import dev.ferry.core.procedure.Ticker;
 import dev.ferry.core.redis.RedisError;
 import dev.ferry.core.spec.SecretSource;
 import dev.ferry.core.spec.Spec;
@@ -47,6 +49,8 @@ public final class Runner {
     private final Optional<String> clientName;
     /** A standalone move resolves {@code sync: auto} by probing a; a cluster shard's procedure has one method. */
     private boolean probesSync;
+    /** The fenced windows this run shares with other runs: a fleet's; a run alone has its own. */
+    private FenceGate gate = FenceGate.unshared();
 
     public Runner(Spec spec, RunOptions options, Confirmer confirmer, RunListener listener, SecretSource secrets,
             Clock clock) {
@@ -69,6 +73,15 @@ public final class Runner {
         this.listener = listener;
         this.secrets = secrets;
         this.clock = clock;
+    }
+
+    /**
+     * The fenced windows this run shares with others (the pairs of a fleet): its cutover fences only while no other
+     * is fenced, and its heavy steps (sync, verify) yield to their windows. Returns this runner.
+     */
+    public Runner sharingFences(FenceGate shared) {
+        this.gate = shared;
+        return this;
     }
 
     public RunResult run() {
@@ -223,7 +236,7 @@ public final class Runner {
 
     RunContext context(Spec spec, Journal journal, Servers servers) {
         return new RunContext(spec, servers, journal, Switches.of(spec, servers, Optional.of(options.stateDir())), options,
-                confirmer, listener, clock);
+                confirmer, listener, clock, Ticker.system(), gate);
     }
 
     /** The lock file guards one state directory; ferry's named connections guard the servers themselves. */
@@ -274,6 +287,9 @@ public final class Runner {
         listener.stepStarted(step.name());
         journaled(journal, () -> journal.stepStarted(step.name(), Map.of()));
         FailPoints.hit(step.name() + ":started");
+        if (step.yieldsToFences()) {
+            ctx.yieldToFences();
+        }
         long start = System.nanoTime();
         Map<String, Object> facts;
         try {

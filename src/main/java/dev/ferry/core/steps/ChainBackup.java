@@ -26,6 +26,12 @@ public final class ChainBackup implements Step {
         return ReplicaSync.plan(ctx.servers().c().orElseThrow(), ctx.servers().b());
     }
 
+    /** C's full sync from b: not while another pair of the fleet is fenced. */
+    @Override
+    public boolean yieldsToFences() {
+        return true;
+    }
+
     @Override
     public Map<String, Object> run(RunContext ctx) {
         ctx.canary().start(); // lag shows once b replicates; stopped by the cutover before the fence

@@ -41,6 +41,12 @@ public final class LogicalCopy implements Step {
         return LogicalSync.heartbeatKey(ctx.spec().name());
     }
 
+    /** A scan of a and a copy to b: not while another pair of the fleet is fenced. */
+    @Override
+    public boolean yieldsToFences() {
+        return true;
+    }
+
     @Override
     public Map<String, Object> run(RunContext ctx) {
         wipeIfAsked(ctx);

@@ -22,6 +22,12 @@ public final class SyncFromSource implements Step {
         return ReplicaSync.plan(ctx.servers().b(), ctx.servers().a());
     }
 
+    /** B's full sync (a forks and writes an RDB, b loads it): not while another pair of the fleet is fenced. */
+    @Override
+    public boolean yieldsToFences() {
+        return true;
+    }
+
     @Override
     public Map<String, Object> run(RunContext ctx) {
         ctx.canary().start(); // lag shows once b replicates; stopped by the cutover before the fence

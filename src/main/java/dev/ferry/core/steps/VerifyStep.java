@@ -86,6 +86,12 @@ public final class VerifyStep implements Step {
                 "compare " + what + ": type, value and TTL"));
     }
 
+    /** A scan of both servers: not while another pair of the fleet is fenced. */
+    @Override
+    public boolean yieldsToFences() {
+        return true;
+    }
+
     @Override
     public Map<String, Object> run(RunContext ctx) {
         if (beforeCutover) {
@@ -123,7 +129,7 @@ public final class VerifyStep implements Step {
         List<RedisNode> own = List.of(pair.get(0).sibling("verify"), pair.get(1).sibling("verify"));
         try {
             return new Verifier(options, (compared, total) -> ctx.listener().verifyProgress(name(), compared, total))
-                    .verify(List.of(own));
+                    .pacedBy(ctx::yieldToFences).verify(List.of(own));
         } finally {
             own.forEach(RedisNode::close);
         }

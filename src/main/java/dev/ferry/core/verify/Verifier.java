@@ -30,6 +30,7 @@ public final class Verifier {
     private final LongAdder progress = new LongAdder();
     private final AtomicLong lastReport = new AtomicLong(System.nanoTime());
     private volatile long total;
+    private Runnable pace = () -> { };
 
     public Verifier(VerifyOptions options) {
         this(options, Progress.NONE);
@@ -38,6 +39,12 @@ public final class Verifier {
     public Verifier(VerifyOptions options, Progress listener) {
         this.options = options;
         this.listener = listener;
+    }
+
+    /** {@code pace} runs before every pipeline of commands: a fleet's pair waits there while another is fenced. */
+    public Verifier pacedBy(Runnable pace) {
+        this.pace = pace;
+        return this;
     }
 
     /** Called by the workers after each batch: passes the count on at most once a second. */
@@ -70,7 +77,7 @@ public final class Verifier {
 
     /** Verifies {@code pairs} in order, each a [left, right] list. */
     public VerifyResult verify(List<List<RedisNode>> pairs) {
-        OpsLimiter limiter = new OpsLimiter(options.maxOps());
+        OpsLimiter limiter = new OpsLimiter(options.maxOps(), pace);
         total = expected(pairs);
         Optional<BufferedWriter> file = options.mismatchFile().map(MismatchSink::open);
         try {
