@@ -34,8 +34,6 @@ public final class KeepalivedSwitch implements TrafficSwitch {
     private static final Duration POLL = Duration.ofMillis(50);
     /** keepalived applies a SIGHUP asynchronously; 0.3 s was enough in every measured run, this leaves room. */
     private static final Duration RELOAD_SETTLE = Duration.ofSeconds(1);
-    /** Longer than Redis takes to answer a request a's kernel accepted just before the gate closed. */
-    private static final Duration GATE_SETTLE = Duration.ofMillis(20);
 
     /** When the VIP moves relative to a's demotion. */
     public enum Order { DEMOTE_FIRST, MOVE_FIRST }
@@ -142,17 +140,15 @@ public final class KeepalivedSwitch implements TrafficSwitch {
             return moveBack(to);
         }
         try {
+            if (a().handoverFile().isPresent()) {
+                return handOver(a(), b(), servers.b(), from.port(), this::swapPriorities);
+            }
             swapPriorities();
-            boolean fast = a().handoverFile().isPresent();
-            long reloadAt = fast ? handOver(from.port()) : reloadBoth(from.port());
+            long reloadAt = reloadBoth(from.port());
             awaitVipAnswersAsB(to.port(), reloadAt);
             lastVipMove = Duration.ofNanos(ticker.read() - reloadAt);
             LOG.info("VIP {} moved to b in {}ms after the reloads", settings.vip(), lastVipMove.toMillis());
             dropStaleVipClients(from.port());
-            if (fast) {
-                releaseFromFault();
-                new VipStaysOnB(settings, ticker).watch();
-            }
             return lastVipMove;
         } catch (KeepalivedException e) {
             String fault = a().handoverFile().map(f -> "; a's keepalived is held in FAULT (" + f + " says 1, so the "
@@ -166,10 +162,14 @@ public final class KeepalivedSwitch implements TrafficSwitch {
     /**
      * The traffic back to a (rollback after the cutover): the original configs, kept as backups by the move,
      * are put back and reloaded, so a has the higher priority again; b, by now a's read-only replica, resets
-     * clients on the VIP until the VIP is on a's host alone and answers as a.
+     * clients on the VIP until the VIP is on a's host alone and answers as a. With a handover file on b's side
+     * too this is the fast hand-over the other way: b in FAULT, a takes over, then the originals are reloaded.
      */
     private Duration moveBack(Endpoint to) {
         try {
+            if (b().handoverFile().isPresent()) {
+                return handOver(b(), a(), servers.a(), to.port(), this::putBackOriginals);
+            }
             boolean gated = b().gateVip(settings.vip(), to.port(), KeepalivedSide.Gate.RESET);
             long start = ticker.read();
             try {
@@ -184,7 +184,9 @@ public final class KeepalivedSwitch implements TrafficSwitch {
             lastVipMove = Duration.ofNanos(ticker.read() - start);
             return lastVipMove;
         } catch (KeepalivedException e) {
-            throw new FerryException(ExitCode.INCOMPLETE, "keepalived switch back: " + e.getMessage()
+            String fault = b().handoverFile().map(f -> "; b's keepalived may be held in FAULT (" + f + " says 1): write 0"
+                    + " into it once a's keepalived holds the VIP").orElse("");
+            throw new FerryException(ExitCode.INCOMPLETE, "keepalived switch back: " + e.getMessage() + fault
                     + ": a is master and holds every acknowledged write; put the configs back from *"
                     + KeepalivedSide.BACKUP_SUFFIX + " and reload keepalived on both hosts, then ferry rollback again");
         }
@@ -212,53 +214,48 @@ public final class KeepalivedSwitch implements TrafficSwitch {
     }
 
     /**
-     * The fast move: a's instance goes to FAULT and sends a priority-0 advert. b is not reloaded first: a
-     * keepalived busy with a reload can miss that advert and then waits out its master-down timer (measured: 3.4 s
-     * instead of 0.5 s); at its old priority b takes over within its skew time all the same.
+     * The fast move from {@code from}'s host (its instance tracks the handover file) to {@code to}'s, whose Redis
+     * {@code master} is already promoted: in one command on {@code from}'s host the VIP is held on lo behind a reset
+     * rule ({@link KeepalivedSide#holdVip}) and the instance is put in FAULT; a master entering FAULT sends a
+     * priority-0 advert, so the other takes over after its skew time ((256 - priority) / 256 s) instead of three
+     * advert intervals plus skew (3.5 s with advert_int 1). Until its gratuitous ARP reaches the clients they still
+     * send to {@code from}'s MAC, and every packet gets a reset there, so they retry at once.
+     *
+     * <p>Nothing else runs before the FAULT: {@code thenConfigs} (the priorities written as they should end up) runs
+     * once the VIP answers as {@code master}; then both are reloaded while {@code from} is still in FAULT, so it
+     * comes back as a backup below the other instead of tying with it. The hold is lifted after that has settled
+     * (over a second after the takeover: keepalived's second burst of gratuitous ARP has gone out), and
+     * {@code from} is released from FAULT. If the adverts of the new master do not reach {@code from}, it takes the
+     * VIP back a master-down timer later: {@link VipStaysOnB} watches for that.
      */
-    private long handOver(int port) {
-        boolean gated = gateVipOnA(port);
+    private Duration handOver(KeepalivedSide from, KeepalivedSide to, RedisNode master, int port, Runnable thenConfigs) {
         long faultAt = ticker.read();
+        boolean held = false;
         try {
-            a().handover("1");
-            awaitVipOnB(faultAt);
-            return faultAt;
-        } finally {
-            if (gated) {
-                a().ungateVip(settings.vip(), port);
+            held = from.holdVip(settings.vip(), port, "1");
+            if (!held) {
+                LOG.warn("no iptables on {}'s host: clients reaching it during the hand-over get its Redis's answer "
+                        + "instead of a reset", from.role());
             }
+            awaitVipOn(to, from, faultAt);
+            awaitVipAnswersAs(master, port, faultAt);
+            lastVipMove = Duration.ofNanos(ticker.read() - faultAt);
+            LOG.info("VIP {} moved from {} to {} in {}ms after the FAULT", settings.vip(), from.role(), to.role(),
+                    lastVipMove.toMillis());
+            thenConfigs.run();
+            if (from == a()) {
+                dropStaleVipClients(port);
+            }
+            to.reloadKeepalived();
+            from.reloadKeepalived();
+            sleep(ticker, RELOAD_SETTLE);
+        } finally {
+            // also when the VIP did not move: ferry's changes on the host never outlive the step that made them
+            from.unholdVip(settings.vip());
         }
-    }
-
-    /**
-     * Before a gives the VIP up, its kernel stops accepting client packets for the VIP (see
-     * {@link KeepalivedSide#gateVip}): measured without it, 1 run in 4 had a writer whose request was acknowledged by
-     * a's kernel just as the VIP left, and that writer waited for its 5 s socket timeout (neither ARP nor GARP can
-     * help: the client has nothing left to send). The pause lets the requests a already accepted get their replies.
-     */
-    private boolean gateVipOnA(int port) {
-        if (!a().gateVip(settings.vip(), port)) {
-            LOG.warn("no iptables on a's host: a client whose request reaches a as the VIP leaves will wait for its "
-                    + "socket timeout");
-            return false;
-        }
-        sleep(ticker, GATE_SETTLE);
-        return true;
-    }
-
-    /**
-     * The end of the fast hand-over (switch.source.handover-file). There a's instance was put in FAULT: a master
-     * entering FAULT sends a priority-0 advert, so b takes over after its skew time ((256 - priority) / 256 s)
-     * instead of three advert intervals plus skew (3.5 s with advert_int 1). Here both are reloaded with the
-     * swapped priorities while a is still in FAULT, and a is released only once that has settled, so it comes
-     * back as a backup below b instead of tying with it at its old priority. If b's adverts do not reach a, a takes
-     * the VIP back a master-down timer later: {@link VipStaysOnB} watches for that.
-     */
-    private void releaseFromFault() {
-        b().reloadKeepalived();
-        a().reloadKeepalived();
-        sleep(ticker, RELOAD_SETTLE);
-        a().handover("0");
+        from.handover("0");
+        new VipStaysOnB(settings, ticker, to, from).watch();
+        return lastVipMove;
     }
 
     /**
@@ -356,20 +353,36 @@ public final class KeepalivedSwitch implements TrafficSwitch {
         }
     }
 
-    /** Puts both original configs back from their backups and reloads (rollback, by the operator's decision). */
+    /**
+     * Puts both original configs back from their backups and reloads (rollback, by the operator's decision), after
+     * releasing both from FAULT and undoing a hold of the VIP a crash may have left ({@link KeepalivedSide#holdVip}).
+     */
     public void restoreBackups() {
-        if (a().handoverFile().isPresent()) {
-            a().handover("0");
-        }
-        for (KeepalivedSide side : List.of(b(), a())) {
-            boolean restored = false;
-            for (String file : side.load().files()) {
-                restored |= side.restore(file);
+        for (KeepalivedSide side : List.of(a(), b())) {
+            if (side.handoverFile().isPresent()) {
+                side.handover("0");
             }
-            if (restored) {
-                side.reloadKeepalived();
-            }
+            side.unholdVip(settings.vip());
         }
+        putBackOriginalFiles(b(), true);
+        putBackOriginalFiles(a(), true);
+    }
+
+    /** The originals back in place without reloading (the fast hand-over back reloads both itself). */
+    private void putBackOriginals() {
+        putBackOriginalFiles(b(), false);
+        putBackOriginalFiles(a(), false);
+    }
+
+    private static boolean putBackOriginalFiles(KeepalivedSide side, boolean reload) {
+        boolean restored = false;
+        for (String file : side.load().files()) {
+            restored |= side.restore(file);
+        }
+        if (restored && reload) {
+            side.reloadKeepalived();
+        }
+        return restored;
     }
 
     static void sleep(Ticker ticker, Duration d) {
