@@ -61,15 +61,15 @@ record BenchArgs(int runs, int keys, int writers, int rate, int syncKeys, Path o
             BenchCli.positive(spec, "--rate", rate);
             BenchCli.positive(spec, "--sync-keys", syncKeys);
             BenchCli.output(out);
-        }
-
-        BenchArgs args() {
             for (String mode : netnsModes) {
                 if (!java.util.List.of("pause", "failover", "drain").contains(mode)) {
                     throw new CommandLine.ParameterException(spec.commandLine(),
                             "--netns-modes takes pause, failover, drain, was " + mode);
                 }
             }
+        }
+
+        BenchArgs args() {
             return new BenchArgs(runs, keys, writers, rate, syncKeys, out, netns || netnsOnly, netnsOnly, netnsModes,
                     rollback, plainSwap, capture && dev.ferry.testkit.SynCapture.available());
         }

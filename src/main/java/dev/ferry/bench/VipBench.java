@@ -123,13 +123,6 @@ final class VipBench {
                 capture.stop();
             }
         }
-        if (System.getenv("FERRY_VIP_DEBUG") != null) {
-            demo.allWriters().forEach(w -> out.println("  " + w.stats().summary()));
-            dev.ferry.core.journal.Journal.open(bed.dir().resolve(".ferry"), "vip-demo", java.time.Clock.systemUTC())
-                    .entries().stream().filter(e -> e.time().isAfter(java.time.Instant.now().minusSeconds(8)))
-                    .forEach(e -> out.println("  " + e.time() + " " + e.step() + " " + e.status() + " " + e.facts()));
-            out.println("  keepalived a:\n" + demo.keepalived("a").logTail() + "\n  keepalived b:\n" + demo.keepalived("b").logTail());
-        }
         Map<String, Long> errors = new TreeMap<>();
         demo.allWriters().forEach(w -> w.stats().errors().forEach((k, v) -> errors.merge(k, v, Long::sum)));
         long reconnecting = demo.writers().stats().longestGap().toMillis();

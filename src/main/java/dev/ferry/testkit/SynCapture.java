@@ -35,22 +35,34 @@ public final class SynCapture implements AutoCloseable {
     private double longestAt;
     private volatile long droppedByKernel = -1;
 
-    private SynCapture(Process process, String vip, int port) {
+    /** tcpdump's stderr (its counts at exit): a file, as Process.destroy closes the pipes. */
+    private final java.nio.file.Path errors;
+
+    private SynCapture(Process process, java.nio.file.Path errors, String vip, int port) {
         this.process = process;
+        this.errors = errors;
         this.vip = vip;
         this.port = port;
         this.reader = new Thread(this::read, "ferry-syn-capture");
         reader.setDaemon(true);
-        reader.start();
+        if (process != null) {
+            reader.start();
+        }
+    }
+
+    /** A capture fed by {@link #take} alone (tcpdump's lines from a test), no tcpdump running. */
+    static SynCapture ofLines(String vip, int port) {
+        return new SynCapture(null, null, vip, port);
     }
 
     /** Starts tcpdump on {@code iface} of the root namespace; it runs until {@link #close}. */
     public static SynCapture start(String iface, String vip, int port) {
         String filter = "tcp and host " + vip + " and port " + port + " and (tcp[tcpflags] & (tcp-syn|tcp-rst) != 0)";
         try {
+            java.nio.file.Path errors = java.nio.file.Files.createTempFile("ferry-syn-capture", ".err");
             Process p = new ProcessBuilder(List.of("tcpdump", "-i", iface, "-n", "-S", "-tt", "-l", "-U", "--immediate-mode",
-                    filter)).redirectError(ProcessBuilder.Redirect.PIPE).start();
-            SynCapture capture = new SynCapture(p, vip, port);
+                    filter)).redirectError(errors.toFile()).start();
+            SynCapture capture = new SynCapture(p, errors, vip, port);
             Thread.sleep(300); // tcpdump opens the interface before the first packet we care about
             return capture;
         } catch (IOException e) {
@@ -136,7 +148,8 @@ public final class SynCapture implements AutoCloseable {
                 process.destroyForcibly();
             }
             reader.join(2000);
-            String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = java.nio.file.Files.readString(errors);
+            java.nio.file.Files.deleteIfExists(errors);
             Matcher dropped = Pattern.compile("(\\d+) packets? dropped by kernel").matcher(err);
             droppedByKernel = dropped.find() ? Long.parseLong(dropped.group(1)) : -1;
         } catch (IOException e) {
@@ -149,7 +162,7 @@ public final class SynCapture implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process.isAlive()) {
+        if (process != null && process.isAlive()) {
             stop();
         }
     }

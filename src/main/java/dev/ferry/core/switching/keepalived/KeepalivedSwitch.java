@@ -73,6 +73,9 @@ public final class KeepalivedSwitch implements TrafficSwitch {
 
     @Override
     public List<PlannedCommand> plan(Endpoint from, Endpoint to) {
+        if (a().handoverFile().isPresent()) {
+            return planHandOver(from);
+        }
         String inst = settings.instance();
         return List.of(
                 PlannedCommand.host("b", b().host().display("cp -p " + b().config() + " " + b().config()
@@ -87,6 +90,32 @@ public final class KeepalivedSwitch implements TrafficSwitch {
                 PlannedCommand.host("a,b", "ip -o addr show (every " + POLL.toMillis() + "ms)",
                         "wait until " + settings.vip() + " is on b's host only"),
                 PlannedCommand.redis(settings.vip() + ":" + to.port(), "INFO server", "wait until the VIP answers as b"));
+    }
+
+    /** The fast hand-over, in the order {@link #handOver} runs it. */
+    private List<PlannedCommand> planHandOver(Endpoint from) {
+        String vip = settings.vip();
+        String inst = settings.instance();
+        return List.of(
+                PlannedCommand.host("a", "(write " + a().holdFile() + ": the interface's arp_ignore and arp_announce, "
+                        + "whether lo has " + vip + ")", "journal what the hold changes"),
+                PlannedCommand.host("a", a().host().display("sysctl net.ipv4.conf.IFACE.arp_ignore=1 "
+                        + "net.ipv4.conf.IFACE.arp_announce=2; ip addr add " + vip + "/32 dev lo"),
+                        "a keeps the VIP's packets as its own without answering ARP for them"),
+                PlannedCommand.host("a", a().host().display("echo 1 > " + a().handoverFile().orElseThrow()),
+                        "a's instance to FAULT: priority-0 advert, b takes over within its skew time"),
+                PlannedCommand.host("a", a().host().display("iptables -w -I INPUT -d " + vip + "/32 -p tcp --dport "
+                        + from.port() + " -j REJECT --reject-with tcp-reset"), "a resets every client until b's GARP"),
+                PlannedCommand.host("a,b", "ip -o addr show (every " + POLL.toMillis() + "ms)",
+                        "wait until " + vip + " is on b's host only"),
+                PlannedCommand.redis(vip + ":" + from.port(), "INFO server", "wait until the VIP answers as b"),
+                PlannedCommand.host("a,b", "(back up and edit both configs: " + inst + " priorities swapped)",
+                        "b keeps the VIP, a does not take it back"),
+                PlannedCommand.host("b", b().host().display(b().reload()), "reload b's keepalived"),
+                PlannedCommand.host("a", a().host().display(a().reload()), "reload a's keepalived (still in FAULT)"),
+                PlannedCommand.host("a", "(undo the hold from " + a().holdFile() + ")", "a's host as it was"),
+                PlannedCommand.host("a", a().host().display("echo 0 > " + a().handoverFile().orElseThrow()),
+                        "a leaves FAULT as a backup below b"));
     }
 
     @Override
@@ -153,9 +182,12 @@ public final class KeepalivedSwitch implements TrafficSwitch {
         } catch (KeepalivedException e) {
             String fault = a().handoverFile().map(f -> "; a's keepalived is held in FAULT (" + f + " says 1, so the "
                     + "VIP cannot return to a, now a replica): write 0 into it once b's keepalived holds the VIP").orElse("");
+            // the fast hand-over edits the configs only once the VIP answers as b
+            String configs = edited ? "the keepalived configs give b the higher priority (originals in *"
+                    + KeepalivedSide.BACKUP_SUFFIX + ")" : "the keepalived configs are not changed yet";
             throw new FerryException(ExitCode.INCOMPLETE, "keepalived switch: " + e.getMessage() + fault
-                    + ": b is master and holds every acknowledged write; the keepalived configs give b the higher "
-                    + "priority (originals in *" + KeepalivedSide.BACKUP_SUFFIX + "); fix keepalived on b or the VRRP path between a and b, then ferry resume");
+                    + ": b is master and holds every acknowledged write; " + configs
+                    + "; fix keepalived on b or the VRRP path between a and b, then ferry resume");
         }
     }
 
