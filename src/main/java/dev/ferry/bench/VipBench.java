@@ -34,7 +34,7 @@ final class VipBench {
 
     /** One direction of one run: the longest gap of each writer kind, lost writes, the capture. */
     record Move(long gapMillis, long reconnectGapMillis, long perRequestGapMillis, Map<String, Long> errors, long lost,
-            boolean completed, SynCapture.Result syn) {
+            boolean completed, SynCapture.Result syn, Object pauseMillis, Object switchMillis) {
     }
 
     /** Rows named "netns MODE" (and "netns MODE back"), each a summary as CutoverBench prints them. */
@@ -61,8 +61,9 @@ final class VipBench {
     }
 
     private void print(String row, int i, Move m) {
-        out.printf("%-20s run %2d/%d: gap %4d ms (reconnecting %d, per request %d), lost %d%s%s%n", row, i + 1,
-                opts.runs(), m.gapMillis(), m.reconnectGapMillis(), m.perRequestGapMillis(), m.lost(),
+        out.printf("%-20s run %2d/%d: gap %4d ms (reconnecting %d, per request %d; pause %s ms, VIP seen on the new"
+                + " master after %s ms), lost %d%s%s%n", row, i + 1, opts.runs(), m.gapMillis(), m.reconnectGapMillis(),
+                m.perRequestGapMillis(), m.pauseMillis(), m.switchMillis(), m.lost(),
                 m.syn() == null ? "" : ", SYNs " + m.syn().syns() + " longest wait " + m.syn().longestWaitMillis()
                         + " ms, unanswered " + m.syn().unanswered() + " (oldest " + m.syn().longestOpenMillis()
                         + " ms), capture dropped " + m.syn().droppedByKernel(), m.completed() ? "" : ", NOT COMPLETED");
@@ -127,8 +128,26 @@ final class VipBench {
         demo.allWriters().forEach(w -> w.stats().errors().forEach((k, v) -> errors.merge(k, v, Long::sum)));
         long reconnecting = demo.writers().stats().longestGap().toMillis();
         long perRequest = demo.perRequestWriters().stats().longestGap().toMillis();
+        Map<String, Object> facts = lastCutoverFacts(demo);
         return new Move(Math.max(reconnecting, perRequest), reconnecting, perRequest, errors, demo.lostOn(master),
-                completed, capture == null ? null : capture.result());
+                completed, capture == null ? null : capture.result(), facts.get("pauseMillis"), facts.get("switchMillis"));
+    }
+
+    /**
+     * The facts of the last cutover or switch-back the journal completed: its pause (fence to unpause) and the VIP
+     * move as ferry saw it (from the FAULT until the VIP answered as the new master, polls included).
+     */
+    private static Map<String, Object> lastCutoverFacts(VipDemo demo) {
+        List<dev.ferry.core.journal.JournalEntry> entries = dev.ferry.core.journal.Journal.open(
+                demo.bed().dir().resolve(".ferry"), "vip-demo", java.time.Clock.systemUTC()).entries();
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            dev.ferry.core.journal.JournalEntry e = entries.get(i);
+            if ("COMPLETED".equals(e.status()) && (dev.ferry.core.cutover.Cutover.NAME.equals(e.step())
+                    || "switch-back".equals(e.step()))) {
+                return e.facts();
+            }
+        }
+        return Map.of();
     }
 
     private static Map<String, Object> summary(List<Move> moves) {
@@ -141,6 +160,8 @@ final class VipBench {
         s.put("reconnectingP100Millis", moves.stream().mapToLong(Move::reconnectGapMillis).max().orElse(0));
         s.put("perRequestP100Millis", moves.stream().mapToLong(Move::perRequestGapMillis).max().orElse(0));
         s.put("gapsMillis", moves.stream().map(Move::gapMillis).toList());
+        s.put("pauseMillis", moves.stream().map(m -> String.valueOf(m.pauseMillis())).toList());
+        s.put("vipSeenOnNewMasterMillis", moves.stream().map(m -> String.valueOf(m.switchMillis())).toList());
         Map<String, Long> errors = new TreeMap<>();
         moves.forEach(m -> m.errors().forEach((k, v) -> errors.merge(k, v, Long::sum)));
         s.put("errors", errors);
@@ -154,7 +175,9 @@ final class VipBench {
             s.put("synLongestWaitMillis", syn.stream().mapToLong(SynCapture.Result::longestWaitMillis).max().orElse(0));
             s.put("synUnansweredAtEnd", syn.stream().mapToLong(SynCapture.Result::unanswered).sum());
             s.put("synLongestOpenAtEndMillis", syn.stream().mapToLong(SynCapture.Result::longestOpenMillis).max().orElse(0));
-            s.put("captureDroppedByKernel", syn.stream().mapToLong(SynCapture.Result::droppedByKernel).sum());
+            boolean counted = syn.stream().allMatch(r -> r.droppedByKernel() >= 0);
+            s.put("captureDroppedByKernel", counted ? syn.stream().mapToLong(SynCapture.Result::droppedByKernel).sum()
+                    : "unknown");
         }
         return s;
     }

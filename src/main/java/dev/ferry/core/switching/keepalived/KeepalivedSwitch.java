@@ -265,6 +265,8 @@ public final class KeepalivedSwitch implements TrafficSwitch {
         boolean held = false;
         try {
             held = from.holdVip(settings.vip(), port, "1");
+            LOG.info("{} holds VIP {} on lo and is in FAULT after {}ms", from.role(), settings.vip(),
+                    Duration.ofNanos(ticker.read() - faultAt).toMillis());
             if (!held) {
                 LOG.warn("no iptables on {}'s host: clients reaching it during the hand-over get its Redis's answer "
                         + "instead of a reset", from.role());
