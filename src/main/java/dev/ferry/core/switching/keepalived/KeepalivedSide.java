@@ -78,40 +78,6 @@ public record KeepalivedSide(String role, HostExec host, String config, String r
         check(host.shell("echo " + value + " > " + ShellQuote.quote(file)), "write " + file);
     }
 
-    /**
-     * How a closed gate treats a client's packet: answered with a TCP reset (the plain priority swap and the plain
-     * move back, where no host may have the VIP for seconds). Rules in the order they are inserted, each on top of
-     * the chain: the last one is matched first.
-     */
-    enum Gate {
-        RESET(List.of(RESET_ALL));
-
-        private final List<String> rules;
-
-        Gate(List<String> rules) {
-            this.rules = rules;
-        }
-    }
-
-    boolean gateVip(String vip, int port, Gate gate) {
-        StringBuilder insert = new StringBuilder("command -v iptables >/dev/null || exit 127");
-        gate.rules.forEach(rule -> insert.append(" && iptables -w -I ").append(gateRule(vip, port, rule)));
-        ExecResult r = host.shell(insert.toString());
-        if (r.exitCode() == 127) {
-            return false;
-        }
-        check(r, "drop packets for " + vip + ":" + port);
-        return true;
-    }
-
-    /** Removes every copy of the rules {@link #gateVip} inserted (a resumed run may have inserted them twice). */
-    void ungateVip(String vip, int port, Gate gate) {
-        for (String rule : gate.rules) {
-            check(host.shell("while iptables -w -D " + gateRule(vip, port, rule) + " 2>/dev/null; do :; done"),
-                    "remove the gate rule for " + vip + ":" + port);
-        }
-    }
-
     private static String gateRule(String vip, int port, String rule) {
         return gateRule(vip, Integer.toString(port), rule);
     }

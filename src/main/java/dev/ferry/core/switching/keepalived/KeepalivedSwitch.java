@@ -173,11 +173,17 @@ public final class KeepalivedSwitch implements TrafficSwitch {
                 return handOver(a(), b(), servers.b(), from.port(), this::swapPriorities);
             }
             swapPriorities();
-            long reloadAt = reloadBoth(from.port());
-            awaitVipAnswersAsB(to.port(), reloadAt);
-            lastVipMove = Duration.ofNanos(ticker.read() - reloadAt);
-            LOG.info("VIP {} moved to b in {}ms after the reloads", settings.vip(), lastVipMove.toMillis());
-            dropStaleVipClients(from.port());
+            long reloadAt = ticker.read();
+            try {
+                reloadBoth(from.port(), reloadAt);
+                awaitVipAnswersAsB(to.port(), reloadAt);
+                lastVipMove = Duration.ofNanos(ticker.read() - reloadAt);
+                LOG.info("VIP {} moved to b in {}ms after the reloads", settings.vip(), lastVipMove.toMillis());
+                dropStaleVipClients(from.port());
+                sleep(ticker, RELOAD_SETTLE); // keepalived's second burst of gratuitous ARP, then the hold goes
+            } finally {
+                a().unholdVip(settings.vip());
+            }
             return lastVipMove;
         } catch (KeepalivedException e) {
             String fault = a().handoverFile().map(f -> "; a's keepalived is held in FAULT (" + f + " says 1, so the "
@@ -202,18 +208,22 @@ public final class KeepalivedSwitch implements TrafficSwitch {
             if (b().handoverFile().isPresent()) {
                 return handOver(b(), a(), servers.a(), to.port(), this::putBackOriginals);
             }
-            boolean gated = b().gateVip(settings.vip(), to.port(), KeepalivedSide.Gate.RESET);
+            holdOrWarn(b(), to.port());
             long start = ticker.read();
             try {
-                restoreBackups();
-                awaitVipOn(a(), b(), start);
-            } finally {
-                if (gated) {
-                    b().ungateVip(settings.vip(), to.port(), KeepalivedSide.Gate.RESET);
+                a().unholdVip(settings.vip()); // what a crashed run may have left on a
+                if (a().handoverFile().isPresent()) {
+                    a().handover("0"); // a must be able to take the VIP
                 }
+                putBackOriginalFiles(b(), true);
+                putBackOriginalFiles(a(), true);
+                awaitVipOn(a(), b(), start);
+                awaitVipAnswersAs(servers.a(), to.port(), start);
+                lastVipMove = Duration.ofNanos(ticker.read() - start);
+                sleep(ticker, RELOAD_SETTLE);
+            } finally {
+                b().unholdVip(settings.vip());
             }
-            awaitVipAnswersAs(servers.a(), to.port(), start);
-            lastVipMove = Duration.ofNanos(ticker.read() - start);
             return lastVipMove;
         } catch (KeepalivedException e) {
             String fault = b().handoverFile().map(f -> "; b's keepalived may be held in FAULT (" + f + " says 1): write 0"
@@ -226,22 +236,23 @@ public final class KeepalivedSwitch implements TrafficSwitch {
 
     /**
      * The plain move of seed step 6: b waits for its master-down timer (3 advert intervals and its skew). a is b's
-     * read-only replica by now, so its clients lose nothing when a answers them with a TCP reset for those seconds:
-     * they reconnect until the VIP is on b. Without that gate a request a's kernel acknowledges just as the VIP
-     * leaves never gets its reply, and its client waits for its socket timeout (seen in 1 run in 3).
+     * read-only replica by now; for those seconds it holds the VIP on lo behind the reset rule
+     * ({@link KeepalivedSide#holdVip}, no FAULT), so every client that reaches a gets a reset at once, also in the
+     * moment between a's giving the VIP up and b's gratuitous ARP, when a SYN would otherwise wait for its 1 s retry
+     * (measured with the reset rule alone: in 5 runs of 10 a SYN was answered only after 1.01–1.03 s).
      */
-    private long reloadBoth(int port) {
-        boolean gated = a().gateVip(settings.vip(), port, KeepalivedSide.Gate.RESET);
-        long reloadAt = ticker.read();
-        try {
-            b().reloadKeepalived();
-            a().reloadKeepalived();
-            awaitVipOnB(reloadAt);
-            return reloadAt;
-        } finally {
-            if (gated) {
-                a().ungateVip(settings.vip(), port, KeepalivedSide.Gate.RESET);
-            }
+    private void reloadBoth(int port, long reloadAt) {
+        holdOrWarn(a(), port);
+        b().unholdVip(settings.vip()); // what a crashed rollback may have left on b
+        b().reloadKeepalived();
+        a().reloadKeepalived();
+        awaitVipOnB(reloadAt);
+    }
+
+    private void holdOrWarn(KeepalivedSide side, int port) {
+        if (!side.holdVip(settings.vip(), port, null)) {
+            LOG.warn("no iptables on {}'s host: clients reaching it while the VIP moves get its Redis's answer instead"
+                    + " of a reset", side.role());
         }
     }
 
@@ -267,6 +278,7 @@ public final class KeepalivedSwitch implements TrafficSwitch {
             held = from.holdVip(settings.vip(), port, "1");
             LOG.info("{} holds VIP {} on lo and is in FAULT after {}ms", from.role(), settings.vip(),
                     Duration.ofNanos(ticker.read() - faultAt).toMillis());
+            to.unholdVip(settings.vip()); // what a crashed earlier move may have left there would reset its clients
             if (!held) {
                 LOG.warn("no iptables on {}'s host: clients reaching it during the hand-over get its Redis's answer "
                         + "instead of a reset", from.role());
