@@ -9,6 +9,8 @@ command -v keepalived >/dev/null 2>&1 || need+=(keepalived)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 # iptables: the fast keepalived hand-over drops packets for the VIP on a's host while the VIP leaves
 command -v iptables >/dev/null 2>&1 || need+=(iptables)
+# tcpdump: the keepalived tests and bench capture the clients' SYNs to the VIP and their answers
+command -v tcpdump >/dev/null 2>&1 || need+=(tcpdump)
 # chromium: the status page test reads the live page in a real headless browser
 [ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The cutover benchmark's options ({@code bench/cutover.sh --help}). */
-record BenchArgs(int runs, int keys, int writers, int rate, int syncKeys, Path out, boolean netns, java.util.List<String> only) {
+record BenchArgs(int runs, int keys, int writers, int rate, int syncKeys, Path out, boolean netns, boolean netnsOnly,
+        java.util.List<String> netnsModes, boolean rollback, boolean plainSwap, boolean capture, java.util.List<String> only) {
 
     @Command(name = "bench/cutover.sh", mixinStandardHelpOptions = true,
             description = "Every cutover mode side by side, N cutovers each under writers on loopback.")
@@ -37,6 +38,23 @@ record BenchArgs(int runs, int keys, int writers, int rate, int syncKeys, Path o
                 + "sync comparison)")
         java.util.List<String> only = java.util.List.of();
 
+        @Option(names = "--netns-only", description = "only the rows through the VIP (implies --netns)")
+        boolean netnsOnly;
+
+        @Option(names = "--netns-modes", split = ",", paramLabel = "MODE[,MODE]",
+                description = "cutover modes of the netns rows (default: pause,failover,drain)")
+        java.util.List<String> netnsModes = java.util.List.of("pause", "failover", "drain");
+
+        @Option(names = "--rollback", description = "each netns run also rolls back (ferry rollback), a row of its own")
+        boolean rollback;
+
+        @Option(names = "--plain-swap", description = "netns rows with the plain priority swap (no handover-file)")
+        boolean plainSwap;
+
+        @Option(names = "--no-capture", negatable = true, defaultValue = "true",
+                description = "tcpdump the netns clients' SYNs to the VIP and their answers (default: on)")
+        boolean capture;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -48,10 +66,17 @@ record BenchArgs(int runs, int keys, int writers, int rate, int syncKeys, Path o
             BenchCli.positive(spec, "--rate", rate);
             BenchCli.positive(spec, "--sync-keys", syncKeys);
             BenchCli.output(out);
+            for (String mode : netnsModes) {
+                if (!java.util.List.of("pause", "failover", "drain").contains(mode)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--netns-modes takes pause, failover, drain, was " + mode);
+                }
+            }
         }
 
         BenchArgs args() {
-            return new BenchArgs(runs, keys, writers, rate, syncKeys, out, netns, only);
+            return new BenchArgs(runs, keys, writers, rate, syncKeys, out, netns || netnsOnly, netnsOnly, netnsModes,
+                    rollback, plainSwap, capture && dev.ferry.testkit.SynCapture.available(), only);
         }
     }
 

@@ -6,7 +6,6 @@ import dev.ferry.core.procedure.RunListener;
 import dev.ferry.testkit.Demo;
 import dev.ferry.testkit.DemoConfig;
 import dev.ferry.testkit.DemoResult;
-import dev.ferry.testkit.VipDemo;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,16 +38,12 @@ public final class CutoverBench {
         BenchArgs opts = BenchArgs.parse(args);
         DemoConfig base = DemoConfig.defaults().withKeys(opts.keys()).withWriters(opts.writers(), opts.rate());
         Map<String, Function<DemoConfig, Run>> modes = new LinkedHashMap<>();
-        modes.put("ferry pause", c -> ferry(c.withMode("pause"), false));
-        modes.put("ferry failover", c -> ferry(c.withMode("failover"), false));
-        modes.put("ferry drain", c -> ferry(c.withMode("drain"), false));
-        modes.put("bare FAILOVER", c -> byHand(c, ByHand.bareFailover()));
-        modes.put("seed by hand", c -> byHand(c, ByHand.seed(Duration.ofSeconds(1))));
-        if (opts.netns()) {
-            // the same modes through a keepalived VIP in network namespaces (the by-hand baselines stay on loopback)
-            modes.put("netns pause", c -> ferry(c.withMode("pause"), true));
-            modes.put("netns failover", c -> ferry(c.withMode("failover"), true));
-            modes.put("netns drain", c -> ferry(c.withMode("drain"), true));
+        if (!opts.netnsOnly()) {
+            modes.put("ferry pause", c -> ferry(c.withMode("pause")));
+            modes.put("ferry failover", c -> ferry(c.withMode("failover")));
+            modes.put("ferry drain", c -> ferry(c.withMode("drain")));
+            modes.put("bare FAILOVER", c -> byHand(c, ByHand.bareFailover()));
+            modes.put("seed by hand", c -> byHand(c, ByHand.seed(Duration.ofSeconds(1))));
         }
         if (!opts.only().isEmpty()) {
             for (String mode : opts.only()) {
@@ -71,6 +66,10 @@ public final class CutoverBench {
             runs.put(mode.getKey(), list);
         }
         runs.forEach((mode, list) -> results.put(mode, summary(list, pacing)));
+        if (opts.netns()) {
+            // the same modes through a keepalived VIP in network namespaces (the by-hand baselines stay on loopback)
+            results.putAll(new VipBench(opts, OUT).run(base));
+        }
         Map<String, Object> ratios = new LinkedHashMap<>();
         if (runs.containsKey("ferry pause") && runs.containsKey("bare FAILOVER")) {
             ratios.put("pauseP100OverBareFailoverP100", ratio(runs.get("ferry pause"), runs.get("bare FAILOVER")));
@@ -81,7 +80,10 @@ public final class CutoverBench {
         json.put("when", Instant.now().toString());
         json.put("setup", Map.of("runs", opts.runs(), "keys", opts.keys(), "writers", opts.writers(),
                 "ratePerWriter", opts.rate(), "pacingMillis", pacing, "server", base.sourceBinary().label(),
-                "network", opts.netns() ? "loopback, and netns+keepalived for the netns rows" : "loopback"));
+                "network", opts.netns() ? "loopback, and netns+keepalived for the netns rows" : "loopback",
+                "vip", opts.netns() ? Map.of("handover", opts.plainSwap() ? "plain priority swap" : "fast (handover-file)",
+                        "rollback", opts.rollback(), "writers", "per kind: " + opts.writers() + " reconnecting at once, "
+                        + opts.writers() + " with a connection per request", "loadAverage", loadAverage()) : Map.of()));
         json.put("modes", results);
         json.put("ratios", ratios);
         Path out = opts.out();
@@ -97,18 +99,7 @@ public final class CutoverBench {
         }
     }
 
-    private static Run ferry(DemoConfig config, boolean netns) {
-        if (netns) {
-            try (VipDemo demo = new VipDemo(config)) {
-                DemoResult result = demo.run(RunListener.SILENT, line -> { });
-                long divergent;
-                try (Jedis b = demo.redis("b").client(); Jedis c = demo.redis("c").client()) {
-                    divergent = onlyOn(b, c);
-                }
-                return new Run(result.writers().longestGap(), result.writers().errors(), result.lost(), divergent,
-                        phases(result));
-            }
-        }
+    private static Run ferry(DemoConfig config) {
         try (Demo demo = new Demo(config)) {
             return measured(demo, demo.run(RunListener.SILENT, line -> { }));
         }
@@ -215,6 +206,15 @@ public final class CutoverBench {
 
     private static double round2(double ms) {
         return Math.round(ms * 100) / 100.0;
+    }
+
+    /** The load averages (1, 5, 15 min) while the bench ran: 5 agents share 2 cores here. */
+    static String loadAverage() {
+        try {
+            return String.join(" ", java.util.Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     static <T> T percentile(List<T> sorted, int p) {

@@ -133,6 +133,11 @@ public final class NetnsBed implements AutoCloseable {
         return "198.18." + subnet + ".1";
     }
 
+    /** The root namespace's end of its link to the bridge: where a capture sees what the clients send and get. */
+    public String clientInterface() {
+        return prefix + "k1";
+    }
+
     public String vip() {
         return "198.18." + subnet + ".100";
     }

@@ -32,6 +32,12 @@ public final class VipDemo implements AutoCloseable {
     /** Writers give up on a reply after this long: a writer stuck on a host without the VIP shows as a gap this long. */
     public static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
 
+    /**
+     * Requests per second of each writer that opens a connection per request: a SYN every 5 ms from 4 of them, and
+     * the client's TIME_WAIT sockets (60 s each) stay well below its 28,000 ephemeral ports.
+     */
+    public static final int PER_REQUEST_RATE = 50;
+
     /** The longest switch timeout the VIP demo's specs use: the servers' backlog is sized for it. */
     private static final Duration BACKLOG_SWITCH_TIMEOUT = Duration.ofSeconds(15);
 
@@ -45,6 +51,7 @@ public final class VipDemo implements AutoCloseable {
     private NsKeepalived keepalivedA;
     private NsKeepalived keepalivedB;
     private Writers writers;
+    private Writers perRequest;
 
     /** With {@code fastHandover} a's keepalived gives the VIP up through a tracked file (FAULT, priority-0 advert). */
     public VipDemo(DemoConfig config, boolean fastHandover) {
@@ -113,7 +120,7 @@ public final class VipDemo implements AutoCloseable {
                 "  instance: " + INSTANCE,
                 "  timeout: " + switchTimeout.toMillis() + "ms",
                 "  source: " + side(keepalivedA, fastHandover ? handoverFile("a") : null),
-                "  target: " + side(keepalivedB, null),
+                "  target: " + side(keepalivedB, fastHandover ? handoverFile("b") : null),
                 "after: { source: " + config.after() + " }",
                 "");
         Path spec = bed.dir().resolve("vip-demo.yaml");
@@ -130,12 +137,56 @@ public final class VipDemo implements AutoCloseable {
                 + "\"" + (handoverFile == null ? "" : ", handover-file: " + handoverFile) + " }";
     }
 
+    /**
+     * Starts the writers through the VIP: {@code config.writers()} that keep a connection and reconnect at once after
+     * an error, and as many that open a new connection per request (they send SYNs during the whole hand-over).
+     * Returns the first kind; {@link #perRequestWriters()} the second.
+     */
     public Writers startWriters() {
-        writers = new Writers(Writers.Config.builder().writers(config.writers()).ratePerWriter(config.ratePerWriter())
-                .evalShare(config.evalShare()).endpoint(new HostAndPort(bed.vip(), NsRedis.PORT))
-                .socketTimeout(SOCKET_TIMEOUT).maxDuration(Duration.ofMinutes(5)).keyPrefix("vip-writer").build()).start();
+        writers = new Writers(writerConfig("vip-writer", config.ratePerWriter())).start();
+        perRequest = Writers.perRequest(writerConfig("vip-conn", Math.min(PER_REQUEST_RATE, config.ratePerWriter()))).start();
         writers.awaitAcknowledged(config.writers() * 10L, Duration.ofSeconds(10));
+        perRequest.awaitAcknowledged(config.writers() * 10L, Duration.ofSeconds(10));
         return writers;
+    }
+
+    private Writers.Config writerConfig(String keyPrefix, int rate) {
+        return Writers.Config.builder().writers(config.writers()).ratePerWriter(rate)
+                .evalShare(config.evalShare()).endpoint(new HostAndPort(bed.vip(), NsRedis.PORT))
+                .socketTimeout(SOCKET_TIMEOUT).maxDuration(Duration.ofMinutes(5)).keyPrefix(keyPrefix).build();
+    }
+
+    /** The writers that open a connection per request (null before {@link #startWriters}). */
+    public Writers perRequestWriters() {
+        return perRequest;
+    }
+
+    /** Both kinds of writers, for the gap and loss checks. */
+    public java.util.List<Writers> allWriters() {
+        return perRequest == null ? java.util.List.of(writers) : java.util.List.of(writers, perRequest);
+    }
+
+    /** Stops both kinds of writers. */
+    public void stopWriters() {
+        allWriters().forEach(Writers::stop);
+    }
+
+    /** The longest gap any writer of either kind saw (since the start or the last {@link Writers#resetLongestGap}). */
+    public Duration longestGap() {
+        return allWriters().stream().map(w -> w.stats().longestGap()).max(Duration::compareTo).orElse(Duration.ZERO);
+    }
+
+    /** Acknowledged writes of either kind missing on {@code host}'s server. */
+    public long lostOn(String host) {
+        try (Jedis j = redis(host).client()) {
+            return allWriters().stream().mapToLong(w -> w.checkLost(j).lost()).sum();
+        }
+    }
+
+    /** {@code ferry rollback} of the spec (after a completed run), as the CLI runs it. */
+    public void rollback(Path spec, RunListener listener) {
+        new dev.ferry.core.run.Rollback(SpecLoader.load(spec), new RunOptions(true, false, bed.dir().resolve(".ferry"),
+                false), Confirmer.YES, listener, SecretSource.system(), Clock.systemUTC()).rollback();
     }
 
     public RunResult runFerry(Path spec, RunListener listener) {
@@ -153,7 +204,7 @@ public final class VipDemo implements AutoCloseable {
                 + " writes/s, socket timeout " + SOCKET_TIMEOUT.toSeconds() + "s");
         RunResult result = runFerry(specFile, listener);
         NetnsBed.sleep(config.writeAfter().toMillis());
-        writers.stop();
+        stopWriters();
         return verdict(SpecLoader.load(specFile), result);
     }
 
@@ -162,6 +213,11 @@ public final class VipDemo implements AutoCloseable {
         setup.put("throughVip", bed.vip());
         setup.put("socketTimeoutMillis", SOCKET_TIMEOUT.toMillis());
         setup.put("vipOnB", bed.holdsVip("b") && !bed.holdsVip("a"));
+        if (perRequest != null) {
+            WriterStats s = perRequest.stats();
+            setup.put("perRequestWriters", Map.of("acknowledged", s.acknowledged(), "errors", s.errors(),
+                    "longestGapMillis", s.longestGap().toMillis(), "lostOnB", lostOn("b")));
+        }
         try (Jedis jb = b.client(); Jedis jc = c.client()) {
             return DemoVerdict.of(result, writers, jb, jc, setup, Journal.fileFor(bed.dir().resolve(".ferry"), spec.name()));
         }
@@ -191,6 +247,9 @@ public final class VipDemo implements AutoCloseable {
     public void close() {
         if (writers != null) {
             writers.close();
+        }
+        if (perRequest != null) {
+            perRequest.close();
         }
         bed.close();
     }

@@ -71,6 +71,31 @@ interface WriteClient extends AutoCloseable {
         };
     }
 
+    /**
+     * Clients that open a new connection for every request and close it after the reply, as a PHP page or a
+     * short-lived job does: they send a SYN to the endpoint for each write, so they see every instant in which no
+     * host answers it.
+     */
+    static Factory perRequest(Writers.Config config) {
+        Factory single = standalone(config);
+        return new Factory() {
+            @Override
+            public WriteClient open() {
+                return new PerRequest(config);
+            }
+
+            @Override
+            public ReadBack openReadBack() {
+                return single.openReadBack();
+            }
+        };
+    }
+
+    /** A connect whose failure stays a JedisConnectionException (a per-request writer counts it as a connection error). */
+    private static Jedis connectRaw(Writers.Config config) {
+        return JedisClients.connect(config.endpoint().get(), config.password(), config.socketTimeout(), config.ssl());
+    }
+
     private static Jedis connect(Writers.Config config) {
         HostAndPort endpoint = null;
         try {
@@ -108,6 +133,34 @@ interface WriteClient extends AutoCloseable {
             } catch (RuntimeException e) {
                 // The connection is already broken; nothing more to release.
             }
+        }
+    }
+
+    /** A new connection per request: the connect is part of the write, and its failure is the write's failure. */
+    record PerRequest(Writers.Config config) implements WriteClient {
+
+        @Override
+        public Object set(String key, String value) {
+            try (Jedis jedis = connectRaw(config)) {
+                return jedis.set(key, value);
+            }
+        }
+
+        @Override
+        public Object eval(String script, String key, String value) {
+            try (Jedis jedis = connectRaw(config)) {
+                return jedis.eval(script, 1, key, value);
+            }
+        }
+
+        @Override
+        public boolean reopenAfter(String errorClass) {
+            return false;
+        }
+
+        @Override
+        public void close() {
+            // nothing stays open between requests
         }
     }
 }

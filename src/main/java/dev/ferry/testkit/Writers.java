@@ -59,6 +59,14 @@ public final class Writers implements AutoCloseable {
         return new Writers(config, new ClusterWriteClients(seeds, config));
     }
 
+    /**
+     * Writers that open a new connection for every write ({@code config.endpoint()} each time) and close it after
+     * the reply: a failed connect is a failed write, retried at the next tick of the writer's rate. Not started yet.
+     */
+    public static Writers perRequest(Config config) {
+        return new Writers(config, WriteClient.perRequest(Objects.requireNonNull(config, "config")));
+    }
+
     public Config config() {
         return config;
     }

@@ -52,6 +52,7 @@ class BenchArgsTest {
         "--runs 0     | bench/cutover.sh: --runs must be positive, was 0 (see bench/cutover.sh --help)",
         "--runs       | bench/cutover.sh: Missing required parameter for option '--runs' (<runs>) (see bench/cutover.sh --help)",
         "--forse      | bench/cutover.sh: Unknown option: '--forse' (see bench/cutover.sh --help)",
+        "--netns-modes pause,fast | bench/cutover.sh: --netns-modes takes pause, failover, drain, was fast (see bench/cutover.sh --help)",
     })
     void cutoverBenchArgumentsAreCheckedUpFront(String args, String message) {
         assertThat(cutoverProblem(args.trim().split("\\s+"))).isEqualTo(message);
@@ -67,5 +68,20 @@ class BenchArgsTest {
         assertThat(args.keys()).isEqualTo(2000);
         assertThat(args.netns()).isTrue();
         assertThat(args.out()).isEqualTo(dir.resolve("c.json"));
+        assertThat(args.netnsModes()).containsExactly("pause", "failover", "drain");
+        assertThat(args.rollback()).isFalse();
+    }
+
+    @Test
+    void cutoverBenchNetnsOnlyWithRollback() {
+        BenchArgs.Options options = new BenchArgs.Options();
+        assertThat(BenchCli.problem(new CommandLine(options), new String[] {"--netns-only", "--netns-modes", "pause",
+                "--rollback", "--no-capture", "--out", dir.resolve("c.json").toString()})).isEmpty();
+        BenchArgs args = options.args();
+        assertThat(args.netns()).isTrue();
+        assertThat(args.netnsOnly()).isTrue();
+        assertThat(args.netnsModes()).containsExactly("pause");
+        assertThat(args.rollback()).isTrue();
+        assertThat(args.capture()).isFalse();
     }
 }

@@ -27,8 +27,14 @@ import redis.clients.jedis.Jedis;
 /** ferry run with the keepalived switch on the seed's topology in namespaces, writers through the VIP. */
 @Tag("netns")
 class KeepalivedSwitchIT {
-    /** The goal for the longest client-observed gap with advert_int 1 (a socket timeout is 5 s). */
-    private static final Duration FAST_LONGEST_GAP = Duration.ofMillis(1500);
+    /**
+     * The longest gap a writer may see with the fast hand-over. The bench's goal is 300 ms; a test on a machine shared
+     * with other work gets twice that, which still fails on what it guards against: a client waiting for its kernel's
+     * 1 s SYN retry because no host answered the VIP for a moment.
+     */
+    private static final Duration FAST_LONGEST_GAP = Duration.ofMillis(600);
+    /** A SYN to the VIP answered later than this was sent again by the client's kernel (it retries after 1 s). */
+    private static final Duration SYN_RETRY = Duration.ofMillis(1000);
     private static final DemoConfig SMALL = DemoConfig.defaults().withKeys(2000).withWriters(4, 200);
     private static final int TLS_PORT = 6380;
 
@@ -39,25 +45,63 @@ class KeepalivedSwitchIT {
     }
 
     /**
-     * The fast hand-over: a's instance is put in FAULT, b takes the VIP after its skew time. No writer may wait for
-     * its socket timeout and the longest gap between two acknowledged writes stays within 1.5 s: before a gives the
-     * VIP up its kernel drops client packets for the VIP (a request a acknowledged just as the VIP left was never
-     * answered: 1 run in 4 had a writer stuck for 5 s), and b's priority 253 makes it take over within 12 ms, before
-     * the clients' first retransmission.
+     * The fast hand-over: a's instance is put in FAULT, b takes the VIP after its skew time. While it does, a holds a
+     * copy of the VIP on lo behind a TCP-reset rule, so every packet that still reaches a's MAC is answered at once.
+     * Writers that reconnect at once and writers that open a connection per request (a SYN every few ms) see no gap
+     * over 600 ms (the bench measures it against 300 ms), no SYN to the VIP waits for the client's 1 s retry, and
+     * everything ferry changed on a's host for the hand-over is undone.
      */
     @Test
-    void vipMovesThroughFaultWithinASecond() throws Exception {
+    void vipMovesThroughFaultWithEveryClientAnsweredAtOnce() throws Exception {
+        assumeTrue(dev.ferry.testkit.SynCapture.available() || System.getenv("CI") == null,
+                "tcpdump is not installed (apt-get install tcpdump): the SYN capture cannot run");
         dev.ferry.testkit.NetnsBed bed;
         try (VipDemo demo = new VipDemo(SMALL, true)) {
             bed = demo.bed();
-            DemoResult result = demo.run(RunListener.SILENT, System.out::println);
-            System.out.println("VIP fast run: " + result.report().get("cutover") + " " + result.report().get("writers"));
+            demo.start(System.out::println);
+            Path specFile = demo.writeSpec(Duration.ofSeconds(15));
+            String sysctlsBefore = arpSysctls(demo);
+            demo.startWriters();
+            RunListener resetAtCutover = new RunListener() {
+                @Override
+                public void stepStarted(String step) {
+                    if (step.equals(dev.ferry.core.cutover.Cutover.NAME)) {
+                        demo.allWriters().forEach(dev.ferry.testkit.Writers::resetLongestGap);
+                    }
+                }
+            };
+            dev.ferry.testkit.SynCapture capture = dev.ferry.testkit.SynCapture.available()
+                    ? dev.ferry.testkit.SynCapture.start(bed.clientInterface(), bed.vip(), NsRedis.PORT) : null;
+            dev.ferry.core.run.RunResult run;
+            try {
+                run = demo.runFerry(specFile, resetAtCutover);
+                Thread.sleep(1000);
+            } finally {
+                if (capture != null) {
+                    capture.stop();
+                }
+            }
+            Duration gap = demo.longestGap();
+            demo.stopWriters();
+            DemoResult result = demo.verdict(dev.ferry.core.spec.SpecLoader.load(specFile), run);
+            System.out.println("VIP fast run: " + result.report().get("cutover") + " " + result.report().get("writers")
+                    + " longest gap since the cutover " + gap.toMillis() + "ms"
+                    + (capture == null ? " (no capture)" : ", capture " + capture.result()));
             assertEquals(RunStatus.COMPLETED, result.run().status(), () -> String.valueOf(result.report()));
             assertEquals(0, result.lost(), "acknowledged writes lost");
+            assertEquals(0, demo.lostOn("b"), "acknowledged writes of either kind missing on b");
             assertTrue(demo.bed().holdsVip("b") && !demo.bed().holdsVip("a"), "VIP on b only");
-            assertTrue(result.writers().longestGap().compareTo(FAST_LONGEST_GAP) <= 0,
-                    "a writer waited longer than " + FAST_LONGEST_GAP.toMillis() + "ms: " + result.writers().summary());
-            assertTrue(gateRules(demo).isEmpty(), "a's DROP rule removed: " + gateRules(demo));
+            assertTrue(gap.compareTo(FAST_LONGEST_GAP) <= 0, "a writer waited " + gap.toMillis() + "ms: "
+                    + demo.writers().stats().summary() + " / " + demo.perRequestWriters().stats().summary());
+            if (capture != null) {
+                dev.ferry.testkit.SynCapture.Result syn = capture.result();
+                assertTrue(syn.syns() > 100, "the capture saw the per-request writers' SYNs: " + syn);
+                assertTrue(syn.longestWaitMillis() < SYN_RETRY.toMillis(), "a SYN waited for its retry: " + syn);
+            }
+            assertTrue(gateRules(demo).isEmpty(), "a's reset rule removed: " + gateRules(demo));
+            assertFalse(Files.exists(Path.of(demo.keepalived("a").config() + ".ferry-hold")), "hold undone");
+            assertFalse(loAddresses(demo).contains(bed.vip()), "the VIP's copy on a's lo removed: " + loAddresses(demo));
+            assertEquals(sysctlsBefore, arpSysctls(demo), "a's arp_ignore/arp_announce restored");
             Object switchMillis = ((java.util.Map<?, ?>) result.report().get("cutover")).get("switchMillis");
             assertTrue(Long.parseLong(String.valueOf(switchMillis)) < 1500, "VIP move took " + switchMillis + "ms");
             assertEquals("0", Files.readString(demo.bed().dir().resolve("handover-a")).strip(), "a released from FAULT");
@@ -83,7 +127,7 @@ class KeepalivedSwitchIT {
                     + tls.file(dev.ferry.safety.TlsFiles.CA) + ", server-name: localhost }");
             demo.startWriters();
             dev.ferry.core.run.RunResult run = demo.runFerry(spec, RunListener.SILENT);
-            demo.writers().stop();
+            demo.stopWriters();
             DemoResult result = demo.verdict(dev.ferry.core.spec.SpecLoader.load(spec), run);
             System.out.println("VIP TLS run: " + result.report().get("cutover") + " " + result.report().get("writers"));
             assertEquals(RunStatus.COMPLETED, run.status(), () -> String.valueOf(result.report()));
@@ -139,22 +183,20 @@ class KeepalivedSwitchIT {
             assertEquals(RunStatus.COMPLETED, demo.runFerry(specFile, RunListener.SILENT).status());
             assertTrue(demo.bed().holdsVip("b") && !demo.bed().holdsVip("a"), "VIP on b after the run");
             writers.awaitAcknowledged(writers.acknowledged() + 200, Duration.ofSeconds(15));
-            dev.ferry.core.spec.Spec spec = dev.ferry.core.spec.SpecLoader.load(specFile);
-            new dev.ferry.core.run.Rollback(spec, new dev.ferry.core.procedure.RunOptions(true, false,
-                    bed.dir().resolve(".ferry"), false), dev.ferry.core.procedure.Confirmer.YES, RunListener.SILENT,
-                    dev.ferry.core.spec.SecretSource.system(), java.time.Clock.systemUTC()).rollback();
+            demo.rollback(specFile, RunListener.SILENT);
             writers.awaitAcknowledged(writers.acknowledged() + 200, Duration.ofSeconds(15));
-            writers.stop();
+            demo.stopWriters();
             assertTrue(demo.bed().holdsVip("a") && !demo.bed().holdsVip("b"), "VIP back on a only");
             assertRole(demo.redis("a"), "master");
             assertRole(demo.redis("b"), "slave");
             assertEquals(aOriginal, Files.readString(demo.keepalived("a").config()), "a's original config back");
             assertEquals(bOriginal, Files.readString(demo.keepalived("b").config()), "b's original config back");
-            try (Jedis a = demo.redis("a").client()) {
-                assertEquals(0, writers.checkLost(a).lost(), "acknowledged writes missing on a");
-            }
-            assertTrue(writers.stats().longestGap().compareTo(VipDemo.SOCKET_TIMEOUT) < 0,
+            assertEquals(0, demo.lostOn("a"), "acknowledged writes of either kind missing on a");
+            assertTrue(demo.longestGap().compareTo(VipDemo.SOCKET_TIMEOUT) < 0,
                     "a writer hung until its socket timeout: " + writers.stats().summary());
+            // the way back was the same hand-over: b held the VIP on lo behind a reset rule, and that is undone
+            assertFalse(Files.exists(Path.of(demo.keepalived("b").config() + ".ferry-hold")), "b's hold undone");
+            assertEquals("0", Files.readString(demo.bed().dir().resolve("handover-b")).strip(), "b released from FAULT");
         }
         assertNoLeftovers(bed);
     }
@@ -186,7 +228,7 @@ class KeepalivedSwitchIT {
             demo.keepalived("b").freeze();
             demo.startWriters();
             FerryException e = assertThrows(FerryException.class, () -> demo.runFerry(spec, RunListener.SILENT));
-            demo.writers().stop();
+            demo.stopWriters();
             System.out.println("VIP stuck: " + e.getMessage());
             assertEquals(ExitCode.INCOMPLETE, e.code(), e.getMessage());
             assertTrue(e.getMessage().contains("VIP " + demo.bed().vip() + " is on neither host"), e.getMessage());
@@ -228,7 +270,7 @@ class KeepalivedSwitchIT {
             };
             try {
                 FerryException e = assertThrows(FerryException.class, () -> demo.runFerry(spec, dropAtCutover));
-                demo.writers().stop();
+                demo.stopWriters();
                 System.out.println("VIP blocked: " + e.getMessage() + " " + demo.writers().stats().summary());
                 assertEquals(ExitCode.INCOMPLETE, e.code(), e.getMessage());
                 String vip = "VIP " + demo.bed().vip() + " is ";
@@ -270,7 +312,7 @@ class KeepalivedSwitchIT {
             try {
                 long start = System.nanoTime();
                 FerryException e = assertThrows(FerryException.class, () -> demo.runFerry(spec, RunListener.SILENT));
-                demo.writers().stop();
+                demo.stopWriters();
                 System.out.println("VIP taken back: " + (System.nanoTime() - start) / 1_000_000 + "ms: " + e.getMessage()
                         + " " + demo.writers().stats().summary());
                 assertEquals(ExitCode.INCOMPLETE, e.code(), e.getMessage());
@@ -310,6 +352,23 @@ class KeepalivedSwitchIT {
         p.waitFor();
         return rules.lines().filter(l -> l.contains("-p 112") || l.contains("-p vrrp"))
                 .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    private static String arpSysctls(VipDemo demo) throws Exception {
+        return inA(demo, "cat", "/proc/sys/net/ipv4/conf/eth0/arp_ignore", "/proc/sys/net/ipv4/conf/eth0/arp_announce");
+    }
+
+    private static String loAddresses(VipDemo demo) throws Exception {
+        return inA(demo, "ip", "-o", "addr", "show", "dev", "lo");
+    }
+
+    private static String inA(VipDemo demo, String... argv) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", demo.bed().netns("a")));
+        command.addAll(List.of(argv));
+        Process p = new ProcessBuilder(command).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return out;
     }
 
     private static String gateRules(VipDemo demo) throws Exception {

@@ -211,8 +211,10 @@ final class SpecDocument {
         @SpecKey(value = "A shell command that succeeds while keepalived runs on that host.", type = "shell command",
                 defaultValue = "pidof keepalived")
         @JsonProperty("running") Object running;
-        @SpecKey(value = "A file both keepalived configs track (`ferry generate keepalived --handover-file`): a's"
-                + " instance goes to FAULT at once instead of waiting for b's master-down timer.", type = "path")
+        @SpecKey(value = "A file both keepalived configs track (`ferry generate keepalived --handover-file`): that"
+                + " host's instance goes to FAULT at once instead of waiting for the other's master-down timer, while"
+                + " the host holds the VIP on lo behind a TCP-reset rule. On `source` for `ferry run`; on `target` too"
+                + " for the same hand-over back in `ferry rollback`.", type = "path")
         @JsonProperty("handover-file") Object handoverFile;
     }
 

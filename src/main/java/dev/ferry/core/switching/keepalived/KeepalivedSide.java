@@ -15,6 +15,8 @@ public record KeepalivedSide(String role, HostExec host, String config, String r
     public static final String DEFAULT_RELOAD = "systemctl reload keepalived";
     public static final String DEFAULT_RUNNING = "pidof keepalived";
     static final String BACKUP_SUFFIX = ".ferry-backup";
+    static final String HOLD_SUFFIX = ".ferry-hold";
+    private static final String RESET_ALL = "-j REJECT --reject-with tcp-reset";
 
     KeepalivedConf load() {
         return ConfLoader.load(host, config);
@@ -26,7 +28,13 @@ public record KeepalivedSide(String role, HostExec host, String config, String r
         if (!r.ok()) {
             throw new KeepalivedException("cannot list addresses " + r.failure());
         }
-        return r.stdout().contains(" " + vip + "/");
+        // the /32 that holdVip puts on lo while a hands the VIP over is not keepalived's VIP
+        return r.stdout().lines().anyMatch(l -> l.contains(" " + vip + "/") && !isLoopback(l));
+    }
+
+    private static boolean isLoopback(String ipAddrLine) {
+        String[] fields = ipAddrLine.trim().split("\\s+");
+        return fields.length > 1 && fields[1].equals("lo");
     }
 
     boolean runs() {
@@ -70,62 +78,92 @@ public record KeepalivedSide(String role, HostExec host, String config, String r
         check(host.shell("echo " + value + " > " + ShellQuote.quote(file)), "write " + file);
     }
 
-    /**
-     * Stops a's kernel from accepting client packets for {@code vip:port} (an iptables DROP rule in INPUT). Without
-     * it a request that reaches a in the last moment before the VIP leaves is acknowledged by a's kernel, but the
-     * reply can no longer leave (no route from an address the host no longer has): the client, whose data was
-     * acknowledged, sends nothing more and waits for its socket timeout. Dropped packets are not acknowledged, so
-     * the client retransmits them (after 200 ms) to whoever holds the VIP then: b answers with a reset and the
-     * client reconnects to b. A new connection's SYN, though, is answered with a reset rather than dropped: nothing
-     * was sent on it, and a dropped SYN is retried only after a second, while a refused one lets the client retry
-     * at once and reach b as soon as it holds the VIP. Returns false when the host has no iptables (the race is
-     * then left open).
-     */
-    boolean gateVip(String vip, int port) {
-        return gateVip(vip, port, Gate.DROP);
+    private static String gateRule(String vip, int port, String rule) {
+        return gateRule(vip, Integer.toString(port), rule);
+    }
+
+    private static String gateRule(String vip, String port, String rule) {
+        return "INPUT -d " + ShellQuote.quote(vip) + "/32 -p tcp --dport " + port
+                + " -m comment --comment ferry-vip-handover " + rule;
+    }
+
+    /** Where {@link #holdVip} keeps the old values of what it changes until {@link #unholdVip} puts them back. */
+    String holdFile() {
+        return config + HOLD_SUFFIX;
     }
 
     /**
-     * How a closed gate treats a client's packet: dropped (it retransmits; a SYN is reset) or answered with a TCP
-     * reset. Rules in the order they are inserted, each on top of the chain: the last one is matched first.
+     * Makes this host answer every packet for {@code vip:port} with a TCP reset from now until {@link #unholdVip},
+     * then writes {@code handover} into the handover file (if not null) in the same command, so the VIP leaves in
+     * the same breath. keepalived's VIP goes from the instance's interface as soon as the instance is in FAULT; a
+     * copy of it on {@code lo} ({@code /32}) keeps the host's kernel treating the VIP's packets as its own, so the
+     * REJECT rule in INPUT still sees them, and the replies to requests accepted just before can still leave. With
+     * {@code arp_ignore 1} and {@code arp_announce 2} on the interface (as for LVS direct routing) the host answers
+     * no ARP request for that copy: clients go on sending to this host's MAC only until the new master's gratuitous
+     * ARP, and every packet in between (a new connection's SYN too) gets a reset at once, so the client retries at
+     * once instead of after its kernel's 1 s SYN timeout or 200 ms retransmission. The old values, and whether lo
+     * had the address, are written to {@link #holdFile} first; a repeated call keeps the first values. Returns
+     * false when the host has no iptables (the copy on lo is then still there, and a's Redis answers instead).
      */
-    enum Gate {
-        DROP(List.of("-j DROP", "--syn -j REJECT --reject-with tcp-reset")),
-        RESET(List.of("-j REJECT --reject-with tcp-reset"));
-
-        private final List<String> rules;
-
-        Gate(List<String> rules) {
-            this.rules = rules;
-        }
-    }
-
-    boolean gateVip(String vip, int port, Gate gate) {
-        StringBuilder insert = new StringBuilder("command -v iptables >/dev/null || exit 127");
-        gate.rules.forEach(rule -> insert.append(" && iptables -w -I ").append(gateRule(vip, port, rule)));
-        ExecResult r = host.shell(insert.toString());
-        if (r.exitCode() == 127) {
+    boolean holdVip(String vip, int port, String handover) {
+        String v = ShellQuote.quote(vip);
+        String f = ShellQuote.quote(holdFile());
+        // inside the cutover window: shell builtins wherever they do, three programs (ip, cat, ip) before the FAULT
+        String script = String.join("\n",
+                "set -e",
+                "addrs=$(ip -o addr show to " + v + ")",
+                "dev=; lo=absent",
+                "while read -r n name rest; do case \"$name\" in lo) lo=present;; *) [ -n \"$dev\" ] || dev=$name;; esac; done <<EOF",
+                "$addrs",
+                "EOF",
+                "p=/proc/sys/net/ipv4/conf/$dev",
+                "ign=; ann=; if [ -n \"$dev\" ]; then set -- $(cat $p/arp_ignore $p/arp_announce); ign=$1; ann=$2; fi",
+                "[ -e " + f + " ] || printf 'port=%s\\ndev=%s\\nlo=%s\\narp_ignore=%s\\narp_announce=%s\\n' " + port
+                        + " \"$dev\" $lo \"$ign\" \"$ann\" > " + f,
+                "if [ -n \"$dev\" ]; then",
+                "  [ \"$ign\" -ge 1 ] || echo 1 > $p/arp_ignore",
+                "  [ \"$ann\" -ge 2 ] || echo 2 > $p/arp_announce",
+                "fi",
+                "[ $lo = present ] || ip addr add " + v + "/32 dev lo",
+                handover == null ? ":" : "echo " + handover + " > " + ShellQuote.quote(handoverFile.orElseThrow()),
+                // after the FAULT: until the rule is in, a's Redis answers on the copy of the VIP itself
+                "rc=0",
+                "if command -v iptables >/dev/null; then iptables -w -I " + gateRule(vip, port, RESET_ALL) + "; else rc=3; fi",
+                "exit $rc");
+        ExecResult r = host.shell(script);
+        if (r.exitCode() == 3) {
             return false;
         }
-        check(r, "drop packets for " + vip + ":" + port);
+        check(r, "hold " + vip + " on lo with a reset rule");
         return true;
     }
 
-    /** Removes every copy of the rule {@link #gateVip} inserted (a resumed run may have inserted it twice). */
-    void ungateVip(String vip, int port) {
-        ungateVip(vip, port, Gate.DROP);
+    /**
+     * Undoes {@link #holdVip} from the values in {@link #holdFile}: the copy of the VIP on lo (unless it was there
+     * before), every copy of the reset rule, the two sysctls; then the file goes. A no-op without the file, so a
+     * resume or an abort can repeat it.
+     */
+    void unholdVip(String vip) {
+        String v = ShellQuote.quote(vip);
+        String f = ShellQuote.quote(holdFile());
+        String script = String.join("\n",
+                "[ -e " + f + " ] || exit 0",
+                "port=$(sed -n 's/^port=//p' " + f + "); dev=$(sed -n 's/^dev=//p' " + f + "); lo=$(sed -n 's/^lo=//p' " + f + ")",
+                "ign=$(sed -n 's/^arp_ignore=//p' " + f + "); ann=$(sed -n 's/^arp_announce=//p' " + f + ")",
+                "[ \"$lo\" = present ] || ip addr del " + v + "/32 dev lo 2>/dev/null || true",
+                "if command -v iptables >/dev/null; then while iptables -w -D " + gateRule(vip, "\"$port\"", RESET_ALL)
+                        + " 2>/dev/null; do :; done; fi",
+                "if [ -n \"$dev\" ] && [ -d /proc/sys/net/ipv4/conf/$dev ]; then",
+                "  [ -z \"$ign\" ] || echo \"$ign\" > /proc/sys/net/ipv4/conf/$dev/arp_ignore",
+                "  [ -z \"$ann\" ] || echo \"$ann\" > /proc/sys/net/ipv4/conf/$dev/arp_announce",
+                "fi",
+                "rm -f -- " + f);
+        check(host.shell(script), "undo the hold of " + vip + " on lo (" + holdFile() + ")");
     }
 
-    void ungateVip(String vip, int port, Gate gate) {
-        for (String rule : gate.rules) {
-            check(host.shell("while iptables -w -D " + gateRule(vip, port, rule) + " 2>/dev/null; do :; done"),
-                    "remove the gate rule for " + vip + ":" + port);
-        }
-    }
-
-    private static String gateRule(String vip, int port, String rule) {
-        return "INPUT -d " + ShellQuote.quote(vip) + "/32 -p tcp --dport " + port
-                + " -m comment --comment ferry-vip-handover " + rule;
+    /** Whether an earlier {@link #holdVip} was not undone yet (its file is there). */
+    boolean holding() {
+        return host.shell("[ -e " + ShellQuote.quote(holdFile()) + " ]").ok();
     }
 
     String handoverValue() {

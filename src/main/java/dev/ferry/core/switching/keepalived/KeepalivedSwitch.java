@@ -34,8 +34,6 @@ public final class KeepalivedSwitch implements TrafficSwitch {
     private static final Duration POLL = Duration.ofMillis(50);
     /** keepalived applies a SIGHUP asynchronously; 0.3 s was enough in every measured run, this leaves room. */
     private static final Duration RELOAD_SETTLE = Duration.ofSeconds(1);
-    /** Longer than Redis takes to answer a request a's kernel accepted just before the gate closed. */
-    private static final Duration GATE_SETTLE = Duration.ofMillis(20);
 
     /** When the VIP moves relative to a's demotion. */
     public enum Order { DEMOTE_FIRST, MOVE_FIRST }
@@ -75,6 +73,9 @@ public final class KeepalivedSwitch implements TrafficSwitch {
 
     @Override
     public List<PlannedCommand> plan(Endpoint from, Endpoint to) {
+        if (a().handoverFile().isPresent()) {
+            return planHandOver(from);
+        }
         String inst = settings.instance();
         return List.of(
                 PlannedCommand.host("b", b().host().display("cp -p " + b().config() + " " + b().config()
@@ -89,6 +90,32 @@ public final class KeepalivedSwitch implements TrafficSwitch {
                 PlannedCommand.host("a,b", "ip -o addr show (every " + POLL.toMillis() + "ms)",
                         "wait until " + settings.vip() + " is on b's host only"),
                 PlannedCommand.redis(settings.vip() + ":" + to.port(), "INFO server", "wait until the VIP answers as b"));
+    }
+
+    /** The fast hand-over, in the order {@link #handOver} runs it. */
+    private List<PlannedCommand> planHandOver(Endpoint from) {
+        String vip = settings.vip();
+        String inst = settings.instance();
+        return List.of(
+                PlannedCommand.host("a", "(write " + a().holdFile() + ": the interface's arp_ignore and arp_announce, "
+                        + "whether lo has " + vip + ")", "journal what the hold changes"),
+                PlannedCommand.host("a", a().host().display("sysctl net.ipv4.conf.IFACE.arp_ignore=1 "
+                        + "net.ipv4.conf.IFACE.arp_announce=2; ip addr add " + vip + "/32 dev lo"),
+                        "a keeps the VIP's packets as its own without answering ARP for them"),
+                PlannedCommand.host("a", a().host().display("echo 1 > " + a().handoverFile().orElseThrow()),
+                        "a's instance to FAULT: priority-0 advert, b takes over within its skew time"),
+                PlannedCommand.host("a", a().host().display("iptables -w -I INPUT -d " + vip + "/32 -p tcp --dport "
+                        + from.port() + " -j REJECT --reject-with tcp-reset"), "a resets every client until b's GARP"),
+                PlannedCommand.host("a,b", "ip -o addr show (every " + POLL.toMillis() + "ms)",
+                        "wait until " + vip + " is on b's host only"),
+                PlannedCommand.redis(vip + ":" + from.port(), "INFO server", "wait until the VIP answers as b"),
+                PlannedCommand.host("a,b", "(back up and edit both configs: " + inst + " priorities swapped)",
+                        "b keeps the VIP, a does not take it back"),
+                PlannedCommand.host("b", b().host().display(b().reload()), "reload b's keepalived"),
+                PlannedCommand.host("a", a().host().display(a().reload()), "reload a's keepalived (still in FAULT)"),
+                PlannedCommand.host("a", "(undo the hold from " + a().holdFile() + ")", "a's host as it was"),
+                PlannedCommand.host("a", a().host().display("echo 0 > " + a().handoverFile().orElseThrow()),
+                        "a leaves FAULT as a backup below b"));
     }
 
     @Override
@@ -142,49 +169,66 @@ public final class KeepalivedSwitch implements TrafficSwitch {
             return moveBack(to);
         }
         try {
+            if (a().handoverFile().isPresent()) {
+                return handOver(a(), b(), servers.b(), from.port(), this::swapPriorities);
+            }
             swapPriorities();
-            boolean fast = a().handoverFile().isPresent();
-            long reloadAt = fast ? handOver(from.port()) : reloadBoth(from.port());
-            awaitVipAnswersAsB(to.port(), reloadAt);
-            lastVipMove = Duration.ofNanos(ticker.read() - reloadAt);
-            LOG.info("VIP {} moved to b in {}ms after the reloads", settings.vip(), lastVipMove.toMillis());
-            dropStaleVipClients(from.port());
-            if (fast) {
-                releaseFromFault();
-                new VipStaysOnB(settings, ticker).watch();
+            long reloadAt = ticker.read();
+            try {
+                reloadBoth(from.port(), reloadAt);
+                awaitVipAnswersAsB(to.port(), reloadAt);
+                lastVipMove = Duration.ofNanos(ticker.read() - reloadAt);
+                LOG.info("VIP {} moved to b in {}ms after the reloads", settings.vip(), lastVipMove.toMillis());
+                dropStaleVipClients(from.port());
+                sleep(ticker, RELOAD_SETTLE); // keepalived's second burst of gratuitous ARP, then the hold goes
+            } finally {
+                a().unholdVip(settings.vip());
             }
             return lastVipMove;
         } catch (KeepalivedException e) {
             String fault = a().handoverFile().map(f -> "; a's keepalived is held in FAULT (" + f + " says 1, so the "
                     + "VIP cannot return to a, now a replica): write 0 into it once b's keepalived holds the VIP").orElse("");
+            // the fast hand-over edits the configs only once the VIP answers as b
+            String configs = edited ? "the keepalived configs give b the higher priority (originals in *"
+                    + KeepalivedSide.BACKUP_SUFFIX + ")" : "the keepalived configs are not changed yet";
             throw new FerryException(ExitCode.INCOMPLETE, "keepalived switch: " + e.getMessage() + fault
-                    + ": b is master and holds every acknowledged write; the keepalived configs give b the higher "
-                    + "priority (originals in *" + KeepalivedSide.BACKUP_SUFFIX + "); fix keepalived on b or the VRRP path between a and b, then ferry resume");
+                    + ": b is master and holds every acknowledged write; " + configs
+                    + "; fix keepalived on b or the VRRP path between a and b, then ferry resume");
         }
     }
 
     /**
      * The traffic back to a (rollback after the cutover): the original configs, kept as backups by the move,
      * are put back and reloaded, so a has the higher priority again; b, by now a's read-only replica, resets
-     * clients on the VIP until the VIP is on a's host alone and answers as a.
+     * clients on the VIP until the VIP is on a's host alone and answers as a. With a handover file on b's side
+     * too this is the fast hand-over the other way: b in FAULT, a takes over, then the originals are reloaded.
      */
     private Duration moveBack(Endpoint to) {
         try {
-            boolean gated = b().gateVip(settings.vip(), to.port(), KeepalivedSide.Gate.RESET);
+            if (b().handoverFile().isPresent()) {
+                return handOver(b(), a(), servers.a(), to.port(), this::putBackOriginals);
+            }
+            holdOrWarn(b(), to.port());
             long start = ticker.read();
             try {
-                restoreBackups();
-                awaitVipOn(a(), b(), start);
-            } finally {
-                if (gated) {
-                    b().ungateVip(settings.vip(), to.port(), KeepalivedSide.Gate.RESET);
+                a().unholdVip(settings.vip()); // what a crashed run may have left on a
+                if (a().handoverFile().isPresent()) {
+                    a().handover("0"); // a must be able to take the VIP
                 }
+                putBackOriginalFiles(b(), true);
+                putBackOriginalFiles(a(), true);
+                awaitVipOn(a(), b(), start);
+                awaitVipAnswersAs(servers.a(), to.port(), start);
+                lastVipMove = Duration.ofNanos(ticker.read() - start);
+                sleep(ticker, RELOAD_SETTLE);
+            } finally {
+                b().unholdVip(settings.vip());
             }
-            awaitVipAnswersAs(servers.a(), to.port(), start);
-            lastVipMove = Duration.ofNanos(ticker.read() - start);
             return lastVipMove;
         } catch (KeepalivedException e) {
-            throw new FerryException(ExitCode.INCOMPLETE, "keepalived switch back: " + e.getMessage()
+            String fault = b().handoverFile().map(f -> "; b's keepalived may be held in FAULT (" + f + " says 1): write 0"
+                    + " into it once a's keepalived holds the VIP").orElse("");
+            throw new FerryException(ExitCode.INCOMPLETE, "keepalived switch back: " + e.getMessage() + fault
                     + ": a is master and holds every acknowledged write; put the configs back from *"
                     + KeepalivedSide.BACKUP_SUFFIX + " and reload keepalived on both hosts, then ferry rollback again");
         }
@@ -192,73 +236,72 @@ public final class KeepalivedSwitch implements TrafficSwitch {
 
     /**
      * The plain move of seed step 6: b waits for its master-down timer (3 advert intervals and its skew). a is b's
-     * read-only replica by now, so its clients lose nothing when a answers them with a TCP reset for those seconds:
-     * they reconnect until the VIP is on b. Without that gate a request a's kernel acknowledges just as the VIP
-     * leaves never gets its reply, and its client waits for its socket timeout (seen in 1 run in 3).
+     * read-only replica by now; for those seconds it holds the VIP on lo behind the reset rule
+     * ({@link KeepalivedSide#holdVip}, no FAULT), so every client that reaches a gets a reset at once, also in the
+     * moment between a's giving the VIP up and b's gratuitous ARP, when a SYN would otherwise wait for its 1 s retry
+     * (measured with the reset rule alone: in 5 runs of 10 a SYN was answered only after 1.01–1.03 s).
      */
-    private long reloadBoth(int port) {
-        boolean gated = a().gateVip(settings.vip(), port, KeepalivedSide.Gate.RESET);
-        long reloadAt = ticker.read();
-        try {
-            b().reloadKeepalived();
-            a().reloadKeepalived();
-            awaitVipOnB(reloadAt);
-            return reloadAt;
-        } finally {
-            if (gated) {
-                a().ungateVip(settings.vip(), port, KeepalivedSide.Gate.RESET);
-            }
-        }
-    }
-
-    /**
-     * The fast move: a's instance goes to FAULT and sends a priority-0 advert. b is not reloaded first: a
-     * keepalived busy with a reload can miss that advert and then waits out its master-down timer (measured: 3.4 s
-     * instead of 0.5 s); at its old priority b takes over within its skew time all the same.
-     */
-    private long handOver(int port) {
-        boolean gated = gateVipOnA(port);
-        long faultAt = ticker.read();
-        try {
-            a().handover("1");
-            awaitVipOnB(faultAt);
-            return faultAt;
-        } finally {
-            if (gated) {
-                a().ungateVip(settings.vip(), port);
-            }
-        }
-    }
-
-    /**
-     * Before a gives the VIP up, its kernel stops accepting client packets for the VIP (see
-     * {@link KeepalivedSide#gateVip}): measured without it, 1 run in 4 had a writer whose request was acknowledged by
-     * a's kernel just as the VIP left, and that writer waited for its 5 s socket timeout (neither ARP nor GARP can
-     * help: the client has nothing left to send). The pause lets the requests a already accepted get their replies.
-     */
-    private boolean gateVipOnA(int port) {
-        if (!a().gateVip(settings.vip(), port)) {
-            LOG.warn("no iptables on a's host: a client whose request reaches a as the VIP leaves will wait for its "
-                    + "socket timeout");
-            return false;
-        }
-        sleep(ticker, GATE_SETTLE);
-        return true;
-    }
-
-    /**
-     * The end of the fast hand-over (switch.source.handover-file). There a's instance was put in FAULT: a master
-     * entering FAULT sends a priority-0 advert, so b takes over after its skew time ((256 - priority) / 256 s)
-     * instead of three advert intervals plus skew (3.5 s with advert_int 1). Here both are reloaded with the
-     * swapped priorities while a is still in FAULT, and a is released only once that has settled, so it comes
-     * back as a backup below b instead of tying with it at its old priority. If b's adverts do not reach a, a takes
-     * the VIP back a master-down timer later: {@link VipStaysOnB} watches for that.
-     */
-    private void releaseFromFault() {
+    private void reloadBoth(int port, long reloadAt) {
+        holdOrWarn(a(), port);
+        b().unholdVip(settings.vip()); // what a crashed rollback may have left on b
         b().reloadKeepalived();
         a().reloadKeepalived();
-        sleep(ticker, RELOAD_SETTLE);
-        a().handover("0");
+        awaitVipOnB(reloadAt);
+    }
+
+    private void holdOrWarn(KeepalivedSide side, int port) {
+        if (!side.holdVip(settings.vip(), port, null)) {
+            LOG.warn("no iptables on {}'s host: clients reaching it while the VIP moves get its Redis's answer instead"
+                    + " of a reset", side.role());
+        }
+    }
+
+    /**
+     * The fast move from {@code from}'s host (its instance tracks the handover file) to {@code to}'s, whose Redis
+     * {@code master} is already promoted: in one command on {@code from}'s host the VIP is held on lo behind a reset
+     * rule ({@link KeepalivedSide#holdVip}) and the instance is put in FAULT; a master entering FAULT sends a
+     * priority-0 advert, so the other takes over after its skew time ((256 - priority) / 256 s) instead of three
+     * advert intervals plus skew (3.5 s with advert_int 1). Until its gratuitous ARP reaches the clients they still
+     * send to {@code from}'s MAC, and every packet gets a reset there, so they retry at once.
+     *
+     * <p>Nothing else runs before the FAULT: {@code thenConfigs} (the priorities written as they should end up) runs
+     * once the VIP answers as {@code master}; then both are reloaded while {@code from} is still in FAULT, so it
+     * comes back as a backup below the other instead of tying with it. The hold is lifted after that has settled
+     * (over a second after the takeover: keepalived's second burst of gratuitous ARP has gone out), and
+     * {@code from} is released from FAULT. If the adverts of the new master do not reach {@code from}, it takes the
+     * VIP back a master-down timer later: {@link VipStaysOnB} watches for that.
+     */
+    private Duration handOver(KeepalivedSide from, KeepalivedSide to, RedisNode master, int port, Runnable thenConfigs) {
+        long faultAt = ticker.read();
+        boolean held = false;
+        try {
+            held = from.holdVip(settings.vip(), port, "1");
+            LOG.info("{} holds VIP {} on lo and is in FAULT after {}ms", from.role(), settings.vip(),
+                    Duration.ofNanos(ticker.read() - faultAt).toMillis());
+            to.unholdVip(settings.vip()); // what a crashed earlier move may have left there would reset its clients
+            if (!held) {
+                LOG.warn("no iptables on {}'s host: clients reaching it during the hand-over get its Redis's answer "
+                        + "instead of a reset", from.role());
+            }
+            awaitVipOn(to, from, faultAt);
+            awaitVipAnswersAs(master, port, faultAt);
+            lastVipMove = Duration.ofNanos(ticker.read() - faultAt);
+            LOG.info("VIP {} moved from {} to {} in {}ms after the FAULT", settings.vip(), from.role(), to.role(),
+                    lastVipMove.toMillis());
+            thenConfigs.run();
+            if (from == a()) {
+                dropStaleVipClients(port);
+            }
+            to.reloadKeepalived();
+            from.reloadKeepalived();
+            sleep(ticker, RELOAD_SETTLE);
+        } finally {
+            // also when the VIP did not move: ferry's changes on the host never outlive the step that made them
+            from.unholdVip(settings.vip());
+        }
+        from.handover("0");
+        new VipStaysOnB(settings, ticker, to, from).watch();
+        return lastVipMove;
     }
 
     /**
@@ -356,20 +399,36 @@ public final class KeepalivedSwitch implements TrafficSwitch {
         }
     }
 
-    /** Puts both original configs back from their backups and reloads (rollback, by the operator's decision). */
+    /**
+     * Puts both original configs back from their backups and reloads (rollback, by the operator's decision), after
+     * releasing both from FAULT and undoing a hold of the VIP a crash may have left ({@link KeepalivedSide#holdVip}).
+     */
     public void restoreBackups() {
-        if (a().handoverFile().isPresent()) {
-            a().handover("0");
-        }
-        for (KeepalivedSide side : List.of(b(), a())) {
-            boolean restored = false;
-            for (String file : side.load().files()) {
-                restored |= side.restore(file);
+        for (KeepalivedSide side : List.of(a(), b())) {
+            if (side.handoverFile().isPresent()) {
+                side.handover("0");
             }
-            if (restored) {
-                side.reloadKeepalived();
-            }
+            side.unholdVip(settings.vip());
         }
+        putBackOriginalFiles(b(), true);
+        putBackOriginalFiles(a(), true);
+    }
+
+    /** The originals back in place without reloading (the fast hand-over back reloads both itself). */
+    private void putBackOriginals() {
+        putBackOriginalFiles(b(), false);
+        putBackOriginalFiles(a(), false);
+    }
+
+    private static boolean putBackOriginalFiles(KeepalivedSide side, boolean reload) {
+        boolean restored = false;
+        for (String file : side.load().files()) {
+            restored |= side.restore(file);
+        }
+        if (restored && reload) {
+            side.reloadKeepalived();
+        }
+        return restored;
     }
 
     static void sleep(Ticker ticker, Duration d) {

@@ -23,10 +23,19 @@ final class VipStaysOnB {
 
     private final KeepalivedSettings settings;
     private final Ticker ticker;
+    /** The host that should keep the VIP (b, or a on the way back) and the one released from FAULT. */
+    private final KeepalivedSide holder;
+    private final KeepalivedSide released;
 
-    VipStaysOnB(KeepalivedSettings settings, Ticker ticker) {
+    VipStaysOnB(KeepalivedSettings settings, Ticker ticker, KeepalivedSide holder, KeepalivedSide released) {
         this.settings = settings;
         this.ticker = ticker;
+        this.holder = holder;
+        this.released = released;
+    }
+
+    private static String name(KeepalivedSide side) {
+        return "source".equals(side.role()) ? "a" : "b";
     }
 
     /** a's master-down timer as a backup: 3 advert intervals plus its skew time, plus a margin. */
@@ -39,34 +48,37 @@ final class VipStaysOnB {
 
     /** Returns once the window has passed with the VIP off a; fails with exit 8 when a took it back. */
     void watch() {
-        Duration window = window(KeepalivedChecks.instance(settings.source().load(), settings.instance(), "a"));
+        Duration window = window(KeepalivedChecks.instance(released.load(), settings.instance(), name(released)));
         long start = ticker.read();
         long deadline = start + window.toNanos();
         while (ticker.read() < deadline) {
-            if (settings.source().holds(settings.vip())) {
+            if (released.holds(settings.vip())) {
                 throw tookBack(Duration.ofNanos(ticker.read() - start));
             }
             KeepalivedSwitch.sleep(ticker, POLL);
         }
-        LOG.info("VIP {} stayed on b for {}ms after a left FAULT", settings.vip(), window.toMillis());
+        LOG.info("VIP {} stayed on {} for {}ms after {} left FAULT", settings.vip(), name(holder), window.toMillis(),
+                name(released));
     }
 
     private FerryException tookBack(Duration after) {
-        KeepalivedSide a = settings.source();
-        a.handover("1");
+        String from = name(released);
+        String to = name(holder);
+        released.handover("1");
         boolean left = awaitGoneFromA();
-        String file = a.handoverFile().orElseThrow();
-        return new FerryException(ExitCode.INCOMPLETE, "keepalived switch: VIP " + settings.vip() + " came back to a's "
-                + "host " + after.toMillis() + "ms after a left FAULT: b's VRRP adverts do not reach a (IP protocol 112 "
-                + "to 224.0.0.18 dropped between them?); a's keepalived is back in FAULT (" + file + " says 1)"
-                + (left ? ", the VIP is on b only" : " but still holds the VIP")
-                + "; b is master and holds every acknowledged write: let b's VRRP packets reach a, then ferry resume");
+        String file = released.handoverFile().orElseThrow();
+        return new FerryException(ExitCode.INCOMPLETE, "keepalived switch: VIP " + settings.vip() + " came back to " + from
+                + "'s host " + after.toMillis() + "ms after " + from + " left FAULT: " + to + "'s VRRP adverts do not reach "
+                + from + " (IP protocol 112 to 224.0.0.18 dropped between them?); " + from + "'s keepalived is back in FAULT ("
+                + file + " says 1)" + (left ? ", the VIP is on " + to + " only" : " but still holds the VIP") + "; " + to
+                + " is master and holds every acknowledged write: let " + to + "'s VRRP packets reach " + from
+                + ", then ferry " + ("a".equals(to) ? "rollback again" : "resume"));
     }
 
     private boolean awaitGoneFromA() {
         long deadline = ticker.read() + FAULT_SETTLE.toNanos();
         while (ticker.read() < deadline) {
-            if (!settings.source().holds(settings.vip())) {
+            if (!released.holds(settings.vip())) {
                 return true;
             }
             KeepalivedSwitch.sleep(ticker, POLL);
