@@ -136,6 +136,17 @@ public final class Cluster implements AutoCloseable {
         return unreachable;
     }
 
+    /** Whether no node of {@code nodes} lists any of {@code ids} in its own view. */
+    public static boolean nobodyLists(Collection<RedisNode> nodes, Collection<String> ids) {
+        for (RedisNode n : nodes) {
+            NodesView view = view(n);
+            if (ids.stream().anyMatch(id -> view.byId(id).isPresent())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The node with this id in {@code seen}, connected. */
     public Optional<RedisNode> byId(NodesView seen, String id) {
         return seen.byId(id).map(n -> n.myself() ? node(seen.seenFrom()) : node(n.address()));

@@ -42,12 +42,23 @@ public final class DetachNewNodes extends ShardStep {
             }
             added.put(me.id(), n.address());
         }
-        NodesView view = Cluster.view(shard.cluster().node(shard.move().from()));
-        Set<String> unreachable = Cluster.forget(shard.cluster().members(view, added.keySet()), added.keySet());
+        // as for retiring old nodes: a node that did not know an id when told to forget it keeps no blacklist entry
+        // and may learn it later from one that still did; so every node is asked again, and told again, in rounds
+        Set<String> unreachable = Set.of();
+        for (int round = 0; round < 3; round++) {
+            NodesView view = Cluster.view(shard.cluster().node(shard.move().from()));
+            List<RedisNode> others = shard.cluster().members(view, added.keySet());
+            unreachable = Cluster.forget(others, added.keySet());
+            ctx.sleep(RetireOldNodes.RECHECK);
+            if (unreachable.isEmpty() && Cluster.nobodyLists(others, added.keySet())) {
+                return Map.of("detached", added, "to reuse them", "CLUSTER RESET HARD on each (erases its copy)");
+            }
+        }
         if (!unreachable.isEmpty()) {
             throw new FerryException(ExitCode.INCOMPLETE, shard.label() + ": could not reach " + unreachable
                     + " to forget the new nodes: when they run again, ferry rollback finishes");
         }
-        return Map.of("detached", added, "to reuse them", "CLUSTER RESET HARD on each (erases its copy)");
+        throw new FerryException(ExitCode.INCOMPLETE, shard.label() + ": the new nodes " + added.values()
+                + " keep coming back into some nodes' views: check CLUSTER NODES on every node, then ferry rollback");
     }
 }

@@ -32,7 +32,8 @@ public final class RetireOldNodes extends ShardStep {
     /** Kill point (FERRY_FAILPOINT): the first FORGETs sent, the old nodes blacklisted for 60s, not yet checked. */
     public static final String FAIL_FORGOTTEN_ONCE = "forget old nodes:first-forgets";
     /** Long enough for a node that re-learned a forgotten one by gossip to show it (gossip rides on pings). */
-    private static final Duration RECHECK = Duration.ofMillis(500);
+    /** How long after a round of FORGETs every node is asked again whether it still lists the forgotten nodes. */
+    static final Duration RECHECK = Duration.ofMillis(500);
     public RetireOldNodes(Shard shard) {
         super(nameFor(shard.cluster().spec().oldNodes()), shard);
     }
@@ -70,7 +71,7 @@ public final class RetireOldNodes extends ShardStep {
             unreachable = Cluster.forget(remaining, old.keySet());
             FailPoints.hit(FAIL_FORGOTTEN_ONCE);
             ctx.sleep(RECHECK);
-            if (unreachable.isEmpty() && nobodyKnows(remaining, old.keySet())) {
+            if (unreachable.isEmpty() && Cluster.nobodyLists(remaining, old.keySet())) {
                 return Map.of("forgotten", old, "how to retire", "shut the old nodes down (they keep a copy of the"
                         + " data as of the switch; CLUSTER RESET would erase it)");
             }
@@ -147,16 +148,6 @@ public final class RetireOldNodes extends ShardStep {
             }
         }
         return remaining;
-    }
-
-    private static boolean nobodyKnows(List<RedisNode> remaining, Set<String> oldIds) {
-        for (RedisNode n : remaining) {
-            NodesView view = Cluster.view(n);
-            if (oldIds.stream().anyMatch(id -> view.byId(id).isPresent())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private Map<String, Object> keep(RunContext ctx, String bId, Map<String, String> old) {
