@@ -44,14 +44,14 @@ class StatusPageIT {
             assertThat(ci).as("CI=true and chromium is missing: scripts/setup.sh installs it").isFalse();
             assumeTrue(false, "no chromium");
         }
-        // a 2 s diskless-sync delay and a 3 s drain watch: steps long enough to be seen one by one
+        // a 2 s diskless-sync delay (sync and chain) and a longer drain watch: steps long enough to be seen one by one
         DemoConfig config = new DemoConfig(2_000, 1, 100, 0.3, Duration.ofSeconds(2), Duration.ofMillis(300), "replica",
                 RedisBinary.system(), RedisBinary.system(), RedisBinary.system(),
                 Map.of("repl-diskless-sync", "yes", "repl-diskless-sync-delay", "2"), "pause");
         try (Demo demo = new Demo(config)) {
             demo.start(line -> { });
             Path spec = demo.writeSpec();
-            Files.writeString(spec, Files.readString(spec).replaceAll("drain-watch: [^,}]+", "drain-watch: 3s"));
+            Files.writeString(spec, Files.readString(spec).replaceAll("drain-watch: [^,}]+", "drain-watch: 6s"));
             Path stateDir = demo.workDir().resolve(".ferry");
             Path log = demo.workDir().resolve("ferry.log");
             Process ferry = new ProcessBuilder(javaCommand("run", spec.toString(), "--state-dir", stateDir.toString(), "--yes",
@@ -84,7 +84,9 @@ class StatusPageIT {
                 assertThat(ferry.waitFor(90, TimeUnit.SECONDS)).as("the run ended").isTrue();
                 assertThat(ferry.exitValue()).as(Files.readString(log)).isZero();
                 assertThat(mismatches).as("the DOM's step is the journal's").isEmpty();
-                assertThat(seen).as("steps seen on the page, in order").hasSizeGreaterThanOrEqualTo(3);
+                // it changes as steps pass: at least two steps seen, each the journal's at the time (above); a third
+                // is seen only when Chromium's fetch (over 1 s) lands in one of the sub-second steps after the chain
+                assertThat(seen).as("steps seen on the page, in order").hasSizeGreaterThanOrEqualTo(2);
                 System.out.println("status page showed: " + seen);
             } finally {
                 ferry.destroyForcibly();
